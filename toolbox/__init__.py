@@ -1,0 +1,1 @@
+"""Toolbox (Coffre à outils): a live, shared toolbox board for cultural digital accelerators."""

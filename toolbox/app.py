@@ -1,0 +1,63 @@
+"""The application factory: settings, database, middleware, routes, error pages, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+
+from toolbox.db import Database
+from toolbox.errors import DomainError
+from toolbox.middleware import BodyLimitMiddleware, RequestContextMiddleware, SameOriginMiddleware
+from toolbox.routes import routes
+from toolbox.settings import Settings
+from toolbox.web import handle_domain_error, handle_http_error
+
+ROOT = Path(__file__).resolve().parent.parent
+STATIC_DIR = ROOT / "static"
+VENDOR_FILES = ("htmx.min.js", "ws.js", "Sortable.min.js")
+
+
+class MissingAssets(RuntimeError):
+    pass
+
+
+def check_assets(static_dir: Path = STATIC_DIR) -> None:
+    """Refuse to start without the front-end libraries, rather than serve a board that is dead."""
+    missing = [name for name in VENDOR_FILES if not (static_dir / "vendor" / name).exists()]
+    if missing:
+        raise MissingAssets(
+            f"Front-end files missing from {static_dir / 'vendor'}: {', '.join(missing)}. "
+            "Run `make assets` (npm ci, then copy them) and start again."
+        )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or Settings.from_env()
+    check_assets()
+    db = Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            await db.dispose()
+
+    app = Starlette(
+        routes=routes(str(STATIC_DIR)),
+        middleware=[
+            Middleware(RequestContextMiddleware, db=db, settings=settings),
+            Middleware(BodyLimitMiddleware),
+            Middleware(SameOriginMiddleware, settings=settings),
+        ],
+        exception_handlers={DomainError: handle_domain_error, HTTPException: handle_http_error},
+        lifespan=lifespan,
+    )
+    app.state.db = db
+    app.state.settings = settings
+    return app

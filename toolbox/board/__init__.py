@@ -1,0 +1,1 @@
+"""The board: columns of resource cards, labels, search."""

@@ -1,0 +1,206 @@
+"""The JSON API for boards, columns and cards (DESIGN.md §6). Thin: parse, call, serialise."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+from starlette.responses import Response
+
+from toolbox.accounts.access import BoardAccess, access_to, board_access
+from toolbox.accounts.models import User
+from toolbox.board import cards as card_services
+from toolbox.board import services
+from toolbox.board.documents import board_summary, card_document, column_document
+from toolbox.board.models import Board, BoardColumn
+from toolbox.board.schemas import (
+    BoardIn,
+    CardIn,
+    CardPatch,
+    ColumnIn,
+    ColumnPatch,
+    MoveCard,
+    MoveColumn,
+)
+from toolbox.board.search import SearchFilters, search_cards
+from toolbox.errors import Conflict, NotFound, NotSignedIn
+from toolbox.i18n import gettext as _
+from toolbox.live.audience import event_for_audience
+from toolbox.live.events import events_after
+from toolbox.validation import parse_json
+from toolbox.web import current_user, database, int_param, json_response, settings
+
+EVENTS_PAGE = 500
+
+
+async def list_boards(request: Request) -> Response:
+    async with database(request).read() as session:
+        boards = await services.visible_boards(session, current_user(request))
+        return json_response({"boards": [board_summary(board) for board in boards]})
+
+
+async def create_board(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        raise NotSignedIn(_("Sign in to do this."))
+    data = parse_json(BoardIn, await request.body())
+    async with database(request).write() as session:
+        board = await services.create_board(
+            session, user, data, default_timezone=settings(request).timezone
+        )
+        document = board_summary(board)
+    return json_response(document, status=201)
+
+
+async def get_board(request: Request) -> Response:
+    archived = request.query_params.get("archived") == "1"
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        show_archived = archived and access.is_facilitator
+        columns = await services.board_columns(session, access.board, archived=show_archived)
+        grouped = await services.cards_by_column(session, access.board, archived=show_archived)
+        document = board_summary(access.board)
+        document["columns"] = [column_document(c, grouped.get(c.id, [])) for c in columns]
+        return json_response(document)
+
+
+async def create_column(request: Request) -> Response:
+    data = parse_json(ColumnIn, await request.body())
+    async with database(request).write() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        column = await services.create_column(session, access, data)
+        document = column_document(column, [])
+    return json_response(document, status=201)
+
+
+async def update_column(request: Request) -> Response:
+    patch = parse_json(ColumnPatch, await request.body())
+    async with database(request).write() as session:
+        access, column_id = await _column_access(session, request)
+        column = await services.update_column(session, access, column_id, patch)
+        document = column_document(column)
+    return json_response(document)
+
+
+async def move_column(request: Request) -> Response:
+    move = parse_json(MoveColumn, await request.body())
+    async with database(request).write() as session:
+        access, column_id = await _column_access(session, request)
+        column = await services.move_column(session, access, column_id, move.index)
+        document = column_document(column)
+    return json_response(document)
+
+
+async def archive_column(request: Request) -> Response:
+    async with database(request).write() as session:
+        access, column_id = await _column_access(session, request)
+        column = await services.archive_column(session, access, column_id)
+        document = column_document(column)
+    return json_response(document)
+
+
+async def create_card(request: Request) -> Response:
+    data = parse_json(CardIn, await request.body())
+    async with database(request).write() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        card = await card_services.create_card(session, access, data)
+        document = card_document(card)
+    return json_response(document, status=201)
+
+
+async def get_card(request: Request) -> Response:
+    async with database(request).read() as session:
+        card, _access = await card_services.card_access(
+            session, int_param(request.path_params["id"]), current_user(request)
+        )
+        return json_response(card_document(card))
+
+
+async def update_card(request: Request) -> Response:
+    patch = parse_json(CardPatch, await request.body())
+    try:
+        async with database(request).write() as session:
+            card, access = await _card_access(session, request)
+            card = await card_services.update_card(session, access, card.id, patch)
+            document = card_document(card)
+    except Conflict as conflict:
+        if conflict.current is not None:
+            conflict.current = card_document(conflict.current)
+        raise
+    return json_response(document)
+
+
+async def move_card(request: Request) -> Response:
+    move = parse_json(MoveCard, await request.body())
+    async with database(request).write() as session:
+        card, access = await _card_access(session, request)
+        card = await card_services.move_card(session, access, card.id, move.column_id, move.index)
+        document = card_document(card)
+    return json_response(document)
+
+
+async def archive_card(request: Request) -> Response:
+    async with database(request).write() as session:
+        card, access = await _card_access(session, request)
+        card = await card_services.archive_card(session, access, card.id)
+        document = card_document(card)
+    return json_response(document)
+
+
+async def restore_card(request: Request) -> Response:
+    async with database(request).write() as session:
+        card, access = await _card_access(session, request)
+        card = await card_services.restore_card(session, access, card.id)
+        document = card_document(card)
+    return json_response(document)
+
+
+async def search(request: Request) -> Response:
+    params = request.query_params
+    filters = SearchFilters(
+        query=params.get("q", "")[:200],
+        label=params.get("label", "")[:80],
+        kind=params.get("kind", "")[:20],
+        language=params.get("lang", "")[:20],
+    )
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        found = await search_cards(session, access, filters)
+        return json_response({"results": [card_document(card) for card in found]})
+
+
+async def events(request: Request) -> Response:
+    after_text = request.query_params.get("after", "0")
+    after = int_param(after_text, field="after") if after_text else 0
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        rows = await events_after(session, access.board.id, after, limit=EVENTS_PAGE)
+        visible = [e for e in (event_for_audience(row, access.audience) for row in rows) if e]
+        return json_response(
+            {
+                "seq": access.board.seq,
+                "events": visible,
+                "more": len(rows) == EVENTS_PAGE,
+            }
+        )
+
+
+async def _column_access(session: AsyncSession, request: Request) -> tuple[BoardAccess, int]:
+    column_id = int_param(request.path_params["id"])
+    column = await session.get(BoardColumn, column_id)
+    if column is None:
+        raise NotFound(_("There is no such column on this board."))
+    return await _access(session, column.board_id, current_user(request)), column_id
+
+
+async def _card_access(session: AsyncSession, request: Request):  # type: ignore[no-untyped-def]
+    return await card_services.card_access(
+        session, int_param(request.path_params["id"]), current_user(request)
+    )
+
+
+async def _access(session: AsyncSession, board_id: int, user: User | None) -> BoardAccess:
+    board = await session.get(Board, board_id)
+    assert board is not None
+    access = await access_to(session, board, user)
+    access.require_view()
+    return access

@@ -1,0 +1,232 @@
+"""Resource cards: create, edit (with a version check), move, archive, restore."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from toolbox.accounts.access import BoardAccess, access_to
+from toolbox.accounts.models import User
+from toolbox.board.documents import card_document
+from toolbox.board.models import Board, BoardColumn, Card, Label
+from toolbox.board.positions import place
+from toolbox.board.schemas import CardIn, CardPatch
+from toolbox.board.services import column_for
+from toolbox.db import utcnow
+from toolbox.errors import Conflict, Invalid, NotFound
+from toolbox.i18n import gettext as _
+from toolbox.live.events import lock_board, record_event
+
+LABEL_COLOURS = ("green", "yellow", "orange", "red", "purple", "blue", "sky", "lime", "pink")
+
+
+async def card_access(
+    session: AsyncSession, card_id: int, user: User | None
+) -> tuple[Card, BoardAccess]:
+    """A card and the caller's access to its board, checked for reading.
+
+    An archived card is shown only to the board's facilitators; for anyone else it is gone.
+    """
+    card = await session.get(Card, card_id)
+    if card is None:
+        raise NotFound(_("There is no such resource."))
+    board = await session.get(Board, card.board_id)
+    assert board is not None
+    access = await access_to(session, board, user)
+    access.require_view()
+    if card.archived_at is not None and not access.is_facilitator:
+        raise NotFound(_("There is no such resource."))
+    return card, access
+
+
+async def card_on_board(session: AsyncSession, access: BoardAccess, card_id: int) -> Card:
+    card = await session.get(Card, card_id)
+    if card is None or card.board_id != access.board.id:
+        raise NotFound(_("There is no such resource."))
+    if card.archived_at is not None and not access.is_facilitator:
+        raise NotFound(_("There is no such resource."))
+    return card
+
+
+async def labels_named(session: AsyncSession, board: Board, names: list[str]) -> list[Label]:
+    """The board's labels with these names, creating the ones it does not have yet."""
+    wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    if not wanted:
+        return []
+    existing = {
+        label.name.casefold(): label
+        for label in await session.scalars(select(Label).where(Label.board_id == board.id))
+    }
+    count = len(existing)
+    labels: list[Label] = []
+    for name in wanted:
+        label = existing.get(name.casefold())
+        if label is None:
+            label = Label(board_id=board.id, name=name, colour=LABEL_COLOURS[count % 9])
+            count += 1
+            session.add(label)
+            existing[name.casefold()] = label
+        labels.append(label)
+    await session.flush()
+    return labels
+
+
+async def create_card(session: AsyncSession, access: BoardAccess, data: CardIn) -> Card:
+    access.require_facilitator()
+    await lock_board(session, access.board.id)
+    column = await _open_column(session, access, data.column_id)
+    siblings = await _column_cards(session, column.id)
+    index = len(siblings) if data.index is None else min(data.index, len(siblings))
+    card = Card(
+        board_id=access.board.id,
+        column_id=column.id,
+        title=data.title,
+        url=data.url,
+        description=data.description,
+        kind=data.kind,
+        languages=data.languages,
+        audiences=data.audiences,
+        source=data.source,
+        licence=data.licence,
+        position=place(siblings, index),
+        version=1,
+        created_by_id=access.actor_id,
+        labels=await labels_named(session, access.board, data.labels),
+    )
+    session.add(card)
+    await session.flush()
+    await record_event(
+        session,
+        access.board.id,
+        "card.created",
+        {"card": card_document(card), "index": index, "by": access.actor_name},
+        actor_id=access.actor_id,
+    )
+    return card
+
+
+async def update_card(
+    session: AsyncSession, access: BoardAccess, card_id: int, patch: CardPatch
+) -> Card:
+    """Apply an edit made from version `patch.version`; a newer version means someone else
+    edited the card meanwhile, and their work is not overwritten (409 with the current card)."""
+    access.require_facilitator()
+    card = await card_on_board(session, access, card_id)
+    if patch.version != card.version:
+        raise Conflict(
+            _("Someone changed this resource while you were editing it."),
+            code="stale_version",
+            current=card,
+        )
+    for field in patch.model_fields_set - {"version", "labels"}:
+        value = getattr(patch, field)
+        if value is None and field not in {"url"}:
+            continue
+        setattr(card, field, value)
+    if "labels" in patch.model_fields_set and patch.labels is not None:
+        card.labels = await labels_named(session, access.board, patch.labels)
+    card.version += 1
+    card.updated_at = utcnow()
+    await session.flush()
+    await record_event(
+        session,
+        access.board.id,
+        "card.updated",
+        {"card": card_document(card), "by": access.actor_name},
+        actor_id=access.actor_id,
+    )
+    return card
+
+
+async def move_card(
+    session: AsyncSession, access: BoardAccess, card_id: int, column_id: int, index: int
+) -> Card:
+    """Put a card at `index` (0-based, once moved) in a column; past the end means last."""
+    access.require_facilitator()
+    await lock_board(session, access.board.id)
+    card = await card_on_board(session, access, card_id)
+    if card.archived_at is not None:
+        raise Conflict(_("Restore this resource before moving it."), code="archived")
+    target = await _open_column(session, access, column_id)
+    siblings = [c for c in await _column_cards(session, target.id) if c.id != card.id]
+    index = min(index, len(siblings))
+    from_column_id = card.column_id
+    card.column_id = target.id
+    card.position = place(siblings, index)
+    card.updated_at = utcnow()
+    await session.flush()
+    await record_event(
+        session,
+        access.board.id,
+        "card.moved",
+        {
+            "card_id": card.id,
+            "title": card.title,
+            "from_column_id": from_column_id,
+            "column_id": target.id,
+            "column_title": target.title,
+            "index": index,
+            "by": access.actor_name,
+        },
+        actor_id=access.actor_id,
+    )
+    return card
+
+
+async def archive_card(session: AsyncSession, access: BoardAccess, card_id: int) -> Card:
+    access.require_facilitator()
+    card = await card_on_board(session, access, card_id)
+    if card.archived_at is None:
+        card.archived_at = utcnow()
+        card.updated_at = utcnow()
+        await record_event(
+            session,
+            access.board.id,
+            "card.archived",
+            {
+                "card_id": card.id,
+                "column_id": card.column_id,
+                "title": card.title,
+                "by": access.actor_name,
+            },
+            actor_id=access.actor_id,
+        )
+    return card
+
+
+async def restore_card(session: AsyncSession, access: BoardAccess, card_id: int) -> Card:
+    """Bring an archived card back, last in its column (or its column, once that is restored)."""
+    access.require_facilitator()
+    await lock_board(session, access.board.id)
+    card = await card_on_board(session, access, card_id)
+    if card.archived_at is not None:
+        siblings = await _column_cards(session, card.column_id)
+        card.archived_at = None
+        card.position = place(siblings, len(siblings))
+        card.updated_at = utcnow()
+        await session.flush()
+        await record_event(
+            session,
+            access.board.id,
+            "card.restored",
+            {"card": card_document(card), "index": len(siblings), "by": access.actor_name},
+            actor_id=access.actor_id,
+        )
+    return card
+
+
+async def _open_column(session: AsyncSession, access: BoardAccess, column_id: int) -> BoardColumn:
+    column = await column_for(access, session, column_id)
+    if column.archived_at is not None:
+        raise Invalid(_("This column is archived."), field="column_id")
+    return column
+
+
+async def _column_cards(session: AsyncSession, column_id: int) -> list[Card]:
+    return list(
+        await session.scalars(
+            select(Card)
+            .where(Card.column_id == column_id, Card.archived_at.is_(None))
+            .order_by(Card.position, Card.id)
+        )
+    )

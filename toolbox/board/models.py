@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from toolbox.db import ModelBase, UTCDateTime, utcnow
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 20_000
+URL_MAX = 2_000
+
+
+class Visibility(enum.StrEnum):
+    public = "public"
+    members = "members"
+
+
+class Registration(enum.StrEnum):
+    open = "open"
+    invitation = "invitation"
+
+
+class Kind(enum.StrEnum):
+    tool = "tool"
+    guide = "guide"
+    template = "template"
+    glossary = "glossary"
+    article = "article"
+    video = "video"
+    training = "training"
+    organisation = "organisation"
+    event = "event"
+    other = "other"
+
+
+class Board(ModelBase):
+    __tablename__ = "boards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="America/Toronto")
+    visibility: Mapped[Visibility] = mapped_column(
+        Enum(Visibility, native_enum=False, length=20), default=Visibility.members
+    )
+    registration: Mapped[Registration] = mapped_column(
+        Enum(Registration, native_enum=False, length=20), default=Registration.invitation
+    )
+    #: Grows by one with every change; the last event's number.
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class BoardColumn(ModelBase):
+    __tablename__ = "columns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    colour: Mapped[str | None] = mapped_column(String(20), default=None)
+    position: Mapped[float] = mapped_column(Float)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+card_labels = Table(
+    "card_labels",
+    ModelBase.metadata,
+    Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True),
+    Column("label_id", ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Label(ModelBase):
+    __tablename__ = "labels"
+    __table_args__ = (UniqueConstraint("board_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    colour: Mapped[str] = mapped_column(String(20), default="grey")
+
+
+class Card(ModelBase):
+    __tablename__ = "cards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    column_id: Mapped[int] = mapped_column(ForeignKey("columns.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    url: Mapped[str | None] = mapped_column(String(URL_MAX), default=None)
+    description: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[Kind] = mapped_column(Enum(Kind, native_enum=False, length=20), default=Kind.other)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    audiences: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    licence: Mapped[str] = mapped_column(String(120), default="")
+    position: Mapped[float] = mapped_column(Float)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    labels: Mapped[list[Label]] = relationship(
+        secondary=card_labels, lazy="selectin", order_by="Label.name"
+    )

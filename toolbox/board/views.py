@@ -1,0 +1,282 @@
+"""The board's pages: the board, a card's permalink, and the facilitators' forms.
+
+Forms post here and get a 303 after a change, or a 422 with the form shown again and a sentence
+saying what to fix. Every page reads without JavaScript; htmx only makes it smoother.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from toolbox.accounts.access import board_access
+from toolbox.board import cards as card_services
+from toolbox.board import services
+from toolbox.board.models import Card, Kind
+from toolbox.board.schemas import CardIn, CardPatch, ColumnIn, ColumnPatch, MoveCard, MoveColumn
+from toolbox.board.search import SearchFilters, search_cards
+from toolbox.errors import Conflict, Invalid, NotFound
+from toolbox.i18n import gettext
+from toolbox.templating import render
+from toolbox.validation import parse_form
+from toolbox.web import current_user, database, form_fields, int_param, see_other
+
+
+def _board_url(slug: str, anchor: str = "") -> str:
+    return f"/b/{slug}" + (f"#{anchor}" if anchor else "")
+
+
+async def board_page(request: Request) -> Response:
+    params = request.query_params
+    filters = SearchFilters(
+        query=params.get("q", "")[:200],
+        label=params.get("label", "")[:80],
+        kind=params.get("kind", "")[:20],
+        language=params.get("lang", "")[:20],
+    )
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        columns = await services.board_columns(session, access.board)
+        grouped = await services.cards_by_column(session, access.board)
+        results = await search_cards(session, access, filters) if filters.active else None
+        labels = sorted(
+            {label.name for cards in grouped.values() for card in cards for label in card.labels}
+        )
+        languages = sorted(
+            {code for cards in grouped.values() for card in cards for code in card.languages}
+        )
+        return render(
+            request,
+            "board/board.html",
+            {
+                "access": access,
+                "board": access.board,
+                "columns": columns,
+                "cards": grouped,
+                "filters": filters,
+                "results": results,
+                "labels": labels,
+                "languages": languages,
+                "kinds": list(Kind),
+            },
+        )
+
+
+async def card_page(request: Request) -> Response:
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        card = await card_services.card_on_board(
+            session, access, int_param(request.path_params["id"])
+        )
+        columns = await services.board_columns(session, access.board)
+        return render(
+            request,
+            "board/card.html",
+            {"access": access, "board": access.board, "card": card, "columns": columns},
+        )
+
+
+async def new_card_form(request: Request) -> Response:
+    column_text = request.query_params.get("column", "")
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        access.require_facilitator()
+        columns = await services.board_columns(session, access.board)
+        values = {"column_id": column_text, "kind": "other"}
+        return await _card_form(request, access, columns, values, None, status=200)
+
+
+async def create_card(request: Request) -> Response:
+    fields = await form_fields(request)
+    slug = request.path_params["slug"]
+    try:
+        data = parse_form(CardIn, _card_fields(fields, with_column=True))
+        async with database(request).write() as session:
+            access = await board_access(session, slug, current_user(request))
+            card = await card_services.create_card(session, access, data)
+            card_id = card.id
+    except Invalid as error:
+        return await _card_form_again(request, fields, error)
+    return see_other(_board_url(slug, f"card-{card_id}"))
+
+
+async def edit_card_form(request: Request) -> Response:
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        access.require_facilitator()
+        card = await card_services.card_on_board(
+            session, access, int_param(request.path_params["id"])
+        )
+        return await _card_form(request, access, [], _card_values(card), None, card=card)
+
+
+async def update_card(request: Request) -> Response:
+    fields = await form_fields(request)
+    slug = request.path_params["slug"]
+    card_id = int_param(request.path_params["id"])
+    try:
+        patch = parse_form(CardPatch, _card_fields(fields, with_column=False))
+        async with database(request).write() as session:
+            access = await board_access(session, slug, current_user(request))
+            await card_services.update_card(session, access, card_id, patch)
+    except Invalid as error:
+        return await _card_form_again(request, fields, error, card_id=card_id)
+    except Conflict as conflict:
+        # Show the newer version beside what this person typed, so nothing is lost.
+        async with database(request).read() as session:
+            access = await board_access(session, slug, current_user(request))
+            current = await card_services.card_on_board(session, access, card_id)
+            return await _card_form(
+                request,
+                access,
+                [],
+                fields,
+                conflict,
+                card=current,
+                status=409,
+            )
+    return see_other(f"/b/{slug}/cards/{card_id}")
+
+
+async def card_action(request: Request) -> Response:
+    """Archive, restore or move a card from its page or the board (a small form each)."""
+    slug = request.path_params["slug"]
+    card_id = int_param(request.path_params["id"])
+    action = _action(request, {"archive", "restore", "move"})
+    fields = await form_fields(request)
+    async with database(request).write() as session:
+        access = await board_access(session, slug, current_user(request))
+        if action == "archive":
+            await card_services.archive_card(session, access, card_id)
+            return see_other(_board_url(slug))
+        if action == "restore":
+            await card_services.restore_card(session, access, card_id)
+        else:
+            move = parse_form(
+                MoveCard, {"column_id": fields.get("column_id"), "index": _index(fields)}
+            )
+            await card_services.move_card(session, access, card_id, move.column_id, move.index)
+    return see_other(_board_url(slug, f"card-{card_id}"))
+
+
+async def create_column(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    fields = await form_fields(request)
+    data = parse_form(ColumnIn, {k: v for k, v in fields.items() if k in {"title", "colour"}})
+    async with database(request).write() as session:
+        access = await board_access(session, slug, current_user(request))
+        column = await services.create_column(session, access, data)
+        column_id = column.id
+    return see_other(_board_url(slug, f"column-{column_id}"))
+
+
+async def column_action(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    column_id = int_param(request.path_params["id"])
+    action = _action(request, {"archive", "restore", "move", "edit"})
+    fields = await form_fields(request)
+    async with database(request).write() as session:
+        access = await board_access(session, slug, current_user(request))
+        if action == "archive":
+            await services.archive_column(session, access, column_id)
+            return see_other(_board_url(slug))
+        if action == "restore":
+            await services.restore_column(session, access, column_id)
+        elif action == "move":
+            move = parse_form(MoveColumn, {"index": _index(fields)})
+            await services.move_column(session, access, column_id, move.index)
+        else:
+            patch = parse_form(
+                ColumnPatch, {k: v for k, v in fields.items() if k in {"title", "colour"}}
+            )
+            await services.update_column(session, access, column_id, patch)
+    return see_other(_board_url(slug, f"column-{column_id}"))
+
+
+def _action(request: Request, allowed: set[str]) -> str:
+    action: str = request.path_params["action"]
+    if action not in allowed:
+        raise NotFound(gettext("There is nothing at this address."))
+    return action
+
+
+def _index(fields: dict[str, Any]) -> int | str:
+    """Forms count positions from 1, as people do; the services count from 0."""
+    text = str(fields.get("position", "")).strip()
+    return int(text) - 1 if text.isdigit() and int(text) > 0 else text or "x"
+
+
+def _card_fields(fields: dict[str, Any], *, with_column: bool) -> dict[str, Any]:
+    names = {
+        "title",
+        "url",
+        "description",
+        "kind",
+        "languages",
+        "labels",
+        "audiences",
+        "source",
+        "licence",
+    }
+    names |= {"column_id"} if with_column else {"version"}
+    data = {key: value for key, value in fields.items() if key in names}
+    if "url" in data and not str(data["url"]).strip():
+        data["url"] = None
+    return data
+
+
+def _card_values(card: Card) -> dict[str, Any]:
+    return {
+        "title": card.title,
+        "url": card.url or "",
+        "description": card.description,
+        "kind": card.kind.value,
+        "languages": ", ".join(card.languages),
+        "labels": ", ".join(label.name for label in card.labels),
+        "audiences": ", ".join(card.audiences),
+        "source": card.source,
+        "licence": card.licence,
+        "version": str(card.version),
+        "column_id": str(card.column_id),
+    }
+
+
+async def _card_form_again(
+    request: Request, fields: dict[str, Any], error: Invalid, card_id: int | None = None
+) -> Response:
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        access.require_facilitator()
+        card = None
+        if card_id is not None:
+            card = await card_services.card_on_board(session, access, card_id)
+        columns = await services.board_columns(session, access.board)
+        return await _card_form(request, access, columns, fields, error, card=card, status=422)
+
+
+async def _card_form(
+    request: Request,
+    access: Any,
+    columns: list[Any],
+    values: dict[str, Any],
+    error: Invalid | Conflict | None,
+    *,
+    card: Card | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "board/card_form.html",
+        {
+            "access": access,
+            "board": access.board,
+            "columns": columns,
+            "values": values,
+            "error": error,
+            "card": card,
+            "kinds": list(Kind),
+        },
+        status=status,
+    )

@@ -1,0 +1,227 @@
+"""The `toolbox` command line (DESIGN.md §6). Each command is a thin wrapper over a service."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import click
+
+from toolbox.accounts.access import get_board
+from toolbox.accounts.models import Role
+from toolbox.accounts.services import create_api_token, create_user, set_membership, user_by_email
+from toolbox.board.models import Visibility
+from toolbox.board.schemas import BoardIn
+from toolbox.board.services import create_board
+from toolbox.db import Database
+from toolbox.errors import DomainError
+from toolbox.settings import Settings, SettingsError
+from toolbox.validation import parse_form
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.from_env()
+    except SettingsError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _run(work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run one piece of async work against the configured database, with errors as sentences."""
+
+    async def main() -> T:
+        db = Database(_settings().database_url)
+        try:
+            return await work(db)
+        finally:
+            await db.dispose()
+
+    try:
+        return asyncio.run(main())
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+
+
+@click.group()
+def main() -> None:
+    """Toolbox (Coffre à outils): a live toolbox board for cultural digital accelerators."""
+
+
+@main.command()
+@click.option(
+    "--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1"
+)
+@click.option(
+    "--port",
+    type=int,
+    default=lambda: int(os.environ.get("PORT", "8000")),
+    show_default="PORT or 8000",
+)
+@click.option("--workers", type=int, default=1, show_default=True)
+def serve(host: str, port: int, workers: int) -> None:
+    """Serve the app over HTTP."""
+    import uvicorn
+
+    from toolbox.app import MissingAssets, check_assets
+
+    settings = _settings()
+    try:
+        check_assets()
+    except MissingAssets as error:
+        raise click.ClickException(str(error)) from None
+    proxies = ",".join(sorted(settings.trusted_proxies))
+    uvicorn.run(
+        "toolbox.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies or None,
+        ws_per_message_deflate=False,
+        log_level="info",
+    )
+
+
+@main.group()
+def db() -> None:
+    """The database schema."""
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Migrate the database to the latest schema (or REVISION)."""
+    from toolbox.schema import upgrade
+
+    upgrade(_settings().database_url, revision)
+    click.echo(f"Database at {revision}.")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Migrate the database back to REVISION ("base" empties it)."""
+    from toolbox.schema import downgrade
+
+    downgrade(_settings().database_url, revision)
+    click.echo(f"Database at {revision}.")
+
+
+@main.command()
+def demo() -> None:
+    """Load the French demo board (once; a second run changes nothing)."""
+    from toolbox.demo import DEMO_ACCOUNTS, load_demo
+
+    settings = _settings()
+    loaded = _run(lambda database: load_demo(database, timezone=settings.timezone))
+    if not loaded:
+        click.echo("The demo board is already there.")
+        return
+    click.echo("Demo board loaded. Accounts:")
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account.email} / {account.password}")
+
+
+@main.group()
+def user() -> None:
+    """People."""
+
+
+@user.command("add")
+@click.argument("email")
+@click.option("--name", default="")
+@click.option("--password", default=None, help="Asked for when omitted on a terminal.")
+@click.option("--admin", is_flag=True, help="May create boards and manage every board.")
+def user_add(email: str, name: str, password: str | None, admin: bool) -> None:
+    """Create an account."""
+    if password is None and sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+    async def work(database: Database) -> None:
+        async with database.write() as session:
+            await create_user(session, email, name=name, password=password, is_admin=admin)
+
+    _run(work)
+    click.echo(f"Account {email} created.")
+
+
+@user.command("token")
+@click.argument("email")
+def user_token(email: str) -> None:
+    """Print a new API token for EMAIL."""
+
+    async def work(database: Database) -> str:
+        async with database.write() as session:
+            person = await user_by_email(session, email)
+            if person is None:
+                raise click.ClickException(f"No account has the e-mail {email}.")
+            return await create_api_token(session, person, name="cli")
+
+    click.echo(_run(work))
+
+
+@main.group()
+def board() -> None:
+    """Boards."""
+
+
+@board.command("add")
+@click.argument("slug")
+@click.argument("title")
+@click.option("--facilitator", "facilitator_email", default=None, help="E-mail of its facilitator.")
+@click.option("--public", is_flag=True, help="Readable by anyone with the link.")
+def board_add(slug: str, title: str, facilitator_email: str | None, public: bool) -> None:
+    """Create a board."""
+    settings = _settings()
+    visibility = Visibility.public if public else Visibility.members
+    data = parse_form(BoardIn, {"slug": slug, "title": title, "visibility": visibility})
+
+    async def work(database: Database) -> None:
+        async with database.write() as session:
+            facilitator = None
+            if facilitator_email:
+                facilitator = await user_by_email(session, facilitator_email)
+                if facilitator is None:
+                    raise click.ClickException(f"No account has the e-mail {facilitator_email}.")
+            await create_board(
+                session, None, data, default_timezone=settings.timezone, facilitator=facilitator
+            )
+
+    try:
+        _run(work)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Board {slug} created.")
+
+
+@main.group()
+def member() -> None:
+    """Memberships."""
+
+
+@member.command("add")
+@click.argument("slug")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+def member_add(slug: str, email: str, role: str) -> None:
+    """Give EMAIL a ROLE on the board SLUG."""
+
+    async def work(database: Database) -> None:
+        async with database.write() as session:
+            person = await user_by_email(session, email)
+            if person is None:
+                raise click.ClickException(f"No account has the e-mail {email}.")
+            await set_membership(session, await get_board(session, slug), person, Role(role))
+
+    _run(work)
+    click.echo(f"{email} is now {role} on {slug}.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""`toolbox demo`: the French demo board of DESIGN.md §8, with its people.
+
+The accounts below are for trying the app on a laptop; the README lists them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from toolbox.accounts.access import access_to
+from toolbox.accounts.models import Role
+from toolbox.accounts.services import create_user, set_membership, user_by_email
+from toolbox.board.cards import create_card
+from toolbox.board.models import Board, Kind, Visibility
+from toolbox.board.schemas import BoardIn, CardIn, ColumnIn
+from toolbox.board.services import create_board, create_column
+from toolbox.db import Database
+from toolbox.demo_data import DEMO_BOARD, DEMO_COLUMNS, DEMO_EXPERTS
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    password: str
+    name: str
+    role: Role | None
+    is_admin: bool = False
+
+
+FACILITATOR = DemoAccount(
+    "animation@example.org", "animation-demo", "Camille Animation", Role.facilitator
+)
+PARTICIPANT = DemoAccount(
+    "participant@example.org", "participant-demo", "Alex Participant", Role.participant
+)
+ADMIN = DemoAccount("admin@example.org", "admin-demo", "Admin", None, is_admin=True)
+EXPERT_PASSWORD = "expert-demo"  # noqa: S105 - demo accounts, listed in the README
+DEMO_ACCOUNTS = (ADMIN, FACILITATOR, PARTICIPANT)
+
+
+async def load_demo(db: Database, *, timezone: str) -> bool:
+    """Load the demo board; False (and nothing written) when it is there already."""
+    async with db.write() as session:
+        existing = await session.scalar(select(Board.id).where(Board.slug == DEMO_BOARD["slug"]))
+        if existing is not None:
+            return False
+        users = {}
+        for account in DEMO_ACCOUNTS:
+            user = await user_by_email(session, account.email) or await create_user(
+                session,
+                account.email,
+                name=account.name,
+                password=account.password,
+                is_admin=account.is_admin,
+            )
+            users[account.email] = user
+        board = await create_board(
+            session,
+            None,
+            BoardIn(
+                slug=DEMO_BOARD["slug"],
+                title=DEMO_BOARD["title"],
+                description=DEMO_BOARD["description"],
+                visibility=Visibility.public,
+            ),
+            default_timezone=timezone,
+        )
+        for account in (FACILITATOR, PARTICIPANT):
+            assert account.role is not None
+            await set_membership(session, board, users[account.email], account.role)
+        for expert in DEMO_EXPERTS:
+            person = await user_by_email(session, expert["email"]) or await create_user(
+                session, expert["email"], name=expert["name"], password=EXPERT_PASSWORD
+            )
+            await set_membership(session, board, person, Role.expert)
+        access = await access_to(session, board, users[FACILITATOR.email])
+        for column_data in DEMO_COLUMNS:
+            column = await create_column(
+                session,
+                access,
+                ColumnIn(title=column_data["title"], description=column_data["description"]),
+            )
+            for card in column_data["cards"]:
+                await create_card(
+                    session,
+                    access,
+                    CardIn(
+                        column_id=column.id,
+                        title=card["title"],
+                        url=card["url"],
+                        description=card["description"],
+                        kind=Kind(card["kind"]),
+                        languages=card["languages"],
+                        audiences=card["audiences"],
+                        labels=card["labels"],
+                        source=card["source"],
+                        licence=card["licence"],
+                    ),
+                )
+    return True

@@ -1,0 +1,1 @@
+"""Live updates: the event log, the broadcast bus, and the hub that fans changes out."""

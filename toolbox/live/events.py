@@ -1,0 +1,67 @@
+"""Writing a board's events: the one place where `seq` grows.
+
+A service calls `record_event` inside its transaction; the event row and the board's new `seq`
+commit together with the change or not at all. `Database.write()` hands the recorded events to
+the publisher after commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from toolbox.board.models import Board
+from toolbox.db import PENDING_EVENTS, utcnow
+from toolbox.live.models import BoardEvent
+
+
+async def lock_board(session: AsyncSession, board_id: int) -> None:
+    """Take the board's write lock for the rest of the transaction.
+
+    On PostgreSQL this is a row lock on the board, so concurrent moves on one board compute
+    positions one after the other; SQLite's BEGIN IMMEDIATE already serialises writers.
+    """
+    await session.execute(select(Board.id).where(Board.id == board_id).with_for_update())
+
+
+async def record_event(
+    session: AsyncSession,
+    board_id: int,
+    type: str,
+    data: dict[str, Any],
+    *,
+    actor_id: int | None,
+) -> BoardEvent:
+    seq = await session.scalar(
+        update(Board)
+        .where(Board.id == board_id)
+        .values(seq=Board.seq + 1)
+        .returning(Board.seq)
+        .execution_options(synchronize_session=False)
+    )
+    assert seq is not None, "events are recorded for boards that exist"
+    event = BoardEvent(
+        board_id=board_id, seq=seq, type=type, actor_id=actor_id, at=utcnow(), data=data
+    )
+    session.add(event)
+    await session.flush()
+    session.info.setdefault(PENDING_EVENTS, []).append(event)
+    return event
+
+
+async def events_after(
+    session: AsyncSession, board_id: int, after: int, limit: int = 500
+) -> list[BoardEvent]:
+    rows = await session.scalars(
+        select(BoardEvent)
+        .where(BoardEvent.board_id == board_id, BoardEvent.seq > after)
+        .order_by(BoardEvent.seq)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+def event_document(event: BoardEvent) -> dict[str, Any]:
+    return {"seq": event.seq, "type": event.type, "at": event.at.isoformat(), "data": event.data}

@@ -1,0 +1,176 @@
+"""ASGI middleware: who is asking and in which language, the body size limit, same-origin writes.
+
+Written as plain ASGI (not BaseHTTPMiddleware) so the same code covers websockets and the
+language set here reaches the endpoint through the context variable.
+"""
+
+from __future__ import annotations
+
+import json
+from http.cookies import SimpleCookie
+from typing import Any
+
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from toolbox import i18n
+from toolbox.accounts.models import User
+from toolbox.accounts.services import user_for_api_token, user_for_session
+from toolbox.db import Database
+from toolbox.errors import TooLarge
+from toolbox.security import same_origin
+from toolbox.settings import Settings
+
+SESSION_COOKIE = "toolbox_session"
+LOCALE_COOKIE = "toolbox_locale"
+MAX_BODY = 1024 * 1024
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class BodyTooLarge(TooLarge):
+    pass
+
+
+async def _send_error(send: Send, status: int, code: str, message: str) -> None:
+    body = json.dumps({"error": {"code": code, "message": message}}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+class RequestContextMiddleware:
+    """Resolves the signed-in user (session cookie or bearer token) and the reader's language."""
+
+    def __init__(self, app: ASGIApp, *, db: Database, settings: Settings) -> None:
+        self.app = app
+        self.db = db
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in {"http", "websocket"}:
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        cookies = _cookies(headers.get("cookie"))
+        user: User | None = None
+        via_token = False
+        authorization = headers.get("authorization", "")
+        if authorization.lower().startswith("bearer "):
+            via_token = True
+            async with self.db.read() as session:
+                user = await user_for_api_token(session, authorization[7:].strip())
+            if user is None:
+                i18n.set_locale(i18n.negotiate(headers.get("accept-language"), self._default))
+                await _send_error(
+                    send, 401, "unauthorized", i18n.gettext("This API token is not valid.")
+                )
+                return
+        elif token := cookies.get(SESSION_COOKIE):
+            async with self.db.read() as session:
+                user = await user_for_session(session, token)
+        locale = (
+            (user.locale if user and user.locale else None)
+            or (cookies.get(LOCALE_COOKIE) if cookies.get(LOCALE_COOKIE) in i18n.LOCALES else None)
+            or i18n.negotiate(headers.get("accept-language"), self._default)
+        )
+        i18n.set_locale(locale)
+        state = scope.setdefault("state", {})
+        state.update(user=user, via_token=via_token, locale=locale)
+        await self.app(scope, receive, send)
+
+    @property
+    def _default(self) -> str:
+        return self.settings.default_locale
+
+
+class SameOriginMiddleware:
+    """Refuses a cross-site write made with the session cookie (CSRF).
+
+    Browsers send `Origin` with every POST; a request with a bearer token carries no ambient
+    credentials, so it needs no such check.
+    """
+
+    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
+        self.app = app
+        self.settings = settings
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        state = scope.get("state", {})
+        headers = Headers(scope=scope)
+        if not state.get("via_token") and not self._allowed(headers, scope):
+            await _send_error(
+                send,
+                403,
+                "cross_origin",
+                i18n.gettext("This form was sent from another site; it was refused."),
+            )
+            return
+        await self.app(scope, receive, send)
+
+    def _allowed(self, headers: Headers, scope: Scope) -> bool:
+        origin = headers.get("origin")
+        if origin is None:
+            # No Origin: not a browser form (curl, a script) unless the fetch metadata says it
+            # came from another site.
+            return headers.get("sec-fetch-site", "same-origin") in {"same-origin", "none"}
+        return same_origin(
+            origin,
+            host=headers.get("host"),
+            scheme=scope.get("scheme", "http"),
+            base_url=self.settings.base_url,
+        )
+
+
+class BodyLimitMiddleware:
+    """Bodies over 1 MiB get a 413 before they are read into memory."""
+
+    def __init__(self, app: ASGIApp, *, limit: int = MAX_BODY) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
+            await _send_error(send, 413, "too_large", _too_large_message())
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise BodyTooLarge(_too_large_message())
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def _too_large_message() -> str:
+    return i18n.gettext("The request is too large (1 MiB at most).")
+
+
+def _cookies(header: str | None) -> dict[str, Any]:
+    if not header:
+        return {}
+    jar: SimpleCookie = SimpleCookie()
+    try:
+        jar.load(header)
+    except Exception:
+        return {}
+    return {key: morsel.value for key, morsel in jar.items()}

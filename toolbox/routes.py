@@ -1,0 +1,61 @@
+"""Every URL of the app, in one table."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from toolbox.accounts import views as accounts
+from toolbox.board import api as board_api
+from toolbox.board import views as board
+from toolbox.openapi import openapi
+
+STATIC_DIR = "static"
+
+api_routes: list[BaseRoute] = [
+    Route("/openapi.json", openapi),
+    Route("/boards", board_api.list_boards, methods=["GET"]),
+    Route("/boards", board_api.create_board, methods=["POST"]),
+    Route("/boards/{slug}", board_api.get_board),
+    Route("/boards/{slug}/columns", board_api.create_column, methods=["POST"]),
+    Route("/boards/{slug}/cards", board_api.create_card, methods=["POST"]),
+    Route("/boards/{slug}/search", board_api.search),
+    Route("/boards/{slug}/events", board_api.events),
+    Route("/columns/{id}", board_api.update_column, methods=["PATCH"]),
+    Route("/columns/{id}", board_api.archive_column, methods=["DELETE"]),
+    Route("/columns/{id}/move", board_api.move_column, methods=["POST"]),
+    Route("/cards/{id}", board_api.get_card, methods=["GET"]),
+    Route("/cards/{id}", board_api.update_card, methods=["PATCH"]),
+    Route("/cards/{id}", board_api.archive_card, methods=["DELETE"]),
+    Route("/cards/{id}/move", board_api.move_card, methods=["POST"]),
+    Route("/cards/{id}/restore", board_api.restore_card, methods=["POST"]),
+]
+
+
+def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
+    return [
+        Route("/", accounts.home),
+        Route("/boards", accounts.create_board_form, methods=["POST"]),
+        Route("/login", accounts.login_form, methods=["GET"]),
+        Route("/login", accounts.login, methods=["POST"]),
+        Route("/logout", accounts.logout, methods=["POST"]),
+        Route("/language", accounts.choose_language, methods=["POST"]),
+        Route("/me", accounts.me),
+        Route("/me/tokens", accounts.new_api_token, methods=["POST"]),
+        Route("/invite/{token}", accounts.invitation_page, methods=["GET"]),
+        Route("/invite/{token}", accounts.accept_invitation, methods=["POST"]),
+        Route("/b/{slug}", board.board_page),
+        Route("/b/{slug}/manage", accounts.manage_page),
+        Route("/b/{slug}/invitations", accounts.invite, methods=["POST"]),
+        Route("/b/{slug}/members/{id}/role", accounts.change_role, methods=["POST"]),
+        Route("/b/{slug}/columns", board.create_column, methods=["POST"]),
+        Route("/b/{slug}/columns/{id}/{action:str}", board.column_action, methods=["POST"]),
+        Route("/b/{slug}/cards/new", board.new_card_form),
+        Route("/b/{slug}/cards", board.create_card, methods=["POST"]),
+        Route("/b/{slug}/cards/{id}", board.card_page, methods=["GET"]),
+        Route("/b/{slug}/cards/{id}/edit", board.edit_card_form, methods=["GET"]),
+        Route("/b/{slug}/cards/{id}/edit", board.update_card, methods=["POST"]),
+        Route("/b/{slug}/cards/{id}/{action:str}", board.card_action, methods=["POST"]),
+        Mount("/api/v1", routes=api_routes),
+        Mount("/static", app=StaticFiles(directory=static_dir), name="static"),
+    ]

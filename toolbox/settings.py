@@ -1,0 +1,77 @@
+"""Settings, read once from the environment (DESIGN.md §6 is the contract)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./toolbox.db"
+SECRET_KEY_FILE = Path(".toolbox-secret")
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    broadcast_url: str = "memory://"
+    secret_key: str = ""
+    base_url: str = "http://127.0.0.1:8000"
+    smtp_url: str | None = None
+    timezone: str = "America/Toronto"
+    default_locale: str = "fr_CA"
+    env: str = "development"
+    trusted_proxies: frozenset[str] = frozenset()
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ if environ is None else environ)
+        mode = env.get("TOOLBOX_ENV", "development")
+        if mode not in {"development", "production"}:
+            raise SettingsError(f"TOOLBOX_ENV must be 'development' or 'production', not {mode!r}")
+        secret = env.get("TOOLBOX_SECRET_KEY", "")
+        if not secret:
+            if mode == "production":
+                raise SettingsError("TOOLBOX_SECRET_KEY is required when TOOLBOX_ENV=production")
+            secret = _development_secret()
+        timezone = env.get("TOOLBOX_TIMEZONE", "America/Toronto")
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise SettingsError(
+                f"TOOLBOX_TIMEZONE {timezone!r} is not a known time zone"
+            ) from error
+        locale = env.get("TOOLBOX_DEFAULT_LOCALE", "fr_CA")
+        if locale not in {"fr_CA", "en"}:
+            raise SettingsError(f"TOOLBOX_DEFAULT_LOCALE must be fr_CA or en, not {locale!r}")
+        proxies = env.get("TOOLBOX_TRUSTED_PROXIES", "")
+        return cls(
+            database_url=env.get("TOOLBOX_DATABASE_URL", DEFAULT_DATABASE_URL),
+            broadcast_url=env.get("TOOLBOX_BROADCAST_URL", "memory://"),
+            secret_key=secret,
+            base_url=env.get("TOOLBOX_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            smtp_url=env.get("TOOLBOX_SMTP_URL") or None,
+            timezone=timezone,
+            default_locale=locale,
+            env=mode,
+            trusted_proxies=frozenset(p.strip() for p in proxies.split(",") if p.strip()),
+        )
+
+
+def _development_secret() -> str:
+    """A key kept in a local file, so sessions survive a restart on a developer's laptop."""
+    if SECRET_KEY_FILE.exists():
+        return SECRET_KEY_FILE.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    SECRET_KEY_FILE.write_text(key + "\n")
+    SECRET_KEY_FILE.chmod(0o600)
+    return key

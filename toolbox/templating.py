@@ -1,0 +1,113 @@
+"""Jinja2, set up once: autoescape, translations through `toolbox.i18n`, and a few filters.
+
+Templates are dumb: they format what the view gives them and never query.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from toolbox import i18n
+from toolbox.board.markdown import render_markdown
+from toolbox.board.models import Kind
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+
+def kind_name(kind: Kind | str) -> str:
+    """The kind of a resource, in the reader's language."""
+    _ = i18n.gettext
+    names = {
+        "tool": _("Tool"),
+        "guide": _("Guide"),
+        "template": _("Template"),
+        "glossary": _("Glossary"),
+        "article": _("Article"),
+        "video": _("Video"),
+        "training": _("Training"),
+        "organisation": _("Organisation"),
+        "event": _("Event"),
+        "other": _("Other"),
+    }
+    return names[Kind(kind).value]
+
+
+def role_name(role: str) -> str:
+    _ = i18n.gettext
+    names = {
+        "participant": _("Participant"),
+        "expert": _("Expert"),
+        "facilitator": _("Facilitator"),
+    }
+    return names.get(str(role), str(role))
+
+
+def language_name(code: str) -> str:
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(code.replace("-", "_")).get_display_name(i18n.current_locale()) or code
+    except (UnknownLocaleError, ValueError):
+        return code
+
+
+def json_script(value: Any) -> Markup:
+    """JSON safe to put inside a <script> element (no "</script>" can close it early)."""
+    text = json.dumps(value, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(text)  # noqa: S704 - every markup-significant character is escaped above
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(["html", "xml"], default=True),
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: i18n.gettext(message),
+        lambda singular, plural, n: i18n.translations(i18n.current_locale()).ngettext(
+            singular, plural, n
+        ),
+        newstyle=True,
+    )
+    env.filters.update(
+        markdown=render_markdown,
+        datetime=i18n.format_datetime,
+        date=i18n.format_date,
+        time=i18n.format_time,
+        kind_name=kind_name,
+        role_name=role_name,
+        language_name=language_name,
+        json_script=json_script,
+    )
+    env.globals.update(current_locale=i18n.current_locale, locale_names=i18n.LOCALE_NAMES)
+    return env
+
+
+environment = _environment()
+
+
+def render_fragment(name: str, **context: Any) -> str:
+    return environment.get_template(name).render(**context)
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
+    page_context = {
+        "request": request,
+        "user": getattr(request.state, "user", None),
+        "lang": i18n.current_locale().split("_")[0],
+        **context,
+    }
+    html = environment.get_template(name).render(**page_context)
+    return HTMLResponse(html, status_code=status)

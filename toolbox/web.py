@@ -1,0 +1,104 @@
+"""What every view needs from a request, and how an error becomes a response."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import quote
+
+from starlette.exceptions import HTTPException
+from starlette.requests import HTTPConnection, Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from toolbox import i18n
+from toolbox.accounts.models import User
+from toolbox.db import Database
+from toolbox.errors import DomainError, NotFound
+from toolbox.settings import Settings
+from toolbox.templating import render
+
+
+def database(connection: HTTPConnection) -> Database:
+    db: Database = connection.app.state.db
+    return db
+
+
+def settings(connection: HTTPConnection) -> Settings:
+    value: Settings = connection.app.state.settings
+    return value
+
+
+def current_user(connection: HTTPConnection) -> User | None:
+    user: User | None = connection.scope.get("state", {}).get("user")
+    return user
+
+
+def is_api(connection: HTTPConnection) -> bool:
+    return connection.url.path.startswith("/api/")
+
+
+def see_other(url: str) -> RedirectResponse:
+    """303 after a change, so reloading the next page does not send the form again."""
+    return RedirectResponse(url, status_code=303)
+
+
+def int_param(value: str, *, field: str = "id") -> int:
+    if not value.isdigit() or len(value) > 18:
+        raise NotFound(i18n.gettext("There is nothing at this address."), field=field)
+    return int(value)
+
+
+async def form_fields(request: Request, multiple: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """A form's fields as a dict; fields in `multiple` (checkboxes) become lists."""
+    form = await request.form()
+    fields: dict[str, Any] = {}
+    for key in form:
+        values = [v for v in form.getlist(key) if isinstance(v, str)]
+        fields[key] = values if key in multiple else (values[-1] if values else "")
+    return fields
+
+
+async def json_body(request: Request) -> bytes:
+    return await request.body()
+
+
+def json_response(document: Any, status: int = 200) -> Response:
+    return Response(
+        json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+        status_code=status,
+        media_type="application/json",
+    )
+
+
+def error_document(error: DomainError) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": error.code, "message": error.message}
+    if error.field:
+        body["field"] = error.field
+    return {"error": body}
+
+
+async def handle_domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    if is_api(request):
+        document = error_document(exc)
+        if isinstance(exc.current, dict):
+            document["current"] = exc.current
+        return JSONResponse(document, status_code=exc.status)
+    if exc.status == 401:
+        return see_other(f"/login?next={quote(request.url.path)}")
+    return render(request, "error.html", {"error": exc}, status=exc.status)
+
+
+async def handle_http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (unknown URL, wrong method) in the same shapes as ours."""
+    assert isinstance(exc, HTTPException)
+    messages = {
+        404: i18n.gettext("There is nothing at this address."),
+        405: i18n.gettext("This address does not accept this kind of request."),
+    }
+    message = messages.get(exc.status_code, i18n.gettext("This request could not be handled."))
+    error = DomainError(message, code="not_found" if exc.status_code == 404 else "bad_request")
+    error.status = exc.status_code
+    if is_api(request):
+        return JSONResponse(error_document(error), status_code=exc.status_code)
+    return render(request, "error.html", {"error": error}, status=exc.status_code)
