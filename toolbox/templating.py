@@ -106,7 +106,7 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     page_context = {
         "request": request,
         "user": getattr(request.state, "user", None),
-        "lang": i18n.current_locale().split("_")[0],
+        "lang": i18n.current_locale().replace("_", "-"),
         **context,
     }
     html = environment.get_template(name).render(**page_context)

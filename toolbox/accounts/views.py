@@ -11,7 +11,7 @@ from starlette.responses import Response
 from toolbox import i18n
 from toolbox.accounts import services
 from toolbox.accounts.access import board_access
-from toolbox.accounts.models import Role
+from toolbox.accounts.models import Role, User
 from toolbox.board.models import BoardColumn, Card
 from toolbox.board.schemas import BoardIn
 from toolbox.board.services import create_board, visible_boards
@@ -120,7 +120,9 @@ async def choose_language(request: Request) -> Response:
     user = current_user(request)
     if user is not None:
         async with database(request).write() as session:
-            await services.set_locale(session, await session.merge(user), locale)
+            person = await session.get(User, user.id)
+            assert person is not None
+            await services.set_locale(session, person, locale)
     response = see_other(_safe_next(fields.get("next")))
     response.set_cookie(LOCALE_COOKIE, locale, max_age=365 * 86400, samesite="lax")
     return response

@@ -22,7 +22,7 @@ from toolbox.board.schemas import (
     MoveColumn,
 )
 from toolbox.board.search import SearchFilters, search_cards
-from toolbox.errors import Conflict, NotFound, NotSignedIn
+from toolbox.errors import NotFound, NotSignedIn
 from toolbox.i18n import gettext as _
 from toolbox.live.audience import event_for_audience
 from toolbox.live.events import events_after
@@ -117,15 +117,10 @@ async def get_card(request: Request) -> Response:
 
 async def update_card(request: Request) -> Response:
     patch = parse_json(CardPatch, await request.body())
-    try:
-        async with database(request).write() as session:
-            card, access = await _card_access(session, request)
-            card = await card_services.update_card(session, access, card.id, patch)
-            document = card_document(card)
-    except Conflict as conflict:
-        if conflict.current is not None:
-            conflict.current = card_document(conflict.current)
-        raise
+    async with database(request).write() as session:
+        card, access = await _card_access(session, request)
+        card = await card_services.update_card(session, access, card.id, patch)
+        document = card_document(card)
     return json_response(document)
 
 

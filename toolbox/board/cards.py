@@ -116,7 +116,7 @@ async def update_card(
         raise Conflict(
             _("Someone changed this resource while you were editing it."),
             code="stale_version",
-            current=card,
+            current=card_document(card),
         )
     for field in patch.model_fields_set - {"version", "labels"}:
         value = getattr(patch, field)

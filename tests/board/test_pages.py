@@ -1,0 +1,200 @@
+"""The board's pages and forms, as a browser without JavaScript uses them."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.factories import make_board, make_card, make_column, make_member, make_user, signed_in
+from toolbox.accounts.models import Role
+from toolbox.db import Database
+
+
+def origin(client: httpx.AsyncClient) -> dict[str, str]:
+    return {"Origin": str(client.base_url).rstrip("/")}
+
+
+async def test_board_page_renders_columns_and_cards_in_order(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    first = await make_column(db, board, facilitator, "Se poser les bonnes questions")
+    second = await make_column(db, board, facilitator, "Stratégie numérique")
+    await make_card(db, board, first, facilitator, title="Autodiagnostic")
+    await make_card(db, board, first, facilitator, title="Glossaire de poche", index=0)
+    await make_card(db, board, second, facilitator, title="Plan d’action")
+    page = (await client.get(f"/b/{board.slug}")).text
+    positions = [
+        page.index(t)
+        for t in ("Se poser", "Glossaire de poche", "Autodiagnostic", "Stratégie numérique", "Plan d’action")
+    ]
+    assert positions == sorted(positions)
+    assert "Ajouter une ressource" not in page  # visitors get no forms
+
+
+async def test_card_page_sanitises_markdown_and_has_json_ld(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator)
+    card = await make_card(
+        db,
+        board,
+        column,
+        facilitator,
+        title="Guide </script><b>",
+        description="**Gras** <script>alert(1)</script> [lien](https://example.org) [x](javascript:alert(1))",
+    )
+    page = (await client.get(f"/b/{board.slug}/cards/{card.id}")).text
+    assert "<strong>Gras</strong>" in page
+    assert "<script>alert(1)" not in page and 'href="javascript:' not in page
+    assert '<a href="https://example.org" rel="noopener noreferrer nofollow">lien</a>' in page
+    assert '"@type": "LearningResource"' in page or '"@type":"LearningResource"' in page
+    assert "</script><b>" not in page.split('application/ld+json">', 1)[1].split("</script>", 1)[0]
+
+
+async def test_facilitator_creates_card_with_form(db: Database, client: httpx.AsyncClient) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator)
+    await signed_in(client, facilitator)
+    response = await client.post(
+        f"/b/{board.slug}/cards",
+        data={
+            "column_id": str(column.id),
+            "title": "Gabarit CC",
+            "url": "https://example.org/g",
+            "languages": "fr, en",
+            "labels": "Gabarit, Gratuit",
+            "kind": "template",
+        },
+        headers=origin(client),
+    )
+    assert response.status_code == 303
+    assert response.headers["location"].startswith(f"/b/{board.slug}#card-")
+    board_page = (await client.get(f"/b/{board.slug}")).text
+    assert "Gabarit CC" in board_page and "Gratuit" in board_page
+
+
+async def test_invalid_form_is_422_with_message_and_nothing_written(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator)
+    await signed_in(client, facilitator)
+    response = await client.post(
+        f"/b/{board.slug}/cards",
+        data={"column_id": str(column.id), "title": "Piège", "url": "javascript:alert(1)"},
+        headers=origin(client),
+    )
+    assert response.status_code == 422
+    assert "Le lien doit commencer par http:// ou https://." in response.text
+    assert 'value="Piège"' in response.text  # what was typed is kept
+    document = (await client.get(f"/api/v1/boards/{board.slug}")).json()
+    assert document["columns"][0]["cards"] == []
+
+
+async def test_stale_edit_form_gets_409_with_newer_version(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator)
+    card = await make_card(db, board, column, facilitator, title="Première version")
+    await signed_in(client, facilitator)
+    fields = {"version": "1", "title": "Deuxième version", "kind": "other"}
+    first = await client.post(
+        f"/b/{board.slug}/cards/{card.id}/edit", data=fields, headers=origin(client)
+    )
+    assert first.status_code == 303
+    stale = await client.post(
+        f"/b/{board.slug}/cards/{card.id}/edit",
+        data={**fields, "title": "Version concurrente"},
+        headers=origin(client),
+    )
+    assert stale.status_code == 409
+    assert "Deuxième version" in stale.text and "Version concurrente" in stale.text
+    current = (await client.get(f"/api/v1/cards/{card.id}")).json()
+    assert current["title"] == "Deuxième version" and current["version"] == 2
+
+
+async def test_archive_and_restore_card_and_column(db: Database, client: httpx.AsyncClient) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator, "Colonne à archiver")
+    card = await make_card(db, board, column, facilitator, title="Carte à archiver")
+    await signed_in(client, facilitator)
+    assert (
+        await client.post(f"/b/{board.slug}/cards/{card.id}/archive", headers=origin(client))
+    ).status_code == 303
+    assert "Carte à archiver" not in (await client.get(f"/b/{board.slug}")).text
+    manage = (await client.get(f"/b/{board.slug}/manage")).text
+    assert "Carte à archiver" in manage
+    assert (
+        await client.post(f"/b/{board.slug}/cards/{card.id}/restore", headers=origin(client))
+    ).status_code == 303
+    assert "Carte à archiver" in (await client.get(f"/b/{board.slug}")).text
+    assert (
+        await client.post(f"/b/{board.slug}/columns/{column.id}/archive", headers=origin(client))
+    ).status_code == 303
+    assert "Colonne à archiver" not in (await client.get(f"/b/{board.slug}")).text
+    assert (
+        await client.post(f"/b/{board.slug}/columns/{column.id}/restore", headers=origin(client))
+    ).status_code == 303
+    assert "Colonne à archiver" in (await client.get(f"/b/{board.slug}")).text
+
+
+async def test_participant_sees_no_forms_and_cannot_post(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator)
+    participant = await make_member(db, board, Role.participant)
+    await signed_in(client, participant)
+    assert "Ajouter une ressource" not in (await client.get(f"/b/{board.slug}")).text
+    response = await client.post(
+        f"/b/{board.slug}/cards",
+        data={"column_id": str(column.id), "title": "Non"},
+        headers=origin(client),
+    )
+    assert response.status_code == 403
+    assert (await client.get(f"/b/{board.slug}/manage")).status_code == 403
+
+
+async def test_unknown_board_and_card_are_404_in_the_readers_language(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    french = await client.get("/b/nulle-part")
+    assert french.status_code == 404 and "Il n’y a pas de tableau à cette adresse." in french.text
+    english = await client.get("/b/nowhere", headers={"Accept-Language": "en-CA,en;q=0.9"})
+    assert english.status_code == 404 and "There is no board at this address." in english.text
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    assert (await client.get(f"/b/{board.slug}/cards/999999")).status_code == 404
+    assert (await client.get(f"/b/{board.slug}/cards/abc")).status_code == 404
+
+
+async def test_search_box_filters_the_board(db: Database, client: httpx.AsyncClient) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator)
+    await make_card(
+        db, board, column, facilitator, title="Métadonnées culturelles", languages=["fr"]
+    )
+    await make_card(db, board, column, facilitator, title="Billetterie partagée", languages=["en"])
+    page = (await client.get(f"/b/{board.slug}", params={"q": "metadonnee"})).text
+    assert "Métadonnées culturelles" in page and "Billetterie partagée" not in page
+    by_language = (await client.get(f"/b/{board.slug}", params={"lang": "en"})).text
+    assert "Billetterie partagée" in by_language and "Métadonnées culturelles" not in by_language
+
+
+async def test_members_only_board_page_sends_visitors_to_sign_in(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    board = await make_board(db, public=False, facilitator=await make_user(db))
+    response = await client.get(f"/b/{board.slug}")
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/login?next=/b/{board.slug}"

@@ -1,0 +1,79 @@
+"""Fixtures: each backend gets a fresh migrated database and a real server on a free port.
+
+PostgreSQL runs when TOOLBOX_TEST_POSTGRES_URL is set (an admin URL such as
+postgresql+asyncpg://postgres@127.0.0.1:5432/test); with TOOLBOX_TEST_REQUIRE_ALL=1 (as in CI) a
+missing PostgreSQL or browser is an error instead of a skip.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from tests.servers import (
+    LiveServer,
+    create_postgres_database,
+    drop_postgres_database,
+    sqlite_url,
+)
+from toolbox.db import Database
+from toolbox.schema import upgrade
+
+POSTGRES_URL = os.environ.get("TOOLBOX_TEST_POSTGRES_URL", "")
+REQUIRE_ALL = os.environ.get("TOOLBOX_TEST_REQUIRE_ALL") == "1"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if REQUIRE_ALL and not POSTGRES_URL:
+        raise pytest.UsageError("TOOLBOX_TEST_REQUIRE_ALL=1 but TOOLBOX_TEST_POSTGRES_URL is unset")
+
+
+@pytest.fixture(
+    scope="session", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgres" and not POSTGRES_URL:
+        pytest.skip("set TOOLBOX_TEST_POSTGRES_URL to run on PostgreSQL")
+    return str(request.param)
+
+
+@pytest.fixture(scope="session")
+async def database_url(backend: str) -> AsyncIterator[str]:
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory(prefix="toolbox-test-") as directory:
+            url = sqlite_url(directory)
+            await asyncio.to_thread(upgrade, url)
+            yield url
+        return
+    url, name = await create_postgres_database(POSTGRES_URL)
+    try:
+        await asyncio.to_thread(upgrade, url)
+        yield url
+    finally:
+        await drop_postgres_database(POSTGRES_URL, name)
+
+
+@pytest.fixture(scope="session")
+async def db(database_url: str) -> AsyncIterator[Database]:
+    database = Database(database_url)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture(scope="session")
+def server(database_url: str) -> Iterator[LiveServer]:
+    live = LiveServer(database_url)
+    live.start()
+    yield live
+    live.stop()
+
+
+@pytest.fixture
+async def client(server: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=server.url, timeout=20) as http:
+        yield http

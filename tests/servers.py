@@ -1,0 +1,126 @@
+"""Real servers for the tests: a throwaway database per backend and uvicorn in a subprocess."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def sqlite_url(directory: str) -> str:
+    return f"sqlite+aiosqlite:///{directory}/toolbox-test.db"
+
+
+async def create_postgres_database(admin_url: str) -> tuple[str, str]:
+    """A fresh PostgreSQL database for one test session: (its SQLAlchemy URL, its name)."""
+    name = f"toolbox_test_{uuid.uuid4().hex[:12]}"
+    connection = await asyncpg.connect(_asyncpg_dsn(admin_url))
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    base, _sep, _db = admin_url.rpartition("/")
+    return f"{base}/{name}", name
+
+
+async def drop_postgres_database(admin_url: str, name: str) -> None:
+    connection = await asyncpg.connect(_asyncpg_dsn(admin_url))
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+@dataclass
+class LiveServer:
+    """`toolbox` served by uvicorn in its own process, on a free port, with its output kept."""
+
+    database_url: str
+    env: dict[str, str] = field(default_factory=dict)
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+    log: Path | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.log = Path(tempfile.mkstemp(prefix="toolbox-server-", suffix=".log")[1])
+        env = {
+            **os.environ,
+            "TOOLBOX_DATABASE_URL": self.database_url,
+            "TOOLBOX_BASE_URL": self.url,
+            "TOOLBOX_SECRET_KEY": "test-secret-key",
+            **self.env,
+        }
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "toolbox.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--ws-per-message-deflate",
+            "false",
+        ]
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server died at start:\n{self.output()}")
+            try:
+                httpx.get(f"{self.url}/api/v1/boards", timeout=1)
+                return
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError(f"the server did not answer in 20 s:\n{self.output()}")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace") if self.log else ""
+
+
+async def wait_until(
+    predicate: Callable[[], Awaitable[bool]], within: float = 5.0, interval: float = 0.02
+) -> None:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if await predicate():
+            return
+        await asyncio.sleep(interval)
+    raise AssertionError("the condition did not come true in time")
