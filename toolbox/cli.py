@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import click
 
+from toolbox import i18n
 from toolbox.accounts.access import get_board
 from toolbox.accounts.models import Role
 from toolbox.accounts.services import create_api_token, create_user, set_membership, user_by_email
@@ -50,6 +51,8 @@ def _run(work: Callable[[Database], Awaitable[T]]) -> T:
 @click.group()
 def main() -> None:
     """Toolbox (Coffre à outils): a live toolbox board for cultural digital accelerators."""
+    # Messages from the services speak the deployment's language (TOOLBOX_DEFAULT_LOCALE).
+    i18n.set_locale(_settings().default_locale)
 
 
 @main.command()

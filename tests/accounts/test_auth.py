@@ -88,10 +88,8 @@ async def test_invitation_link_makes_a_member_once(db: Database, client: httpx.A
     async with httpx.AsyncClient(base_url=client.base_url) as newcomer:
         form = await newcomer.get(path)
         assert (
-            form.status_code == 200
-            and board.title.replace("’", "&#39;") in form.text
-            or board.title in form.text
-        )
+            form.status_code == 200 and board.title.replace("’", "&#39;") in form.text
+        ) or board.title in form.text
         joined = await newcomer.post(
             path,
             data={

@@ -18,7 +18,7 @@ async def facilitated_board(db: Database):  # type: ignore[no-untyped-def]
 async def test_board_lists_columns_and_cards_in_order(
     db: Database, client: httpx.AsyncClient
 ) -> None:
-    board, facilitator, auth = await facilitated_board(db)
+    board, facilitator, _auth = await facilitated_board(db)
     first = await make_column(db, board, facilitator, "Premiers pas")
     second = await make_column(db, board, facilitator, "Stratégie")
     a = await make_card(db, board, first, facilitator, title="A")
@@ -153,7 +153,7 @@ async def test_admin_creates_board_others_cannot(db: Database, client: httpx.Asy
 
 
 async def test_events_after_seq_in_order(db: Database, client: httpx.AsyncClient) -> None:
-    board, facilitator, auth = await facilitated_board(db)
+    board, facilitator, _auth = await facilitated_board(db)
     column = await make_column(db, board, facilitator)
     start = (await client.get(f"/api/v1/boards/{board.slug}")).json()["seq"]
     for n in range(3):
@@ -166,7 +166,7 @@ async def test_events_after_seq_in_order(db: Database, client: httpx.AsyncClient
 
 
 async def test_member_events_only_for_facilitators(db: Database, client: httpx.AsyncClient) -> None:
-    board, facilitator, auth = await facilitated_board(db)
+    board, _facilitator, auth = await facilitated_board(db)
     await make_member(db, board, Role.participant)
     public = (await client.get(f"/api/v1/boards/{board.slug}/events?after=0")).json()["events"]
     assert not [e for e in public if e["type"].startswith("member.")]

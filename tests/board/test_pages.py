@@ -26,7 +26,13 @@ async def test_board_page_renders_columns_and_cards_in_order(
     page = (await client.get(f"/b/{board.slug}")).text
     positions = [
         page.index(t)
-        for t in ("Se poser", "Glossaire de poche", "Autodiagnostic", "Stratégie numérique", "Plan d’action")
+        for t in (
+            "Se poser",
+            "Glossaire de poche",
+            "Autodiagnostic",
+            "Stratégie numérique",
+            "Plan d’action",
+        )
     ]
     assert positions == sorted(positions)
     assert "Ajouter une ressource" not in page  # visitors get no forms

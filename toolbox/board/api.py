@@ -11,7 +11,7 @@ from toolbox.accounts.models import User
 from toolbox.board import cards as card_services
 from toolbox.board import services
 from toolbox.board.documents import board_summary, card_document, column_document
-from toolbox.board.models import Board, BoardColumn
+from toolbox.board.models import Board, BoardColumn, Card
 from toolbox.board.schemas import (
     BoardIn,
     CardIn,
@@ -187,7 +187,7 @@ async def _column_access(session: AsyncSession, request: Request) -> tuple[Board
     return await _access(session, column.board_id, current_user(request)), column_id
 
 
-async def _card_access(session: AsyncSession, request: Request):  # type: ignore[no-untyped-def]
+async def _card_access(session: AsyncSession, request: Request) -> tuple[Card, BoardAccess]:
     return await card_services.card_access(
         session, int_param(request.path_params["id"]), current_user(request)
     )

@@ -1,0 +1,60 @@
+"""What a facilitator does with the mouse and keyboard, in a real browser."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.servers import LiveServer
+from toolbox.demo import FACILITATOR
+
+pytestmark = pytest.mark.browser
+
+
+async def test_facilitator_signs_in_and_adds_a_card(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    context = await browser.new_context(locale="fr-CA")
+    page = await context.new_page()
+    await page.goto(f"{demo_server.url}/b/accelerateur-numerique")
+    await page.get_by_role("link", name="Se connecter").click()
+    await page.get_by_label("Courriel").fill(FACILITATOR.email)
+    await page.get_by_label("Mot de passe").fill(FACILITATOR.password)
+    await page.get_by_role("button", name="Se connecter").click()
+    await expect(page).to_have_url(f"{demo_server.url}/b/accelerateur-numerique")
+
+    column = page.locator(".column").first
+    await column.locator("summary", has_text="Ajouter une ressource").click()
+    column = column.locator(".add-card")
+    await column.get_by_label("Titre").fill("Carte ajoutée par le navigateur")
+    await column.get_by_label("Lien").fill("https://example.org/navigateur")
+    await column.get_by_role("button", name="Ajouter", exact=True).click()
+
+    new_card = page.locator(".card", has_text="Carte ajoutée par le navigateur")
+    await expect(new_card).to_be_visible()
+    # It is in the first column, last, and it survives a reload (it is in the database).
+    await page.reload()
+    last = page.locator(".column").first.locator(".card").last
+    await expect(last).to_contain_text("Carte ajoutée par le navigateur")
+    await context.close()
+
+
+async def test_invalid_card_form_shows_the_message(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    context = await browser.new_context(locale="fr-CA")
+    page = await context.new_page()
+    await page.goto(f"{demo_server.url}/login")
+    await page.get_by_label("Courriel").fill(FACILITATOR.email)
+    await page.get_by_label("Mot de passe").fill(FACILITATOR.password)
+    await page.get_by_role("button", name="Se connecter").click()
+    await expect(page).to_have_url(f"{demo_server.url}/")
+    await page.goto(f"{demo_server.url}/b/accelerateur-numerique/cards/new")
+    await page.get_by_label("Titre").fill("Sans lien valable")
+    await page.get_by_label("Lien").evaluate("(input) => { input.type = 'text'; }")
+    await page.get_by_label("Lien").fill("javascript:alert(1)")
+    await page.get_by_role("button", name="Ajouter la ressource").click()
+    await expect(page.get_by_role("alert")).to_have_text(
+        "Le lien doit commencer par http:// ou https://."
+    )
+    await context.close()

@@ -1,0 +1,90 @@
+"""The `toolbox` command line, run as a person runs it: a real process on a real database."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from tests.servers import LiveServer, sqlite_url
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def toolbox(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "toolbox.cli", *args],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_accounts_boards_members_and_demo(tmp_path: Path) -> None:
+    env = {"TOOLBOX_DATABASE_URL": sqlite_url(str(tmp_path)), "TOOLBOX_SECRET_KEY": "cli-test"}
+    assert toolbox("db", "upgrade", env=env).returncode == 0
+    added = toolbox(
+        "user", "add", "Anim@Example.org", "--name", "Anim", "--password", "secret-pass", env=env
+    )
+    assert added.returncode == 0, added.stderr
+    again = toolbox("user", "add", "anim@example.org", "--password", "secret-pass", env=env)
+    assert again.returncode != 0 and "existe déjà" in again.stderr
+    board = toolbox(
+        "board",
+        "add",
+        "atelier",
+        "Atelier",
+        "--facilitator",
+        "anim@example.org",
+        "--public",
+        env=env,
+    )
+    assert board.returncode == 0, board.stderr
+    bad = toolbox("board", "add", "Pas Bon!", "Titre", env=env)
+    assert bad.returncode != 0 and "minuscules" in bad.stderr
+    assert (
+        toolbox("user", "add", "p@example.org", "--password", "secret-pass", env=env).returncode
+        == 0
+    )
+    member = toolbox("member", "add", "atelier", "p@example.org", "--role", "expert", env=env)
+    assert member.returncode == 0, member.stderr
+    token = toolbox("user", "token", "anim@example.org", env=env)
+    assert token.returncode == 0 and len(token.stdout.strip()) > 30
+    demo = toolbox("demo", env=env)
+    assert demo.returncode == 0 and "animation@example.org" in demo.stdout
+    assert "already" in toolbox("demo", env=env).stdout
+
+    server = LiveServer(env["TOOLBOX_DATABASE_URL"])
+    server.start()
+    try:
+        auth = {"Authorization": f"Bearer {token.stdout.strip()}"}
+        boards = httpx.get(f"{server.url}/api/v1/boards", headers=auth).json()["boards"]
+        assert {"atelier", "accelerateur-numerique"} <= {b["slug"] for b in boards}
+        demo_board = httpx.get(f"{server.url}/api/v1/boards/accelerateur-numerique").json()
+        assert len(demo_board["columns"]) >= 8
+        cards = [card for column in demo_board["columns"] for card in column["cards"]]
+        assert len(cards) >= 30
+        assert {card["kind"] for card in cards} >= {"tool", "guide", "template", "glossary"}
+        card = httpx.post(
+            f"{server.url}/api/v1/boards/atelier/cards",
+            json={"column_id": demo_board["columns"][0]["id"], "title": "x"},
+            headers=auth,
+        )
+        assert card.status_code == 404  # a column of another board
+    finally:
+        server.stop()
+
+
+def test_serve_refuses_production_without_a_secret(tmp_path: Path) -> None:
+    env = {
+        "TOOLBOX_DATABASE_URL": sqlite_url(str(tmp_path)),
+        "TOOLBOX_ENV": "production",
+        "TOOLBOX_SECRET_KEY": "",
+    }
+    result = toolbox("serve", "--port", "1", env=env)
+    assert result.returncode != 0 and "TOOLBOX_SECRET_KEY is required" in result.stderr

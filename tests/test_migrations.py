@@ -1,0 +1,62 @@
+"""Migrations go up and down cleanly on each backend, and match the models."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+
+from tests.servers import create_postgres_database, drop_postgres_database, sqlite_url
+from toolbox.db import ModelBase, create_engine
+from toolbox.schema import downgrade, upgrade
+
+POSTGRES_URL = os.environ.get("TOOLBOX_TEST_POSTGRES_URL", "")
+
+
+async def tables_and_diff(url: str) -> tuple[set[str], list[object]]:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+
+            def read(sync_connection):  # type: ignore[no-untyped-def]
+                tables = set(inspect(sync_connection).get_table_names())
+                diff = compare_metadata(
+                    MigrationContext.configure(sync_connection), ModelBase.metadata
+                )
+                return tables, diff
+
+            return await connection.run_sync(read)
+    finally:
+        await engine.dispose()
+
+
+async def check_round_trip(url: str) -> None:
+    await asyncio.to_thread(upgrade, url)
+    tables, diff = await tables_and_diff(url)
+    assert {"boards", "cards", "columns", "board_events", "users", "memberships"} <= tables
+    assert diff == [], f"the models and the migrations disagree: {diff}"
+    await asyncio.to_thread(downgrade, url, "base")
+    tables, _diff = await tables_and_diff(url)
+    assert tables <= {"alembic_version"}
+    await asyncio.to_thread(upgrade, url)
+
+
+async def test_sqlite_upgrade_downgrade_upgrade() -> None:
+    with tempfile.TemporaryDirectory() as directory:
+        await check_round_trip(sqlite_url(directory))
+
+
+@pytest.mark.postgres
+async def test_postgres_upgrade_downgrade_upgrade() -> None:
+    if not POSTGRES_URL:
+        pytest.skip("set TOOLBOX_TEST_POSTGRES_URL to run on PostgreSQL")
+    url, name = await create_postgres_database(POSTGRES_URL)
+    try:
+        await check_round_trip(url)
+    finally:
+        await drop_postgres_database(POSTGRES_URL, name)
