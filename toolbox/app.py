@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,6 +13,9 @@ from starlette.middleware import Middleware
 
 from toolbox.db import Database
 from toolbox.errors import DomainError
+from toolbox.live.bus import create_bus
+from toolbox.live.hub import Hub
+from toolbox.live.publish import publish_events
 from toolbox.middleware import BodyLimitMiddleware, RequestContextMiddleware, SameOriginMiddleware
 from toolbox.routes import routes
 from toolbox.settings import Settings
@@ -40,12 +44,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or Settings.from_env()
     check_assets()
     db = Database(settings.database_url)
+    bus = create_bus(settings.broadcast_url)
+    hub = Hub(db, bus)
+    db.publish = functools.partial(publish_events, bus)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        await hub.start()
         try:
             yield
         finally:
+            await hub.stop()
             await db.dispose()
 
     app = Starlette(
@@ -59,5 +68,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         lifespan=lifespan,
     )
     app.state.db = db
+    app.state.hub = hub
     app.state.settings = settings
     return app

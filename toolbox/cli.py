@@ -87,6 +87,7 @@ def serve(host: str, port: int, workers: int) -> None:
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
         ws_per_message_deflate=False,
+        ws_max_size=65536,
         log_level="info",
     )
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 
 from toolbox.accounts import views as accounts
 from toolbox.board import api as board_api
 from toolbox.board import views as board
+from toolbox.live.views import board_socket
 from toolbox.openapi import openapi
 
 STATIC_DIR = "static"
@@ -45,6 +46,7 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/invite/{token}", accounts.invitation_page, methods=["GET"]),
         Route("/invite/{token}", accounts.accept_invitation, methods=["POST"]),
         Route("/b/{slug}", board.board_page),
+        WebSocketRoute("/b/{slug}/ws", board_socket),
         Route("/b/{slug}/manage", accounts.manage_page),
         Route("/b/{slug}/invitations", accounts.invite, methods=["POST"]),
         Route("/b/{slug}/members/{id}/role", accounts.change_role, methods=["POST"]),

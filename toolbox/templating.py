@@ -91,7 +91,14 @@ def _environment() -> Environment:
         language_name=language_name,
         json_script=json_script,
     )
-    env.globals.update(current_locale=i18n.current_locale, locale_names=i18n.LOCALE_NAMES)
+    env.globals.update(
+        current_locale=i18n.current_locale,
+        locale_names=i18n.LOCALE_NAMES,
+        # Partials render as out-of-band swaps only when a live update says so.
+        oob=False,
+        presence=None,
+        column_positions={},
+    )
     return env
 
 

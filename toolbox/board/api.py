@@ -25,7 +25,7 @@ from toolbox.board.search import SearchFilters, search_cards
 from toolbox.errors import NotFound, NotSignedIn
 from toolbox.i18n import gettext as _
 from toolbox.live.audience import event_for_audience
-from toolbox.live.events import events_after
+from toolbox.live.events import event_document, events_after
 from toolbox.validation import parse_json
 from toolbox.web import current_user, database, int_param, json_response, settings
 
@@ -169,7 +169,8 @@ async def events(request: Request) -> Response:
     async with database(request).read() as session:
         access = await board_access(session, request.path_params["slug"], current_user(request))
         rows = await events_after(session, access.board.id, after, limit=EVENTS_PAGE)
-        visible = [e for e in (event_for_audience(row, access.audience) for row in rows) if e]
+        documents = (event_for_audience(event_document(row), access.audience) for row in rows)
+        visible = [document for document in documents if document]
         return json_response(
             {
                 "seq": access.board.seq,

@@ -51,6 +51,8 @@ async def board_page(request: Request) -> Response:
             request,
             "board/board.html",
             {
+                "presence": request.app.state.hub.presence(access.board.id),
+                "column_positions": {column.id: n for n, column in enumerate(columns, 1)},
                 "access": access,
                 "board": access.board,
                 "columns": columns,
@@ -158,7 +160,7 @@ async def card_action(request: Request) -> Response:
                 MoveCard, {"column_id": fields.get("column_id"), "index": _index(fields)}
             )
             await card_services.move_card(session, access, card_id, move.column_id, move.index)
-    return see_other(_board_url(slug, f"card-{card_id}"))
+    return _done(request, _board_url(slug, f"card-{card_id}"))
 
 
 async def create_column(request: Request) -> Response:
@@ -192,7 +194,14 @@ async def column_action(request: Request) -> Response:
                 ColumnPatch, {k: v for k, v in fields.items() if k in {"title", "colour"}}
             )
             await services.update_column(session, access, column_id, patch)
-    return see_other(_board_url(slug, f"column-{column_id}"))
+    return _done(request, _board_url(slug, f"column-{column_id}"))
+
+
+def _done(request: Request, url: str) -> Response:
+    """303 for a form; 204 for a script's call (drag-and-drop), which needs no page back."""
+    if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
+        return Response(status_code=204)
+    return see_other(url)
 
 
 def _action(request: Request, allowed: set[str]) -> str:

@@ -1,19 +1,32 @@
-"""What each audience may see of an event. The one filter for the events API and the live hub."""
+"""Who sees what of an event. The one filter for the events API and the live hub.
+
+An audience is a role on the board (visitor, reader, participant, expert, facilitator) and, for
+HTML, a language: everyone in one audience gets the same bytes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
-
-from toolbox.live.events import event_document
-from toolbox.live.models import BoardEvent
 
 FACILITATOR = "facilitator"
 # Event types that speak of people and roles: for the board's facilitators only.
 FACILITATOR_ONLY_PREFIXES = ("member.",)
+PUBLIC_FIELDS = ("seq", "type", "at", "data")
 
 
-def event_for_audience(event: BoardEvent, audience: str) -> dict[str, Any] | None:
-    """The event as `audience` may see it, or None when it is none of their business."""
-    if event.type.startswith(FACILITATOR_ONLY_PREFIXES) and audience != FACILITATOR:
+@dataclass(frozen=True)
+class Audience:
+    role: str
+    locale: str = "fr_CA"
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == FACILITATOR
+
+
+def event_for_audience(document: dict[str, Any], role: str) -> dict[str, Any] | None:
+    """The event as `role` may see it (without internal fields), or None: none of their business."""
+    if document["type"].startswith(FACILITATOR_ONLY_PREFIXES) and role != FACILITATOR:
         return None
-    return event_document(event)
+    return {field: document[field] for field in PUBLIC_FIELDS}

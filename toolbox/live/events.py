@@ -64,4 +64,12 @@ async def events_after(
 
 
 def event_document(event: BoardEvent) -> dict[str, Any]:
-    return {"seq": event.seq, "type": event.type, "at": event.at.isoformat(), "data": event.data}
+    """The event as it travels on the bus; `event_for_audience` trims it for clients."""
+    return {
+        "board_id": event.board_id,
+        "seq": event.seq,
+        "type": event.type,
+        "at": event.at.isoformat(),
+        "actor_id": event.actor_id,
+        "data": event.data,
+    }

@@ -1,0 +1,292 @@
+"""The board's websocket over real sockets: order, resume, convergence, origin, audiences."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import httpx
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from tests.factories import bearer, make_board, make_column, make_member, make_user
+from tests.servers import LiveServer
+from toolbox.accounts.models import Role
+from toolbox.db import Database
+
+
+def ws_url(server: LiveServer, slug: str, query: str = "format=json") -> str:
+    return f"ws://127.0.0.1:{server.port}/b/{slug}/ws?{query}"
+
+
+@asynccontextmanager
+async def socket(
+    server: LiveServer,
+    slug: str,
+    *,
+    query: str = "format=json",
+    headers: dict[str, str] | None = None,
+    resume: int | None = None,
+) -> AsyncIterator[ClientConnection]:
+    async with connect(ws_url(server, slug, query), additional_headers=headers or {}) as ws:
+        if resume is not None:
+            await ws.send(json.dumps({"resume": resume}))
+        yield ws
+
+
+async def receive_events(
+    ws: ClientConnection, count: int, within: float = 10.0
+) -> list[dict[str, Any]]:
+    """The next `count` board events (presence messages are not events and are skipped)."""
+    events: list[dict[str, Any]] = []
+    async with asyncio.timeout(within):
+        while len(events) < count:
+            message = json.loads(await ws.recv())
+            if message.get("type") != "presence":
+                events.append(message)
+    return events
+
+
+async def quiet(ws: ClientConnection, within: float = 0.5) -> list[str]:
+    """Everything that arrives within `within` seconds."""
+    frames: list[str] = []
+    try:
+        async with asyncio.timeout(within):
+            while True:
+                frames.append(str(await ws.recv()))
+    except TimeoutError:
+        return frames
+
+
+async def live_board(db: Database, client: httpx.AsyncClient):  # type: ignore[no-untyped-def]
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    auth = await bearer(db, facilitator)
+    columns = []
+    for title in ("Gauche", "Droite"):
+        response = await client.post(
+            f"/api/v1/boards/{board.slug}/columns", json={"title": title}, headers=auth
+        )
+        columns.append(response.json()["id"])
+    seq = (await client.get(f"/api/v1/boards/{board.slug}")).json()["seq"]
+    return board, facilitator, auth, columns, seq
+
+
+async def test_three_clients_see_a_fourths_change_in_seq_order(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    board, _facilitator, auth, columns, seq = await live_board(db, client)
+    async with (
+        socket(server, board.slug, resume=seq) as a,
+        socket(server, board.slug, resume=seq) as b,
+        socket(server, board.slug, resume=seq) as c,
+    ):
+        await asyncio.sleep(0.2)
+        for n in range(5):
+            response = await client.post(
+                f"/api/v1/boards/{board.slug}/cards",
+                json={"column_id": columns[0], "title": f"Carte {n}"},
+                headers=auth,
+            )
+            assert response.status_code == 201
+        for ws in (a, b, c):
+            events = await receive_events(ws, 5)
+            assert [e["seq"] for e in events] == list(range(seq + 1, seq + 6))
+            assert [e["data"]["card"]["title"] for e in events] == [f"Carte {n}" for n in range(5)]
+            assert set(events[0]) == {"seq", "type", "at", "data"}
+
+
+async def test_resume_after_disconnect_gets_exactly_the_missed_fifty(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    board, _facilitator, auth, columns, seq = await live_board(db, client)
+    async with socket(server, board.slug, resume=seq) as ws:
+        await client.post(
+            f"/api/v1/boards/{board.slug}/cards",
+            json={"column_id": columns[0], "title": "Avant"},
+            headers=auth,
+        )
+        (before,) = await receive_events(ws, 1)
+    seen = before["seq"]
+    for n in range(50):
+        await client.post(
+            f"/api/v1/boards/{board.slug}/cards",
+            json={"column_id": columns[1], "title": f"Pendant {n}"},
+            headers=auth,
+        )
+    async with socket(server, board.slug, resume=seen) as ws:
+        events = await receive_events(ws, 50)
+        assert [e["seq"] for e in events] == list(range(seen + 1, seen + 51))
+        assert [e["data"]["card"]["title"] for e in events] == [f"Pendant {n}" for n in range(50)]
+        extra = [json.loads(f) for f in await quiet(ws)]
+        assert [e for e in extra if e.get("type") != "presence"] == []  # no duplicates
+
+
+async def test_concurrent_moves_converge_on_the_database_order(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    board, facilitator, auth, columns, seq = await live_board(db, client)
+    second = await make_member(db, board, Role.facilitator)
+    auths = [auth, await bearer(db, second)]
+    card_ids = []
+    for n in range(8):
+        response = await client.post(
+            f"/api/v1/boards/{board.slug}/cards",
+            json={"column_id": columns[n % 2], "title": f"C{n}"},
+            headers=auth,
+        )
+        card_ids.append(response.json()["id"])
+    start = (await client.get(f"/api/v1/boards/{board.slug}")).json()
+    watchers = [connect(ws_url(server, board.slug)) for _ in range(3)]
+    sockets = [await w.__aenter__() for w in watchers]
+    try:
+        for ws in sockets:
+            await ws.send(json.dumps({"resume": start["seq"]}))
+        await asyncio.sleep(0.2)
+        # Each client keeps its own copy of the order and applies the events it receives.
+        models = [
+            {c["id"]: [card["id"] for card in c["cards"]] for c in start["columns"]}
+            for _ in sockets
+        ]
+
+        async def move(n: int) -> None:
+            card = card_ids[(n * 3) % len(card_ids)]
+            body = {"column_id": columns[n % 2], "index": (n * 7) % 5}
+            async with httpx.AsyncClient(base_url=server.url) as mover:
+                response = await mover.post(
+                    f"/api/v1/cards/{card}/move", json=body, headers=auths[n % 2]
+                )
+                assert response.status_code == 200, response.text
+
+        await asyncio.gather(*(move(n) for n in range(20)))
+        for ws, model in zip(sockets, models, strict=True):
+            for event in await receive_events(ws, 20):
+                assert event["type"] == "card.moved"
+                data = event["data"]
+                for cards in model.values():
+                    if data["card_id"] in cards:
+                        cards.remove(data["card_id"])
+                model[data["column_id"]].insert(data["index"], data["card_id"])
+        final = (await client.get(f"/api/v1/boards/{board.slug}")).json()
+        truth = {c["id"]: [card["id"] for card in c["cards"]] for c in final["columns"]}
+        assert final["seq"] == start["seq"] + 20
+        for model in models:
+            assert model == truth
+    finally:
+        for w in watchers:
+            await w.__aexit__(None, None, None)
+
+
+async def test_cross_origin_handshake_is_refused(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    board, *_ = await live_board(db, client)
+    with pytest.raises(InvalidStatus) as refused:
+        async with connect(ws_url(server, board.slug), origin="https://evil.example"):  # type: ignore[arg-type]
+            pass
+    assert refused.value.response.status_code == 403
+    async with connect(ws_url(server, board.slug), origin=server.url) as same:  # type: ignore[arg-type]
+        await same.send(json.dumps({"resume": 0}))
+
+
+async def test_members_only_board_refuses_visitors(db: Database, server: LiveServer) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, public=False, facilitator=facilitator)
+    with pytest.raises(InvalidStatus):
+        async with connect(ws_url(server, board.slug)):
+            pass
+    async with socket(server, board.slug, headers=await bearer(db, facilitator), resume=0) as ws:
+        assert await receive_events(ws, 1)  # the board's creation, replayed
+
+
+async def test_visitor_never_receives_facilitator_only_content(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    board, facilitator, auth, columns, seq = await live_board(db, client)
+    async with (
+        socket(server, board.slug, query="", resume=seq) as visitor_html,
+        socket(server, board.slug, resume=seq) as visitor_json,
+        socket(server, board.slug, query="", headers=auth, resume=seq) as facilitator_html,
+    ):
+        await asyncio.sleep(0.2)
+        await client.post(
+            f"/api/v1/boards/{board.slug}/cards",
+            json={"column_id": columns[0], "title": "Visible"},
+            headers=auth,
+        )
+        await client.post(f"/api/v1/columns/{columns[1]}/move", json={"index": 0}, headers=auth)
+        invite = await client.post(
+            f"/b/{board.slug}/invitations",
+            data={"role": "participant"},
+            headers={**auth, "Origin": server.url},
+        )
+        assert invite.status_code == 200
+        participant = await make_user(db)
+        # A membership change through the server: joining by the invitation link.
+        link = invite.text.split('class="invitation-link">', 1)[1].split("<", 1)[0]
+        joined = await client.post(
+            "/invite/" + link.rsplit("/invite/", 1)[1], headers={**await bearer(db, participant)}
+        )
+        assert joined.status_code == 303
+        html = " ".join(await quiet(visitor_html, 1.0))
+        admin_html = " ".join(await quiet(facilitator_html, 1.0))
+        events = [json.loads(f) for f in await quiet(visitor_json, 1.0)]
+    assert "Visible" in html and "Visible" in admin_html
+    assert "Ajouter une ressource" in admin_html and "column-tools" in admin_html
+    for secret in (
+        "Ajouter une ressource",
+        "column-tools",
+        "/archive",
+        "Déplacer vers",
+        participant.email,
+    ):
+        assert secret not in html
+    assert not [e for e in events if str(e.get("type", "")).startswith("member.")]
+    assert participant.email not in json.dumps(events)
+
+
+async def test_unknown_or_oversized_messages_close_and_the_server_carries_on(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    board, *_ = await live_board(db, client)
+    async with socket(server, board.slug) as ws:
+        await ws.send(json.dumps({"hello": 1}))
+        with pytest.raises(ConnectionClosed) as closed:
+            await receive_events(ws, 1)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+    async with socket(server, board.slug) as ws:
+        await ws.send("x" * (70 * 1024))
+        with pytest.raises(ConnectionClosed) as closed:
+            await receive_events(ws, 1)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+    async with socket(server, board.slug, resume=0) as ws:
+        assert (await receive_events(ws, 1))[0]["seq"] == 1
+
+
+async def test_resume_from_the_future_gets_a_reset(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    board, *_rest, seq = await live_board(db, client)
+    async with socket(server, board.slug, resume=seq + 1000) as ws:
+        (reset,) = await receive_events(ws, 1)
+        assert reset == {"type": "reset", "seq": seq}
+
+
+async def test_presence_counts_people_and_names_facilitators(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    board, facilitator, auth, _columns, seq = await live_board(db, client)
+    async with (
+        socket(server, board.slug, resume=seq) as watcher,
+        socket(server, board.slug, headers=auth, resume=seq),
+    ):
+        async with asyncio.timeout(5):
+            while True:
+                message = json.loads(await watcher.recv())
+                if message.get("type") == "presence" and message["data"]["count"] == 2:
+                    break
+        assert message["data"]["facilitators"] == [facilitator.display_name]

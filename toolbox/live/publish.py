@@ -1,0 +1,30 @@
+"""The one place where committed events become broadcasts.
+
+`Database.write()` calls `publish_events` after its transaction commits; views never publish.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from toolbox.live.bus import Bus, board_channel
+from toolbox.live.events import event_document
+from toolbox.live.models import BoardEvent
+
+log = logging.getLogger(__name__)
+
+
+def encode(message: dict[str, Any]) -> bytes:
+    return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+async def publish_events(bus: Bus, events: list[BoardEvent]) -> None:
+    for event in events:
+        try:
+            await bus.publish(board_channel(event.board_id), encode(event_document(event)))
+        except Exception:
+            # The change is committed; clients catch up from the event log on the next event or
+            # when they resume. Failing the request now would only make them retry a done change.
+            log.exception("could not publish event %s of board %s", event.seq, event.board_id)

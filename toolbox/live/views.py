@@ -1,0 +1,117 @@
+"""The board's websocket, `/b/{slug}/ws`: authenticated like the pages, same origin only.
+
+Browsers get HTML fragments for htmx; `?format=json` gets one JSON object per event. The only
+message a client may send is `{"resume": SEQ}`; anything else closes the socket with a reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from toolbox.accounts.access import board_access
+from toolbox.errors import DomainError
+from toolbox.live.audience import Audience
+from toolbox.live.hub import Hub, LiveClient
+from toolbox.security import same_origin
+from toolbox.web import current_user, database, settings
+
+log = logging.getLogger(__name__)
+
+MAX_MESSAGE = 64 * 1024
+CLOSE_POLICY = 1008  # a message we do not understand
+CLOSE_TOO_BIG = 1009
+
+
+def _origin_allowed(websocket: WebSocket) -> bool:
+    origin = websocket.headers.get("origin")
+    if origin is None:
+        return True  # not a browser (a script, the benchmark): no ambient credentials to abuse
+    scheme = "https" if websocket.url.scheme == "wss" else "http"
+    return same_origin(
+        origin,
+        host=websocket.headers.get("host"),
+        scheme=scheme,
+        base_url=settings(websocket).base_url,
+    )
+
+
+def _resume_seq(text: str) -> int | None:
+    try:
+        message = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(message, dict) or set(message) != {"resume"}:
+        return None
+    seq = message["resume"]
+    return seq if isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0 else None
+
+
+async def board_socket(websocket: WebSocket) -> None:
+    if not _origin_allowed(websocket):
+        await websocket.close(code=CLOSE_POLICY)  # before accept: the handshake gets a 403
+        return
+    try:
+        async with database(websocket).read() as session:
+            access = await board_access(
+                session, websocket.path_params["slug"], current_user(websocket)
+            )
+    except DomainError:
+        await websocket.close(code=CLOSE_POLICY)
+        return
+    after_text = websocket.query_params.get("after", "")
+    after = int(after_text) if after_text.isdigit() and len(after_text) < 18 else None
+    await websocket.accept()
+    hub: Hub = websocket.app.state.hub
+
+    async def close(code: int, reason: str) -> None:
+        with contextlib.suppress(RuntimeError):  # already closed
+            await websocket.close(code=code, reason=reason)
+
+    client = LiveClient(
+        audience=Audience(access.audience, websocket.scope["state"]["locale"]),
+        format="json" if websocket.query_params.get("format") == "json" else "html",
+        name=access.actor_name,
+        close=close,
+    )
+    sender = asyncio.create_task(_pump(websocket, client))
+    board_id = access.board.id
+    await hub.connect(client, board_id, after)
+    try:
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            text = message.get("text")
+            if text is None:
+                text = (message.get("bytes") or b"").decode("utf-8", errors="replace")
+            if len(text) > MAX_MESSAGE:
+                await close(CLOSE_TOO_BIG, "message too big (64 KiB at most)")
+                break
+            seq = _resume_seq(text)
+            if seq is None:
+                await close(CLOSE_POLICY, 'unknown message: only {"resume": SEQ} is understood')
+                break
+            await hub.resume(client, board_id, seq)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        await hub.disconnect(client, board_id)
+        sender.cancel()
+        await asyncio.gather(sender, return_exceptions=True)
+
+
+async def _pump(websocket: WebSocket, client: LiveClient) -> None:
+    """Send what the hub queued for this client, in order."""
+    try:
+        while True:
+            text = await client.queue.get()
+            if text is None:
+                return
+            await websocket.send_text(text)
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        return
