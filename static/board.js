@@ -2,19 +2,20 @@
 // - say which change we have seen ({"resume": seq}) each time the websocket (re)opens;
 // - hold remote updates while someone drags a card or types in a form on the board, and apply
 //   them once they are done, so nothing is yanked from under their hands;
-// - drag-and-drop with SortableJS: tell the server "card X to column C at position i" and let
-//   its broadcast put every browser, this one included, in the database's order.
+// - drag-and-drop with SortableJS (loaded only for facilitators): tell the server "card X to
+//   column C at position i" and let its broadcast put every browser in the database's order.
+// Loaded on every page: hx-boost swaps bodies, so everything here looks the board up each time.
 (function () {
   "use strict";
-  var live = document.getElementById("live");
-  if (!live) return;
-  var slug = live.dataset.slug;
   var socket = null;
   var held = [];
   var dragging = false;
 
+  function live() { return document.getElementById("live"); }
+
   function seenSeq() {
-    return Number(document.getElementById("board-seq").dataset.seq || live.dataset.seq || 0);
+    var seq = document.getElementById("board-seq");
+    return Number((seq && seq.dataset.seq) || 0);
   }
 
   // Keep the current socket, so held messages can be handed back to the ws extension later.
@@ -24,17 +25,19 @@
     return socket;
   };
 
-  live.addEventListener("htmx:wsOpen", function (event) {
+  document.addEventListener("htmx:wsOpen", function (event) {
     held = []; // the resume below replays them, in order
     event.detail.socketWrapper.send(JSON.stringify({ resume: seenSeq() }));
   });
 
   function busy() {
+    var board = live();
     var focused = document.activeElement;
-    return dragging || (focused && live.contains(focused) && focused.matches("input, textarea, select"));
+    return dragging || Boolean(board && focused && board.contains(focused) &&
+      focused.matches("input, textarea, select"));
   }
 
-  live.addEventListener("htmx:wsBeforeMessage", function (event) {
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
     if (busy()) {
       event.preventDefault();
       held.push(event.detail.message);
@@ -49,7 +52,7 @@
       socket.dispatchEvent(new MessageEvent("message", { data: data }));
     });
   }
-  live.addEventListener("focusout", function () { setTimeout(release, 0); });
+  document.addEventListener("focusout", function () { setTimeout(release, 0); });
 
   function post(url, fields) {
     return fetch(url, {
@@ -63,7 +66,7 @@
   }
 
   function sortable(element, options) {
-    if (!window.Sortable || !live.dataset.sortable || Sortable.get(element)) return;
+    if (Sortable.get(element)) return;
     Sortable.create(element, Object.assign({
       animation: 120,
       onStart: function () { dragging = true; },
@@ -75,7 +78,17 @@
   }
 
   function enableDragging() {
-    live.querySelectorAll("ol.cards").forEach(function (list) {
+    var board = live();
+    if (!board || !board.dataset.sortable) return;
+    if (!window.Sortable) {
+      var script = document.createElement("script");
+      script.src = "/static/vendor/Sortable.min.js";
+      script.onload = enableDragging;
+      document.head.appendChild(script);
+      return;
+    }
+    var slug = board.dataset.slug;
+    board.querySelectorAll("ol.cards").forEach(function (list) {
       sortable(list, {
         sortable: { group: "cards", draggable: ".card" },
         moved: function (event) {
@@ -99,6 +112,6 @@
     }
   }
 
-  document.addEventListener("DOMContentLoaded", enableDragging);
-  live.addEventListener("htmx:wsAfterMessage", enableDragging);
+  document.addEventListener("htmx:load", enableDragging);
+  document.addEventListener("htmx:wsAfterMessage", enableDragging);
 })();

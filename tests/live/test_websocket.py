@@ -13,7 +13,7 @@ import pytest
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from tests.factories import bearer, make_board, make_column, make_member, make_user
+from tests.factories import bearer, make_board, make_member, make_user
 from tests.servers import LiveServer
 from toolbox.accounts.models import Role
 from toolbox.db import Database
@@ -129,7 +129,7 @@ async def test_resume_after_disconnect_gets_exactly_the_missed_fifty(
 async def test_concurrent_moves_converge_on_the_database_order(
     db: Database, server: LiveServer, client: httpx.AsyncClient
 ) -> None:
-    board, facilitator, auth, columns, seq = await live_board(db, client)
+    board, _facilitator, auth, columns, _seq = await live_board(db, client)
     second = await make_member(db, board, Role.facilitator)
     auths = [auth, await bearer(db, second)]
     card_ids = []
@@ -206,7 +206,7 @@ async def test_members_only_board_refuses_visitors(db: Database, server: LiveSer
 async def test_visitor_never_receives_facilitator_only_content(
     db: Database, server: LiveServer, client: httpx.AsyncClient
 ) -> None:
-    board, facilitator, auth, columns, seq = await live_board(db, client)
+    board, _facilitator, auth, columns, seq = await live_board(db, client)
     async with (
         socket(server, board.slug, query="", resume=seq) as visitor_html,
         socket(server, board.slug, resume=seq) as visitor_json,

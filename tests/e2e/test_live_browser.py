@@ -1,0 +1,97 @@
+"""Two people, two browsers: what the facilitator moves, the participant sees move, live."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, Page, expect
+
+from tests.servers import LiveServer
+from toolbox.demo import FACILITATOR, PARTICIPANT, DemoAccount
+
+pytestmark = pytest.mark.browser
+BOARD = "/b/accelerateur-numerique"
+
+
+async def signed_in_page(
+    browser: Browser, server: LiveServer, account: DemoAccount
+) -> tuple[BrowserContext, Page]:
+    context = await browser.new_context(locale="fr-CA")
+    page = await context.new_page()
+    await page.goto(f"{server.url}/login?next={BOARD}")
+    await page.get_by_label("Courriel").fill(account.email)
+    await page.get_by_label("Mot de passe").fill(account.password)
+    await page.get_by_label("Mot de passe").press("Enter")
+    await expect(page).to_have_url(f"{server.url}{BOARD}")
+    return context, page
+
+
+async def wait_until_live(page: Page) -> None:
+    # The presence line fills in once the websocket is open and the hub has counted us.
+    await expect(page.locator("#presence")).to_contain_text("ici", timeout=10_000)
+
+
+async def test_drag_to_another_column_shows_up_for_the_participant(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    facilitator_context, facilitator = await signed_in_page(browser, demo_server, FACILITATOR)
+    participant_context, participant = await signed_in_page(browser, demo_server, PARTICIPANT)
+    await wait_until_live(facilitator)
+    await wait_until_live(participant)
+
+    source = facilitator.locator(".column").nth(0)
+    target = facilitator.locator(".column").nth(1)
+    card = source.locator(".card").first
+    title = (await card.locator(".card-title").inner_text()).strip()
+    target_id = await target.get_attribute("data-column-id")
+    await card.drag_to(target.locator(".card").first)
+
+    moved = participant.locator(f"#column-{target_id} .card", has_text=title)
+    await expect(moved).to_be_visible(timeout=10_000)
+    await expect(participant.locator("#live-announcer")).to_contain_text(
+        f"« {title} » déplacée vers"
+    )
+    # Both browsers show the database's order, without a reload.
+    facilitator_titles = await facilitator.locator(
+        f"#column-{target_id} .card-title"
+    ).all_inner_texts()
+    participant_titles = await participant.locator(
+        f"#column-{target_id} .card-title"
+    ).all_inner_texts()
+    assert facilitator_titles == participant_titles
+    assert title in participant_titles
+    await facilitator_context.close()
+    await participant_context.close()
+
+
+async def test_keyboard_move_to_shows_up_for_the_participant(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    facilitator_context, facilitator = await signed_in_page(browser, demo_server, FACILITATOR)
+    participant_context, participant = await signed_in_page(browser, demo_server, PARTICIPANT)
+    await wait_until_live(participant)
+
+    card = facilitator.locator(".column").nth(2).locator(".card").first
+    title = (await card.locator(".card-title").inner_text()).strip()
+    last_column = facilitator.locator(".column").last
+    last_title = await last_column.locator("h2").evaluate("h => h.firstChild.textContent.trim()")
+    last_id = await last_column.get_attribute("data-column-id")
+    move_link = card.locator(".move-link")
+    await move_link.focus()
+    await facilitator.keyboard.press("Enter")
+    await expect(facilitator.locator("#move")).to_be_visible()
+    column_select = facilitator.get_by_label("Colonne")
+    await column_select.focus()
+    await column_select.select_option(label=last_title)
+    position = facilitator.locator("#move").get_by_label("Position")
+    await position.focus()
+    await facilitator.keyboard.press("Control+a")
+    await facilitator.keyboard.type("1")
+    await facilitator.keyboard.press("Enter")
+
+    first_in_last = participant.locator(f"#column-{last_id} .card").first
+    await expect(first_in_last).to_contain_text(title, timeout=10_000)
+    await expect(participant.locator("#live-announcer")).to_contain_text(
+        f"« {title} » déplacée vers {last_title} par {FACILITATOR.name}"
+    )
+    await facilitator_context.close()
+    await participant_context.close()
