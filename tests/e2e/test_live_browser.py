@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
+import httpx
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, expect
 
-from tests.servers import LiveServer
+from tests.servers import ROOT, LiveServer
 from toolbox.demo import FACILITATOR, PARTICIPANT, DemoAccount
 
 pytestmark = pytest.mark.browser
@@ -95,3 +100,48 @@ async def test_keyboard_move_to_shows_up_for_the_participant(
     )
     await facilitator_context.close()
     await participant_context.close()
+
+
+@pytest.fixture
+def facilitator_token(demo_server: LiveServer) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "toolbox.cli", "user", "token", FACILITATOR.email],
+        cwd=ROOT,
+        env={**os.environ, "TOOLBOX_DATABASE_URL": demo_server.database_url},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+async def test_remote_update_waits_while_someone_types_in_the_column(
+    browser: Browser, demo_server: LiveServer, facilitator_token: str
+) -> None:
+    token = facilitator_token
+    context, page = await signed_in_page(browser, demo_server, FACILITATOR)
+    await wait_until_live(page)
+    column = page.locator(".column").nth(3)
+    column_id = await column.get_attribute("data-column-id")
+    await column.locator("summary", has_text="Ajouter une ressource").click()
+    title_input = column.locator(".add-card").get_by_label("Titre")
+    await title_input.fill("Ce que je suis en train d’écrire")
+
+    async with httpx.AsyncClient(base_url=demo_server.url) as api:
+        response = await api.post(
+            "/api/v1/boards/accelerateur-numerique/cards",
+            json={"column_id": int(column_id or 0), "title": "Ajout à distance"},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 201
+    await page.wait_for_timeout(1000)
+    # Still typing: the column is not re-rendered under the person's hands.
+    await expect(title_input).to_have_value("Ce que je suis en train d’écrire")
+    await expect(title_input).to_be_focused()
+    await expect(page.locator(".card", has_text="Ajout à distance")).to_have_count(0)
+    # Done typing (focus leaves the board): the held update is applied.
+    await page.locator("h1").click()
+    await page.locator("#main").focus()
+    await expect(
+        page.locator(f"#column-{column_id} .card", has_text="Ajout à distance")
+    ).to_be_visible()
+    await context.close()

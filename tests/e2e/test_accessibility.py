@@ -1,0 +1,51 @@
+"""axe-core finds nothing on the main pages, for a visitor and for a facilitator."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, Page
+
+from tests.servers import ROOT, LiveServer
+from toolbox.demo import FACILITATOR
+
+pytestmark = pytest.mark.browser
+AXE = ROOT / "static" / "vendor" / "axe.min.js"
+assert AXE.exists(), "run `make assets`: axe-core is copied into static/vendor/"
+BOARD = "/b/accelerateur-numerique"
+
+
+async def violations(page: Page) -> list[str]:
+    await page.add_script_tag(path=str(AXE))
+    result = await page.evaluate("async () => (await axe.run(document)).violations")
+    return [f"{v['id']}: {v['help']} — {[n['target'] for n in v['nodes']][:3]}" for v in result]
+
+
+async def check(page: Page, url: str) -> list[str]:
+    await page.goto(url)
+    await page.wait_for_load_state("networkidle")
+    return [f"{url}: {v}" for v in await violations(page)]
+
+
+async def test_main_pages_have_no_axe_violations(browser: Browser, demo_server: LiveServer) -> None:
+    context = await browser.new_context(locale="fr-CA")
+    page = await context.new_page()
+    base = demo_server.url
+    found: list[str] = []
+    for path in ("/", "/login", BOARD, f"{BOARD}?q=donnees", f"{BOARD}/cards/1"):
+        found += await check(page, base + path)
+    await page.goto(f"{base}/login")
+    await page.get_by_label("Courriel").fill(FACILITATOR.email)
+    await page.get_by_label("Mot de passe").fill(FACILITATOR.password)
+    await page.get_by_label("Mot de passe").press("Enter")
+    await page.wait_for_url(f"{base}/")
+    for path in (
+        BOARD,
+        f"{BOARD}/cards/1",
+        f"{BOARD}/cards/1/edit",
+        f"{BOARD}/cards/new",
+        f"{BOARD}/manage",
+        "/me",
+    ):
+        found += await check(page, base + path)
+    await context.close()
+    assert found == []

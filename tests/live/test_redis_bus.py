@@ -1,0 +1,91 @@
+"""Several app processes sharing one PostgreSQL and a Redis bus: a change made through one
+process reaches the websocket clients of another, and presence adds up across them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+from websockets.asyncio.client import connect
+
+from tests.factories import bearer, make_board, make_user
+from tests.servers import LiveServer
+from toolbox.db import Database
+
+REDIS_URL = os.environ.get("TOOLBOX_TEST_REDIS_URL", "")
+REQUIRE_ALL = os.environ.get("TOOLBOX_TEST_REQUIRE_ALL") == "1"
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture(scope="module")
+def redis_url() -> str:
+    if not REDIS_URL:
+        if REQUIRE_ALL:
+            pytest.fail("TOOLBOX_TEST_REQUIRE_ALL=1 but TOOLBOX_TEST_REDIS_URL is unset")
+        pytest.skip("set TOOLBOX_TEST_REDIS_URL to run with Redis")
+    return REDIS_URL
+
+
+@pytest.fixture
+def two_processes(
+    backend: str, database_url: str, redis_url: str
+) -> Iterator[tuple[LiveServer, LiveServer]]:
+    if backend != "postgres":
+        pytest.skip("several processes share PostgreSQL, not a SQLite file")
+    servers = [LiveServer(database_url, env={"TOOLBOX_BROADCAST_URL": redis_url}) for _ in range(2)]
+    for server in servers:
+        server.start()
+    yield servers[0], servers[1]
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+async def client_a(
+    two_processes: tuple[LiveServer, LiveServer],
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=two_processes[0].url) as http:
+        yield http
+
+
+async def test_change_through_one_process_reaches_clients_of_the_other(
+    db: Database, two_processes: tuple[LiveServer, LiveServer], client_a: httpx.AsyncClient
+) -> None:
+    server_a, server_b = two_processes
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    auth = await bearer(db, facilitator)
+    column = await client_a.post(
+        f"/api/v1/boards/{board.slug}/columns", json={"title": "Col"}, headers=auth
+    )
+    seq = (await client_a.get(f"/api/v1/boards/{board.slug}")).json()["seq"]
+    url_b = f"ws://127.0.0.1:{server_b.port}/b/{board.slug}/ws?format=json"
+    url_a = f"ws://127.0.0.1:{server_a.port}/b/{board.slug}/ws?format=json"
+    async with connect(url_b) as on_b, connect(url_a) as on_a:
+        for ws in (on_a, on_b):
+            await ws.send(json.dumps({"resume": seq}))
+        await asyncio.sleep(0.3)
+        for n in range(3):
+            created = await client_a.post(
+                f"/api/v1/boards/{board.slug}/cards",
+                json={"column_id": column.json()["id"], "title": f"Par A {n}"},
+                headers=auth,
+            )
+            assert created.status_code == 201
+        events = []
+        counts = set()
+        async with asyncio.timeout(10):
+            while len(events) < 3 or 2 not in counts:
+                message = json.loads(await on_b.recv())
+                if message.get("type") == "presence":
+                    counts.add(message["data"]["count"])
+                else:
+                    events.append(message)
+        assert [e["seq"] for e in events] == [seq + 1, seq + 2, seq + 3]
+        assert [e["data"]["card"]["title"] for e in events] == ["Par A 0", "Par A 1", "Par A 2"]
+        assert 2 in counts  # one client on each process, counted together
