@@ -198,3 +198,23 @@ async def test_openapi_document_lists_the_routes(client: httpx.AsyncClient) -> N
     assert document["openapi"].startswith("3.")
     assert "patch" in document["paths"]["/api/v1/cards/{id}"]
     assert "CardIn" in document["components"]["schemas"]
+
+
+async def test_inserting_again_and_again_at_one_place_renumbers_and_keeps_order(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    board, facilitator, auth = await facilitated_board(db)
+    column = await make_column(db, board, facilitator)
+    first = await make_card(db, board, column, facilitator, title="Premier")
+    last = await make_card(db, board, column, facilitator, title="Dernier")
+    created = []
+    for n in range(45):  # more halvings of the gap than a float allows between two neighbours
+        response = await client.post(
+            f"/api/v1/boards/{board.slug}/cards",
+            json={"column_id": column.id, "title": f"N{n}", "index": 1},
+            headers=auth,
+        )
+        created.append(response.json()["id"])
+    document = (await client.get(f"/api/v1/boards/{board.slug}")).json()
+    order = [card["id"] for card in document["columns"][0]["cards"]]
+    assert order == [first.id, *reversed(created), last.id]

@@ -290,3 +290,37 @@ async def test_presence_counts_people_and_names_facilitators(
                 if message.get("type") == "presence" and message["data"]["count"] == 2:
                     break
         assert message["data"]["facilitators"] == [facilitator.display_name]
+
+
+async def test_a_client_that_cannot_keep_up_is_closed_with_1013(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    board, _facilitator, auth, columns, seq = await live_board(db, client)
+    # max_queue=1: the slow client's library stops reading almost at once, so the server's
+    # queue for it fills up, while a normal client keeps receiving everything.
+    async with (
+        connect(ws_url(server, board.slug), max_queue=1) as slow,
+        socket(server, board.slug, resume=seq) as normal,
+    ):
+        await slow.send(json.dumps({"resume": seq}))
+        await asyncio.sleep(0.2)
+        body = {"column_id": columns[0], "title": "Lourd", "description": "x" * 19_000}
+        async with httpx.AsyncClient(base_url=server.url, timeout=30) as writer:
+            for _batch in range(30):
+                responses = await asyncio.gather(
+                    *(
+                        writer.post(f"/api/v1/boards/{board.slug}/cards", json=body, headers=auth)
+                        for _ in range(20)
+                    )
+                )
+                assert all(r.status_code == 201 for r in responses)
+                assert len(await receive_events(normal, 20, within=30)) == 20
+        # Now read what the slow client was sent: it ends with the server's close, 1013.
+        received = 0
+        with pytest.raises(ConnectionClosed):
+            async with asyncio.timeout(30):
+                while True:
+                    await slow.recv()
+                    received += 1
+        assert slow.close_code == 1013, slow.close_reason
+        assert received < 600

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
+
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.accounts.access import BoardAccess, access_to
 from toolbox.accounts.models import User
 from toolbox.board.documents import card_document
 from toolbox.board.models import Board, BoardColumn, Card, Label
-from toolbox.board.positions import place
+from toolbox.board.ordering import place_among
 from toolbox.board.schemas import CardIn, CardPatch
 from toolbox.board.services import column_for
 from toolbox.db import utcnow
@@ -75,8 +77,7 @@ async def create_card(session: AsyncSession, access: BoardAccess, data: CardIn) 
     access.require_facilitator()
     await lock_board(session, access.board.id)
     column = await _open_column(session, access, data.column_id)
-    siblings = await _column_cards(session, column.id)
-    index = len(siblings) if data.index is None else min(data.index, len(siblings))
+    placement = await place_among(session, Card, _open_cards_of(column.id), data.index)
     card = Card(
         board_id=access.board.id,
         column_id=column.id,
@@ -88,7 +89,7 @@ async def create_card(session: AsyncSession, access: BoardAccess, data: CardIn) 
         audiences=data.audiences,
         source=data.source,
         licence=data.licence,
-        position=place(siblings, index),
+        position=placement.position,
         version=1,
         created_by_id=access.actor_id,
         labels=await labels_named(session, access.board, data.labels),
@@ -99,7 +100,7 @@ async def create_card(session: AsyncSession, access: BoardAccess, data: CardIn) 
         session,
         access.board.id,
         "card.created",
-        {"card": card_document(card), "index": index, "by": access.actor_name},
+        {"card": card_document(card), "index": placement.index, "by": access.actor_name},
         actor_id=access.actor_id,
     )
     return card
@@ -148,11 +149,10 @@ async def move_card(
     if card.archived_at is not None:
         raise Conflict(_("Restore this resource before moving it."), code="archived")
     target = await _open_column(session, access, column_id)
-    siblings = [c for c in await _column_cards(session, target.id) if c.id != card.id]
-    index = min(index, len(siblings))
+    placement = await place_among(session, Card, _open_cards_of(target.id), index, exclude=card.id)
     from_column_id = card.column_id
     card.column_id = target.id
-    card.position = place(siblings, index)
+    card.position = placement.position
     card.updated_at = utcnow()
     await session.flush()
     await record_event(
@@ -165,7 +165,7 @@ async def move_card(
             "from_column_id": from_column_id,
             "column_id": target.id,
             "column_title": target.title,
-            "index": index,
+            "index": placement.index,
             "by": access.actor_name,
         },
         actor_id=access.actor_id,
@@ -200,16 +200,16 @@ async def restore_card(session: AsyncSession, access: BoardAccess, card_id: int)
     await lock_board(session, access.board.id)
     card = await card_on_board(session, access, card_id)
     if card.archived_at is not None:
-        siblings = await _column_cards(session, card.column_id)
+        placement = await place_among(session, Card, _open_cards_of(card.column_id), None)
         card.archived_at = None
-        card.position = place(siblings, len(siblings))
+        card.position = placement.position
         card.updated_at = utcnow()
         await session.flush()
         await record_event(
             session,
             access.board.id,
             "card.restored",
-            {"card": card_document(card), "index": len(siblings), "by": access.actor_name},
+            {"card": card_document(card), "index": placement.index, "by": access.actor_name},
             actor_id=access.actor_id,
         )
     return card
@@ -222,11 +222,5 @@ async def _open_column(session: AsyncSession, access: BoardAccess, column_id: in
     return column
 
 
-async def _column_cards(session: AsyncSession, column_id: int) -> list[Card]:
-    return list(
-        await session.scalars(
-            select(Card)
-            .where(Card.column_id == column_id, Card.archived_at.is_(None))
-            .order_by(Card.position, Card.id)
-        )
-    )
+def _open_cards_of(column_id: int) -> list[ColumnElement[Any]]:
+    return [Card.column_id == column_id, Card.archived_at.is_(None)]

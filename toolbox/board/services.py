@@ -7,9 +7,10 @@ in the same transaction (the caller opened it with `Database.write()`).
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,7 +18,7 @@ from toolbox.accounts.access import BoardAccess
 from toolbox.accounts.models import Membership, Role, User
 from toolbox.board.documents import board_summary, column_document
 from toolbox.board.models import Board, BoardColumn, Card, Registration, Visibility
-from toolbox.board.positions import place
+from toolbox.board.ordering import place_among
 from toolbox.board.schemas import BoardIn, ColumnIn, ColumnPatch
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid, NotFound
@@ -113,14 +114,13 @@ async def column_for(access: BoardAccess, session: AsyncSession, column_id: int)
 async def create_column(session: AsyncSession, access: BoardAccess, data: ColumnIn) -> BoardColumn:
     access.require_facilitator()
     await lock_board(session, access.board.id)
-    siblings = await board_columns(session, access.board)
-    index = len(siblings) if data.index is None else data.index
+    placement = await place_among(session, BoardColumn, _open_columns_of(access.board), data.index)
     column = BoardColumn(
         board_id=access.board.id,
         title=data.title,
         description=data.description,
         colour=data.colour,
-        position=place(siblings, index),
+        position=placement.position,
     )
     session.add(column)
     await session.flush()
@@ -128,7 +128,7 @@ async def create_column(session: AsyncSession, access: BoardAccess, data: Column
         session,
         access.board.id,
         "column.created",
-        {"column": column_document(column, []), "index": min(index, len(siblings))},
+        {"column": column_document(column, []), "index": placement.index},
         actor_id=access.actor_id,
     )
     return column
@@ -162,16 +162,22 @@ async def move_column(
     access.require_facilitator()
     await lock_board(session, access.board.id)
     column = await column_for(access, session, column_id)
-    siblings = [c for c in await board_columns(session, access.board) if c.id != column.id]
-    index = min(index, len(siblings))
-    column.position = place(siblings, index)
+    placement = await place_among(
+        session, BoardColumn, _open_columns_of(access.board), index, exclude=column.id
+    )
+    column.position = placement.position
     column.updated_at = utcnow()
     await session.flush()
     await record_event(
         session,
         access.board.id,
         "column.moved",
-        {"column_id": column.id, "title": column.title, "index": index, "by": access.actor_name},
+        {
+            "column_id": column.id,
+            "title": column.title,
+            "index": placement.index,
+            "by": access.actor_name,
+        },
         actor_id=access.actor_id,
     )
     return column
@@ -197,15 +203,19 @@ async def restore_column(session: AsyncSession, access: BoardAccess, column_id: 
     await lock_board(session, access.board.id)
     column = await column_for(access, session, column_id)
     if column.archived_at is not None:
-        siblings = await board_columns(session, access.board)
+        placement = await place_among(session, BoardColumn, _open_columns_of(access.board), None)
         column.archived_at = None
-        column.position = place(siblings, len(siblings))
+        column.position = placement.position
         await session.flush()
         await record_event(
             session,
             access.board.id,
             "column.restored",
-            {"column": column_document(column), "index": len(siblings)},
+            {"column": column_document(column), "index": placement.index},
             actor_id=access.actor_id,
         )
     return column
+
+
+def _open_columns_of(board: Board) -> list[ColumnElement[Any]]:
+    return [BoardColumn.board_id == board.id, BoardColumn.archived_at.is_(None)]

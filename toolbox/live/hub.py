@@ -115,9 +115,13 @@ class Hub:
     async def connect(self, client: LiveClient, board_id: int, after: int | None) -> None:
         room = self.rooms.get(board_id)
         if room is None:
-            room = Room(board_id=board_id, last_seq=await self._board_seq(board_id))
+            # The room is in place before the first await, so that clients connecting at the
+            # same moment share it; its lock holds them (and the bus) until it knows its seq.
+            room = Room(board_id=board_id, last_seq=0)
             self.rooms[board_id] = room
-            await self.bus.subscribe(board_channel(board_id))
+            async with room.lock:
+                await self.bus.subscribe(board_channel(board_id))
+                room.last_seq = await self._board_seq(board_id)
         room.clients.add(client)
         self._presence_changed(room)
         if after is not None:

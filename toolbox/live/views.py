@@ -69,7 +69,7 @@ async def board_socket(websocket: WebSocket) -> None:
     hub: Hub = websocket.app.state.hub
 
     async def close(code: int, reason: str) -> None:
-        with contextlib.suppress(RuntimeError):  # already closed
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):  # already closed
             await websocket.close(code=code, reason=reason)
 
     client = LiveClient(

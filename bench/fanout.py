@@ -1,0 +1,493 @@
+"""Fan-out benchmark (DESIGN.md §7): K websocket clients on one board, a facilitator makes M moves.
+
+What is measured, for the app and for a baseline, in the same run on the same machine:
+
+- delivery latency, p50 and p99 over every (client, change): the moment a client's `recv()`
+  returns the event minus the moment the change's trigger returned (for the app, the HTTP
+  response of `POST /api/v1/cards/{id}/move` arriving; for the baseline, the control
+  connection's `send()` returning). An event may beat the HTTP response by a hair: such
+  deliveries are clamped at 0 and counted;
+- server CPU (utime + stime from /proc) spent during the M changes, divided by K x M, i.e. the
+  cost of one delivered message (for the app, including the M API requests themselves);
+- memory per idle connected client: the server's VmRSS growth from 0 to K idle clients, / K.
+
+The baseline is a bare `websockets` server (this file with `--bare-server PORT`) that broadcasts
+the exact bytes of an event the app sent, a new `seq` each time, to the same K clients. Absolute
+times on a shared machine drift; the ratio app/bare is what the targets are about.
+
+    .venv/bin/python bench/fanout.py [--clients K] [--moves M] [--database sqlite|URL]
+
+A PostgreSQL URL must name an empty database. Results go to bench/results/fanout-*.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import platform
+import re
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+import uvloop  # uvicorn[standard] brings it and the app runs on it: so does all here
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.asyncio.server import ServerConnection, broadcast, serve
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect as sync_connect
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv/bin/python") if (ROOT / ".venv/bin/python").exists() else sys.executable
+HOST = "127.0.0.1"
+SLUG = "bench"
+CARDS_PER_COLUMN = 10
+BATCH = 100  # clients connecting at once
+GAP = 0.1  # seconds between changes: each one is a separate fan-out, as in a room
+IDLE = 2.0  # seconds the connected clients sit idle before the memory is read
+DELIVERY_TIMEOUT = 15.0  # seconds for one change to reach every client
+START_TIMEOUT = 30.0
+# The app's hub creates a board's room when its first client arrives, after an await and without
+# a lock (toolbox/live/hub.py, Hub.connect): clients arriving together in an empty room each get a
+# room of their own and all but one hear nothing. So one client comes first, alone, for a while.
+FIRST_ALONE = 1.0
+SKIPPED_TYPES = frozenset({"presence", "reset"})
+TARGETS = {"cost_ratio": 1.3, "p99_ms": 75.0, "kb_per_idle_client": 20.0}
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Result:
+    name: str
+    p50_ms: float
+    p99_ms: float
+    max_ms: float
+    cpu_us_per_message: float
+    kb_per_idle_client: float
+    deliveries: int
+    missing: int
+    clamped_to_zero: int
+    connect_seconds: float
+
+
+# --- processes --------------------------------------------------------------------------------
+
+
+class Children:
+    """Every subprocess we start, terminated on the way out whatever happens."""
+
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self.procs: list[subprocess.Popen[bytes]] = []
+        self._files: list[IO[bytes]] = []
+
+    def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        log = (self.logs / f"{name}.log").open("wb")
+        self._files.append(log)
+        proc = subprocess.Popen(  # noqa: S603 -- our own interpreter, fixed arguments
+            args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.procs.append(proc)
+        return proc
+
+    def stop(self, proc: subprocess.Popen[bytes]) -> None:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+
+    def close(self) -> None:
+        for proc in self.procs:
+            self.stop(proc)
+        for log in self._files:
+            log.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # fields 14 and 15: utime, stime
+
+
+def tcp_open(port: int) -> bool:
+    with socket.create_connection((HOST, port), timeout=1):
+        return True
+
+
+def wait_until(ready: Callable[[], bool], proc: subprocess.Popen[bytes], what: str) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with {proc.returncode}: see its log")
+        with contextlib.suppress(OSError, httpx.HTTPError):
+            if ready():
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"{what} did not start within {START_TIMEOUT} s")
+
+
+def toolbox(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(  # noqa: S603
+        [PYTHON, "-m", "toolbox.cli", *args], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"toolbox {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout.strip()
+
+
+def setup_database(env: dict[str, str]) -> str:
+    """Schema, a facilitator, a public board; returns the facilitator's API token."""
+    toolbox(env, "db", "upgrade")
+    toolbox(
+        env,
+        "user",
+        "add",
+        "fac@example.org",
+        "--name",
+        "Fac",
+        "--password",
+        "benchpass1",
+        "--admin",
+    )
+    toolbox(env, "board", "add", SLUG, "Bench", "--facilitator", "fac@example.org", "--public")
+    return toolbox(env, "user", "token", "fac@example.org").splitlines()[-1].strip()
+
+
+def plan_moves(http: httpx.Client, moves: int) -> list[tuple[int, int]]:
+    """Two columns of cards; move i takes a card from one column to the top of the other."""
+    columns: list[int] = []
+    cards: dict[int, list[int]] = {}
+    for title in ("À explorer", "Retenues"):
+        column = http.post(f"/api/v1/boards/{SLUG}/columns", json={"title": title})
+        columns.append(column.raise_for_status().json()["id"])
+        cards[columns[-1]] = []
+        for n in range(CARDS_PER_COLUMN):
+            body = {"column_id": columns[-1], "title": f"Ressource {n} — inventaire numérique"}
+            card = http.post(f"/api/v1/boards/{SLUG}/cards", json=body).raise_for_status()
+            cards[columns[-1]].append(card.json()["id"])
+    plan = []
+    for i in range(moves):
+        target, source = columns[i % 2], columns[(i + 1) % 2]
+        card_id = cards[source].pop()
+        cards[target].insert(0, card_id)
+        plan.append((card_id, target))
+    return plan
+
+
+# --- clients ----------------------------------------------------------------------------------
+
+
+class Receipts:
+    """When each client received each event (by seq), and when every client has one."""
+
+    def __init__(self, clients: int) -> None:
+        self.clients = clients
+        self.times: list[dict[int, float]] = [{} for _ in range(clients)]
+        self.counts: dict[int, int] = {}
+        self.complete: dict[int, asyncio.Event] = {}
+        self.sample: str | None = None  # the first event received, bytes reused by the baseline
+
+    def add(self, client: int, at: float, message: str | bytes) -> None:
+        event = json.loads(message)
+        if event.get("type") in SKIPPED_TYPES:
+            return
+        seq = int(event["seq"])
+        self.times[client][seq] = at
+        self.counts[seq] = self.counts.get(seq, 0) + 1
+        if self.sample is None and isinstance(message, str):
+            self.sample = message
+        if self.counts[seq] == self.clients:
+            self.complete.setdefault(seq, asyncio.Event()).set()
+
+    async def wait(self, seq: int) -> None:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(DELIVERY_TIMEOUT):
+                await self.complete.setdefault(seq, asyncio.Event()).wait()
+
+
+async def listen(conn: ClientConnection, client: int, receipts: Receipts) -> None:
+    with contextlib.suppress(ConnectionClosed):
+        async for message in conn:
+            receipts.add(client, time.perf_counter(), message)
+
+
+async def connect_all(
+    url: str, count: int, resume: int, receipts: Receipts
+) -> tuple[list[ClientConnection], list[asyncio.Task[None]]]:
+    """One client alone first (see FIRST_ALONE), then batches; each says where it is."""
+    conns: list[ClientConnection] = []
+    tasks: list[asyncio.Task[None]] = []
+    while len(conns) < count:
+        size = min(BATCH, count - len(conns)) if conns else 1
+        options = {"compression": None, "ping_interval": None, "open_timeout": 60}
+        batch = await asyncio.gather(*(connect(url, **options) for _ in range(size)))
+        for conn in batch:
+            await conn.send(json.dumps({"resume": resume}))
+            tasks.append(asyncio.create_task(listen(conn, len(conns), receipts)))
+            conns.append(conn)
+        if len(conns) == 1:
+            await asyncio.sleep(FIRST_ALONE)
+    return conns, tasks
+
+
+async def close_all(conns: list[ClientConnection], tasks: list[asyncio.Task[None]]) -> None:
+    for start in range(0, len(conns), BATCH):
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(10):
+                await asyncio.gather(
+                    *(c.close() for c in conns[start : start + BATCH]), return_exceptions=True
+                )
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest rank, on sorted values."""
+    return values[max(0, min(len(values) - 1, math.ceil(p / 100 * len(values)) - 1))]
+
+
+async def measure(
+    name: str, pid: int, url: str, args: argparse.Namespace, trigger: Callable[[int], float]
+) -> tuple[Result, str | None]:
+    """Connect, read memory, make the changes (trigger(i) returns when change i was made)."""
+    resume: int = args.first_seq
+    receipts = Receipts(args.clients)
+    rss_before = rss_kb(pid)
+    started = time.perf_counter()
+    conns, tasks = await connect_all(url, args.clients, resume, receipts)
+    connect_seconds = time.perf_counter() - started
+    try:
+        await asyncio.sleep(IDLE)
+        rss_after = rss_kb(pid)
+        made: dict[int, float] = {}
+        cpu_before = cpu_seconds(pid)
+        for i in range(args.moves):
+            made[resume + i + 1] = await asyncio.to_thread(trigger, i)
+            await receipts.wait(resume + i + 1)
+            await asyncio.sleep(GAP)
+        cpu = cpu_seconds(pid) - cpu_before
+    finally:
+        await close_all(conns, tasks)
+    latencies: list[float] = []
+    for times in receipts.times:
+        latencies.extend(times[seq] - at for seq, at in made.items() if seq in times)
+    clamped = sum(1 for lag in latencies if lag < 0)
+    latencies = sorted(max(0.0, lag) for lag in latencies)
+    expected = args.clients * args.moves
+    if not latencies:
+        raise RuntimeError(f"{name}: no event reached any client")
+    result = Result(
+        name=name,
+        p50_ms=percentile(latencies, 50) * 1000,
+        p99_ms=percentile(latencies, 99) * 1000,
+        max_ms=latencies[-1] * 1000,
+        cpu_us_per_message=cpu / expected * 1e6,
+        kb_per_idle_client=(rss_after - rss_before) / args.clients,
+        deliveries=len(latencies),
+        missing=expected - len(latencies),
+        clamped_to_zero=clamped,
+        connect_seconds=connect_seconds,
+    )
+    return result, receipts.sample
+
+
+# --- the two servers ----------------------------------------------------------------------------
+
+UVICORN = (
+    "-m uvicorn --factory toolbox.app:create_app --host {host} --port {port} "
+    "--ws-per-message-deflate false --ws-max-size 65536 --log-level warning"
+)
+
+
+def bench_app(children: Children, env: dict[str, str], args: argparse.Namespace) -> Result:
+    """The app exactly as in production, its clients, moves through the JSON API."""
+    port = free_port()
+    server = children.start("app", [PYTHON, *UVICORN.format(host=HOST, port=port).split()], env)
+    base = f"http://{HOST}:{port}"
+    with httpx.Client(base_url=base, timeout=10) as anonymous:
+        wait_until(lambda: anonymous.get("/api/v1/boards").status_code == 200, server, "the app")
+    headers = {"Authorization": f"Bearer {args.token}"}
+    with httpx.Client(base_url=base, headers=headers, timeout=10) as http:
+        plan = plan_moves(http, args.moves)
+        args.first_seq = int(http.get(f"/api/v1/boards/{SLUG}").raise_for_status().json()["seq"])
+
+        def move(i: int) -> float:
+            card_id, column_id = plan[i]
+            body = {"column_id": column_id, "index": 0}
+            response = http.post(f"/api/v1/cards/{card_id}/move", json=body)
+            at = time.perf_counter()
+            response.raise_for_status()
+            return at
+
+        url = f"ws://{HOST}:{port}/b/{SLUG}/ws?format=json"
+        result, args.sample = uvloop.run(measure("app", server.pid, url, args, move))
+        final = int(http.get(f"/api/v1/boards/{SLUG}").raise_for_status().json()["seq"])
+    children.stop(server)
+    if final != args.first_seq + args.moves:  # nothing else wrote: move i made seq first + i + 1
+        raise RuntimeError(f"expected seq {args.first_seq + args.moves} at the end, got {final}")
+    if args.sample is None:
+        raise RuntimeError("no event was received from the app")
+    return result
+
+
+def bench_bare(children: Children, args: argparse.Namespace) -> Result:
+    """The baseline: the same clients, the app's own bytes, only `seq` changed (same length)."""
+    port = free_port()
+    script = str(Path(__file__).resolve())
+    server = children.start("bare", [PYTHON, script, "--bare-server", str(port)], dict(os.environ))
+    wait_until(lambda: tcp_open(port), server, "the bare server")
+    first: int = args.first_seq
+    messages = [
+        re.sub(r'"seq":\d+', f'"seq":{first + i + 1}', args.sample, count=1)
+        for i in range(args.moves)
+    ]
+    with sync_connect(f"ws://{HOST}:{port}/control", compression=None) as control:
+
+        def send(i: int) -> float:
+            control.send(messages[i])
+            return time.perf_counter()
+
+        url = f"ws://{HOST}:{port}/b/{SLUG}/ws?format=json"
+        result, _ = uvloop.run(measure("bare", server.pid, url, args, send))
+    children.stop(server)
+    return result
+
+
+async def bare_server(port: int) -> None:
+    """`websockets` alone: what the control connection sends is broadcast to every client."""
+    clients: set[ServerConnection] = set()
+
+    async def handler(ws: ServerConnection) -> None:
+        if ws.request is not None and ws.request.path == "/control":
+            async for message in ws:
+                broadcast(clients, message)
+            return
+        clients.add(ws)
+        try:
+            async for _ in ws:  # the {"resume": SEQ}: nothing to resume here
+                pass
+        finally:
+            clients.discard(ws)
+
+    async with serve(handler, HOST, port, compression=None, max_size=65536) as server:
+        await server.serve_forever()
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def report(app: Result, bare: Result, args: argparse.Namespace) -> dict[str, Any]:
+    cost = app.cpu_us_per_message / bare.cpu_us_per_message if bare.cpu_us_per_message else 0.0
+    memory = app.kb_per_idle_client / bare.kb_per_idle_client if bare.kb_per_idle_client else 0.0
+    checks = {
+        f"CPU per client-message <= {TARGETS['cost_ratio']}x bare": cost <= TARGETS["cost_ratio"],
+        f"p99 <= {TARGETS['p99_ms']:.0f} ms": app.p99_ms <= TARGETS["p99_ms"],
+        f"memory per idle client <= {TARGETS['kb_per_idle_client']:.0f} KB": (
+            app.kb_per_idle_client <= TARGETS["kb_per_idle_client"]
+        ),
+    }
+    rows = [
+        ("latency p50 (ms)", app.p50_ms, bare.p50_ms, None),
+        ("latency p99 (ms)", app.p99_ms, bare.p99_ms, None),
+        ("latency max (ms)", app.max_ms, bare.max_ms, None),
+        ("CPU per delivered message (µs)", app.cpu_us_per_message, bare.cpu_us_per_message, cost),
+        ("memory per idle client (KB)", app.kb_per_idle_client, bare.kb_per_idle_client, memory),
+    ]
+    print(f"\nfan-out: {args.clients} clients, {args.moves} changes, database {args.database}")
+    print(f"{'':32}{'app':>10}{'bare':>10}{'app/bare':>10}")
+    for label, a, b, ratio in rows:
+        print(f"{label:32}{a:10.2f}{b:10.2f}{'' if ratio is None else f'{ratio:10.2f}'}")
+    for r in (app, bare):
+        print(
+            f"{r.name}: {r.deliveries} deliveries, {r.missing} missing, {r.clamped_to_zero} "
+            f"clamped to 0, clients connected in {r.connect_seconds:.1f} s"
+        )
+    for label, ok in checks.items():
+        print(f"target {label}: {'met' if ok else 'MISSED'}")
+    return {
+        "clients": args.clients,
+        "moves": args.moves,
+        "database": args.database,
+        "machine": {"nproc": os.cpu_count(), "python": platform.python_version()},
+        "app": asdict(app),
+        "bare": asdict(bare),
+        "ratios": {"cpu_per_message": cost, "memory_per_idle_client": memory},
+        "targets": TARGETS,
+        "met": checks,
+        "sample_event": args.sample,
+    }
+
+
+def raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=1000, help="K websocket clients")
+    parser.add_argument("--moves", type=int, default=50, help="M changes")
+    parser.add_argument("--database", default="sqlite", help="sqlite, or an empty PostgreSQL URL")
+    parser.add_argument("--bare-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare_server:
+        uvloop.run(bare_server(args.bare_server))
+        return
+    if not 1 <= args.clients <= 10_000 or not 1 <= args.moves <= 1000:
+        parser.error("--clients must be within 1..10000 and --moves within 1..1000")
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # children inherit it
+    sys.setswitchinterval(0.0005)  # the thread making the changes notes its times promptly
+    signal.signal(signal.SIGTERM, raise_interrupt)
+    with tempfile.TemporaryDirectory(prefix="toolbox-bench-") as tmp:
+        directory = Path(tmp)
+        children = Children(directory)
+        try:
+            database = args.database
+            if database == "sqlite":
+                database = f"sqlite+aiosqlite:///{directory / 'bench.db'}"
+            env = {**os.environ, "TOOLBOX_DATABASE_URL": database, "TOOLBOX_SECRET_KEY": "bench"}
+            args.token = setup_database(env)
+            summary = report(bench_app(children, env, args), bench_bare(children, args), args)
+        except (RuntimeError, httpx.HTTPError, OSError) as error:
+            for log in sorted(directory.glob("*.log")):
+                print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
+            sys.exit(f"fanout: {error}")
+        finally:
+            children.close()
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    path = results / f"fanout-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    print(f"results: {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

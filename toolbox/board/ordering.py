@@ -1,0 +1,59 @@
+"""Where a column or a card goes among its siblings, read and renumbered in the database.
+
+Only ids and positions are read (not whole cards with their descriptions), so a move costs the
+same on a column of five cards and on one of five hundred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from toolbox.board.models import BoardColumn, Card
+from toolbox.board.positions import place
+
+
+@dataclass
+class Slot:
+    id: int
+    position: float
+
+
+@dataclass(frozen=True)
+class Placement:
+    position: float
+    index: int  # the index actually taken (an index past the end means last)
+
+
+async def place_among(
+    session: AsyncSession,
+    model: type[Card] | type[BoardColumn],
+    siblings: list[ColumnElement[Any]],
+    index: int | None,
+    *,
+    exclude: int | None = None,
+) -> Placement:
+    """A position at `index` (None: last) among the rows matching `siblings`, minus `exclude`.
+
+    Call it with the board's write lock held (`lock_board`), so the neighbours cannot move
+    between this read and the caller's write.
+    """
+    rows = await session.execute(
+        select(model.id, model.position).where(*siblings).order_by(model.position, model.id)
+    )
+    slots = [Slot(row_id, position) for row_id, position in rows if row_id != exclude]
+    index = len(slots) if index is None else min(index, len(slots))
+    before = {slot.id: slot.position for slot in slots}
+    position = place(slots, index)
+    for slot in slots:
+        if slot.position != before[slot.id]:  # the gap ran out and the siblings were renumbered
+            await session.execute(
+                update(model)
+                .where(model.id == slot.id)
+                .values(position=slot.position)
+                .execution_options(synchronize_session=False)
+            )
+    return Placement(position=position, index=index)
