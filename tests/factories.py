@@ -91,12 +91,17 @@ async def bearer(db: Database, user: User) -> dict[str, str]:
         return {"Authorization": f"Bearer {await create_api_token(session, user)}"}
 
 
+def origin(client: httpx.AsyncClient) -> dict[str, str]:
+    """The header a browser sends with a form from the app's own pages."""
+    return {"Origin": str(client.base_url).rstrip("/")}
+
+
 async def signed_in(client: httpx.AsyncClient, user: User) -> httpx.AsyncClient:
     """Sign `user` in through the real form; the client keeps the session cookie."""
     response = await client.post(
         "/login",
         data={"email": user.email, "password": PASSWORD, "next": "/"},
-        headers={"Origin": str(client.base_url).rstrip("/")},
+        headers=origin(client),
     )
     assert response.status_code == 303, response.text
     return client

@@ -18,7 +18,7 @@ from toolbox.accounts.models import User
 from toolbox.accounts.services import user_for_api_token, user_for_session
 from toolbox.db import Database
 from toolbox.errors import TooLarge
-from toolbox.security import same_origin
+from toolbox.security import same_origin, unsigned
 from toolbox.settings import Settings
 
 SESSION_COOKIE = "toolbox_session"
@@ -73,7 +73,9 @@ class RequestContextMiddleware:
                     send, 401, "unauthorized", i18n.gettext("This API token is not valid.")
                 )
                 return
-        elif token := cookies.get(SESSION_COOKIE):
+        elif (cookie := cookies.get(SESSION_COOKIE)) and (
+            token := unsigned(self.settings.secret_key, cookie)
+        ):
             async with self.db.read() as session:
                 user = await user_for_session(session, token)
         locale = (

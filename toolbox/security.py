@@ -42,6 +42,22 @@ def sign(secret_key: str, message: str) -> str:
     return hmac.new(secret_key.encode(), message.encode(), hashlib.sha256).hexdigest()
 
 
+def signed(secret_key: str, token: str) -> str:
+    """A cookie value: the token and its signature with the server's secret key.
+
+    A forged or tampered cookie is refused before any database lookup, and changing
+    TOOLBOX_SECRET_KEY signs everyone out at once.
+    """
+    return f"{token}.{sign(secret_key, token)}"
+
+
+def unsigned(secret_key: str, value: str) -> str | None:
+    token, _dot, signature = value.rpartition(".")
+    if token and hmac.compare_digest(signature, sign(secret_key, token)):
+        return token
+    return None
+
+
 def origin_of(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import httpx
 
-from tests.factories import PASSWORD, bearer, make_board, make_member, make_user, signed_in
+from tests.factories import PASSWORD, bearer, make_board, make_member, make_user, origin, signed_in
 from toolbox.accounts.models import Role
 from toolbox.db import Database
-
-
-def origin(client: httpx.AsyncClient) -> dict[str, str]:
-    return {"Origin": str(client.base_url).rstrip("/")}
 
 
 async def test_login_wrong_password_is_422_and_right_one_signs_in(
@@ -43,6 +39,24 @@ async def test_logout_revokes_the_server_side_session(
         base_url=client.base_url, cookies={"toolbox_session": cookie}
     ) as replay:
         assert (await replay.get("/me")).status_code == 303
+
+
+async def test_a_tampered_session_cookie_is_refused(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    user = await make_user(db)
+    await signed_in(client, user)
+    token, _dot, signature = client.cookies["toolbox_session"].rpartition(".")
+    assert (await client.get("/me")).status_code == 200
+    forged = f"{token}.{signature[:-4]}0000"
+    async with httpx.AsyncClient(
+        base_url=client.base_url, cookies={"toolbox_session": forged}
+    ) as other:
+        assert (await other.get("/me")).status_code == 303
+    async with httpx.AsyncClient(
+        base_url=client.base_url, cookies={"toolbox_session": token}
+    ) as bare:
+        assert (await bare.get("/me")).status_code == 303
 
 
 async def test_next_parameter_never_leaves_the_site(

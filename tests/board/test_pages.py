@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import httpx
 
-from tests.factories import make_board, make_card, make_column, make_member, make_user, signed_in
+from tests.factories import (
+    make_board,
+    make_card,
+    make_column,
+    make_member,
+    make_user,
+    origin,
+    signed_in,
+)
 from toolbox.accounts.models import Role
 from toolbox.db import Database
-
-
-def origin(client: httpx.AsyncClient) -> dict[str, str]:
-    return {"Origin": str(client.base_url).rstrip("/")}
 
 
 async def test_board_page_renders_columns_and_cards_in_order(

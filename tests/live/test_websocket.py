@@ -324,3 +324,17 @@ async def test_a_client_that_cannot_keep_up_is_closed_with_1013(
                     received += 1
         assert slow.close_code == 1013, slow.close_reason
         assert received < 600
+
+
+async def test_a_browser_too_far_behind_gets_the_whole_board(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    board, _facilitator, _auth, _columns, seq = await live_board(db, client)
+    async with socket(server, board.slug, query="", resume=seq + 1000) as ws:
+        async with asyncio.timeout(5):
+            frame = str(await ws.recv())
+            while 'id="presence"' in frame:
+                frame = str(await ws.recv())
+    assert 'id="columns"' in frame and 'hx-swap-oob="true"' in frame
+    assert "Gauche" in frame and "Droite" in frame
+    assert f'data-seq="{seq}"' in frame

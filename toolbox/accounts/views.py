@@ -19,6 +19,7 @@ from toolbox.errors import DomainError, Invalid, NotSignedIn
 from toolbox.i18n import gettext as _
 from toolbox.live.events import events_after
 from toolbox.middleware import LOCALE_COOKIE, SESSION_COOKIE
+from toolbox.security import signed, unsigned
 from toolbox.templating import render
 from toolbox.validation import parse_form
 from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
@@ -35,7 +36,7 @@ def _safe_next(target: str | None) -> str:
 def _sign_in(request: Request, response: Response, token: str) -> Response:
     response.set_cookie(
         SESSION_COOKIE,
-        token,
+        signed(settings(request).secret_key, token),
         max_age=int(services.SESSION_LIFETIME.total_seconds()),
         httponly=True,
         samesite="lax",
@@ -103,7 +104,8 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    token = request.cookies.get(SESSION_COOKIE)
+    cookie = request.cookies.get(SESSION_COOKIE)
+    token = unsigned(settings(request).secret_key, cookie) if cookie else None
     if token:
         async with database(request).write() as session:
             await services.end_session(session, token)

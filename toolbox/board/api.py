@@ -150,13 +150,7 @@ async def restore_card(request: Request) -> Response:
 
 
 async def search(request: Request) -> Response:
-    params = request.query_params
-    filters = SearchFilters(
-        query=params.get("q", "")[:200],
-        label=params.get("label", "")[:80],
-        kind=params.get("kind", "")[:20],
-        language=params.get("lang", "")[:20],
-    )
+    filters = SearchFilters.from_query(request.query_params)
     async with database(request).read() as session:
         access = await board_access(session, request.path_params["slug"], current_user(request))
         found = await search_cards(session, access, filters)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -76,6 +77,16 @@ class SearchFilters:
     label: str = ""
     kind: str = ""
     language: str = ""
+
+    @classmethod
+    def from_query(cls, params: Mapping[str, str]) -> SearchFilters:
+        """From a query string (`q`, `label`, `kind`, `lang`), cut to sensible lengths."""
+        return cls(
+            query=params.get("q", "")[:200],
+            label=params.get("label", "")[:80],
+            kind=params.get("kind", "")[:20],
+            language=params.get("lang", "")[:20],
+        )
 
     @property
     def active(self) -> bool:

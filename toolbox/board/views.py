@@ -29,13 +29,7 @@ def _board_url(slug: str, anchor: str = "") -> str:
 
 
 async def board_page(request: Request) -> Response:
-    params = request.query_params
-    filters = SearchFilters(
-        query=params.get("q", "")[:200],
-        label=params.get("label", "")[:80],
-        kind=params.get("kind", "")[:20],
-        language=params.get("lang", "")[:20],
-    )
+    filters = SearchFilters.from_query(request.query_params)
     async with database(request).read() as session:
         access = await board_access(session, request.path_params["slug"], current_user(request))
         columns = await services.board_columns(session, access.board)
