@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from datetime import UTC, datetime, timedelta
 import uuid
 from typing import Any
 
@@ -16,6 +17,10 @@ from toolbox.board.cards import create_card
 from toolbox.board.models import Board, BoardColumn, Card, Visibility
 from toolbox.board.schemas import BoardIn, CardIn, ColumnIn
 from toolbox.board.services import create_board, create_column
+from toolbox.brigade.claims import claim_slot
+from toolbox.brigade.models import Slot
+from toolbox.brigade.schedule import create_slot
+from toolbox.brigade.schemas import SlotIn
 from toolbox.db import Database
 
 PASSWORD = "correct horse battery"
@@ -105,3 +110,34 @@ async def signed_in(client: httpx.AsyncClient, user: User) -> httpx.AsyncClient:
     )
     assert response.status_code == 303, response.text
     return client
+
+
+async def make_slot(
+    db: Database,
+    board: Board,
+    facilitator: User,
+    *,
+    starts_in: timedelta = timedelta(days=2),
+    minutes: int = 45,
+    capacity: int = 1,
+    place: str = "Table 1",
+    expert: User | None = None,
+) -> Slot:
+    """A slot (claimed by `expert` when given), written through the brigade's services."""
+    starts = datetime.now(UTC).replace(microsecond=0) + starts_in
+    async with db.write() as session:
+        access = await access_to(session, await fresh(session, board), facilitator)
+        slot = await create_slot(
+            session,
+            access,
+            SlotIn(
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=minutes),
+                place=place,
+                capacity=capacity,
+            ),
+        )
+        if expert is not None:
+            await session.flush()
+            await claim_slot(session, access, slot.id, expert.id)
+        return slot

@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -108,6 +108,16 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def serialize_on(session: AsyncSession, key: str) -> None:
+    """Hold a lock named `key` until the transaction ends, so that two transactions about the
+    same thing (one organisation's bookings, one expert's claims) run one after the other.
+
+    PostgreSQL: a transaction-scoped advisory lock. SQLite has one writer at a time already.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
 
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:

@@ -8,6 +8,8 @@ from starlette.staticfiles import StaticFiles
 from toolbox.accounts import views as accounts
 from toolbox.board import api as board_api
 from toolbox.board import views as board
+from toolbox.brigade import api as brigade_api
+from toolbox.brigade import views as brigade
 from toolbox.live.views import board_socket
 from toolbox.openapi import openapi
 
@@ -30,6 +32,18 @@ api_routes: list[BaseRoute] = [
     Route("/cards/{id}", board_api.archive_card, methods=["DELETE"]),
     Route("/cards/{id}/move", board_api.move_card, methods=["POST"]),
     Route("/cards/{id}/restore", board_api.restore_card, methods=["POST"]),
+    Route("/boards/{slug}/slots", brigade_api.list_slots, methods=["GET"]),
+    Route("/boards/{slug}/slots", brigade_api.create_slots, methods=["POST"]),
+    Route("/boards/{slug}/experts", brigade_api.list_experts, methods=["GET"]),
+    Route("/boards/{slug}/experts/me", brigade_api.save_profile, methods=["PUT"]),
+    Route("/slots/{id}", brigade_api.update_slot, methods=["PATCH"]),
+    Route("/slots/{id}", brigade_api.cancel_slot, methods=["DELETE"]),
+    Route("/slots/{id}/claim", brigade_api.claim, methods=["POST"]),
+    Route("/slots/{id}/claim", brigade_api.release, methods=["DELETE"]),
+    Route("/slots/{id}/bookings", brigade_api.book, methods=["POST"]),
+    Route("/slots/{id}/outcome", brigade_api.outcome, methods=["POST"]),
+    Route("/bookings/{id}", brigade_api.get_booking, methods=["GET"]),
+    Route("/bookings/{id}", brigade_api.delete_booking, methods=["DELETE"]),
 ]
 
 
@@ -58,6 +72,15 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/b/{slug}/cards/{id}/edit", board.edit_card_form, methods=["GET"]),
         Route("/b/{slug}/cards/{id}/edit", board.update_card, methods=["POST"]),
         Route("/b/{slug}/cards/{id}/{action:str}", board.card_action, methods=["POST"]),
+        Route("/b/{slug}/brigade", brigade.brigade_page),
+        Route("/b/{slug}/brigade/schedule", brigade.schedule_form, methods=["GET"]),
+        Route("/b/{slug}/brigade/schedule", brigade.build_schedule, methods=["POST"]),
+        Route("/b/{slug}/brigade/profile", brigade.save_profile, methods=["POST"]),
+        Route("/b/{slug}/brigade/report", brigade.report_page),
+        Route("/b/{slug}/brigade/report.csv", brigade.report_csv),
+        Route("/b/{slug}/brigade/slots/{id}", brigade.slot_page, methods=["GET"]),
+        Route("/b/{slug}/brigade/slots/{id}/{action:str}", brigade.slot_action, methods=["POST"]),
+        Route("/b/{slug}/brigade/bookings/{id}/cancel", brigade.cancel_booking, methods=["POST"]),
         Mount("/api/v1", routes=api_routes),
         Mount("/static", app=StaticFiles(directory=static_dir), name="static"),
     ]

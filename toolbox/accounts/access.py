@@ -52,6 +52,10 @@ class BoardAccess:
         return self.user.id if self.user else None
 
     @property
+    def user_id(self) -> int | None:
+        return self.actor_id
+
+    @property
     def actor_name(self) -> str:
         return self.user.display_name if self.user else ""
 

@@ -24,6 +24,8 @@ class User(ModelBase):
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     locale: Mapped[str | None] = mapped_column(String(10), default=None)
+    #: Changing it revokes the person's calendar feed link (derived from it and the secret key).
+    calendar_salt: Mapped[str] = mapped_column(String(32), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     @property

@@ -61,6 +61,8 @@ class Board(ModelBase):
     registration: Mapped[Registration] = mapped_column(
         Enum(Registration, native_enum=False, length=20), default=Registration.invitation
     )
+    #: Participants may cancel a booking until this many hours before the session.
+    cancel_hours: Mapped[int] = mapped_column(Integer, default=24)
     #: Grows by one with every change; the last event's number.
     seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

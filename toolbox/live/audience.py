@@ -17,12 +17,20 @@ PUBLIC_FIELDS = ("seq", "type", "at", "data")
 
 @dataclass(frozen=True)
 class Audience:
+    """Who a fragment is rendered for. `user_id` is set only for a rendering meant for one
+    person (their own booking, their own session); otherwise the whole role shares it."""
+
     role: str
     locale: str = "fr_CA"
+    user_id: int | None = None
 
     @property
     def is_facilitator(self) -> bool:
         return self.role == FACILITATOR
+
+    @property
+    def is_expert(self) -> bool:
+        return self.role == "expert"
 
 
 def event_for_audience(document: dict[str, Any], role: str) -> dict[str, Any] | None:

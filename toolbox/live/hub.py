@@ -56,6 +56,7 @@ class LiveClient:
     audience: Audience
     format: str  # "html" or "json"
     name: str
+    user_id: int | None
     close: Callable[[int, str], Coroutine[Any, Any, None]]
     queue: asyncio.Queue[str | None] = field(
         default_factory=lambda: asyncio.Queue(maxsize=QUEUE_LIMIT)
@@ -186,7 +187,11 @@ class Hub:
         else:
             if "state" not in cache:
                 cache["state"] = await load_state(self.db, event) if needs_html(event) else None
-            self._enqueue(client, render_html(event, client.audience, cache["state"]))
+            state = cache["state"]
+            audience = client.audience
+            if state is not None and _gets_own_rendering(client, state):
+                audience = Audience(audience.role, audience.locale, client.user_id)
+            self._enqueue(client, render_html(event, audience, state))
         client.sent_seq = event["seq"]
 
     async def _send_reset(self, client: LiveClient, board_id: int, seq: int) -> None:
@@ -221,7 +226,7 @@ class Hub:
                 room.last_seq = event["seq"]
 
     async def _deliver(self, room: Room, event: dict[str, Any]) -> None:
-        rendered: dict[tuple[str, str, str], str | None] = {}
+        rendered: dict[tuple[Any, ...], str | None] = {}
         state: BoardState | None = None
         state_loaded = False
         for client in list(room.clients):
@@ -232,15 +237,20 @@ class Hub:
                 continue
             if event["seq"] <= client.sent_seq:
                 continue
-            key = client.key
+            key: tuple[Any, ...] = client.key
+            audience = client.audience
+            if client.format == "html" and not state_loaded:
+                state = await load_state(self.db, event) if needs_html(event) else None
+                state_loaded = True
+            if state is not None and _gets_own_rendering(client, state):
+                # Their own booking or session is in this change: rendered for them alone.
+                key = (*key, client.user_id)
+                audience = Audience(audience.role, audience.locale, client.user_id)
             if key not in rendered:
                 if client.format == "json":
-                    rendered[key] = render_json(event, client.audience)
+                    rendered[key] = render_json(event, audience)
                 else:
-                    if not state_loaded:
-                        state = await load_state(self.db, event) if needs_html(event) else None
-                        state_loaded = True
-                    rendered[key] = render_html(event, client.audience, state)
+                    rendered[key] = render_html(event, audience, state)
             self._enqueue(client, rendered[key])
             client.sent_seq = event["seq"]
 
@@ -327,3 +337,13 @@ class Hub:
             "count": sum(int(e["count"]) for e in fresh),
             "facilitators": sorted({name for e in fresh for name in e["facilitators"]}),
         }
+
+
+def _gets_own_rendering(client: LiveClient, state: BoardState) -> bool:
+    """Facilitators see every detail as a role; an expert or participant sees details only of
+    their own sessions and bookings, so for those they get a rendering of their own."""
+    return (
+        client.user_id is not None
+        and not client.audience.is_facilitator
+        and client.user_id in state.involved
+    )

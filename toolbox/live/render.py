@@ -18,6 +18,7 @@ from toolbox.board.models import Board, BoardColumn, Card
 from toolbox.db import Database
 from toolbox.i18n import gettext as _
 from toolbox.live.audience import Audience, event_for_audience
+from toolbox.live.brigade_render import BrigadeState, load_brigade_state, slot_announcement
 from toolbox.templating import render_fragment
 
 # Events after which the column order or the set of columns changed: the whole board is sent.
@@ -37,11 +38,17 @@ class BoardState:
     changed_columns: list[BoardColumn] = field(default_factory=list)
     changed_cards: list[Card] = field(default_factory=list)
     whole_board: bool = False
+    brigade: BrigadeState | None = None
+
+    @property
+    def involved(self) -> set[int]:
+        """People who get their own rendering: their booking or their session is in it."""
+        return self.brigade.involved if self.brigade else set()
 
 
 def needs_html(event: dict[str, Any]) -> bool:
     kind: str = event["type"]
-    return kind.startswith(("card.", "column.", "board."))
+    return kind.startswith(("card.", "column.", "board.", "slot."))
 
 
 async def load_whole_board(db: Database, board_id: int) -> BoardState | None:
@@ -55,6 +62,11 @@ async def load_state(db: Database, event: dict[str, Any]) -> BoardState | None:
         board = await session.get(Board, event["board_id"])
         if board is None:
             return None
+        if kind.startswith("slot."):
+            brigade = await load_brigade_state(
+                session, board, None if kind == "slot.created" else data["slot"]["id"]
+            )
+            return BoardState(board=board, columns=[], brigade=brigade)
         columns = list(
             await session.scalars(
                 select(BoardColumn)
@@ -92,9 +104,11 @@ async def load_state(db: Database, event: dict[str, Any]) -> BoardState | None:
         return state
 
 
-def announcement(event: dict[str, Any]) -> str:
+def announcement(event: dict[str, Any], board: Board) -> str:
     """The sentence a screen reader says about a change someone else made."""
     data = event["data"]
+    if event["type"].startswith("slot."):
+        return slot_announcement(event, board)
     name = data.get("by") or _("someone")
     title = (
         data.get("title")
@@ -132,7 +146,9 @@ def render_html(event: dict[str, Any], audience: Audience, state: BoardState | N
     if state is None or event_for_audience(event, audience.role) is None:
         return None
     with i18n.use_locale(audience.locale):
-        return _render_update(audience, state, seq=event["seq"], announcement=announcement(event))
+        return _render_update(
+            audience, state, seq=event["seq"], announcement=announcement(event, state.board)
+        )
 
 
 def render_reset_html(audience: Audience, state: BoardState, seq: int) -> str:
@@ -152,6 +168,7 @@ def _render_update(audience: Audience, state: BoardState, *, seq: int, announcem
         whole_board=state.whole_board,
         changed_columns=state.changed_columns,
         changed_cards=state.changed_cards,
+        brigade=state.brigade,
         announcement=announcement,
         seq=seq,
     )

@@ -76,6 +76,7 @@ async def board_socket(websocket: WebSocket) -> None:
         audience=Audience(access.audience, websocket.scope["state"]["locale"]),
         format="json" if websocket.query_params.get("format") == "json" else "html",
         name=access.actor_name,
+        user_id=access.user_id,
         close=close,
     )
     sender = asyncio.create_task(_pump(websocket, client))

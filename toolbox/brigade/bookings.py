@@ -1,0 +1,259 @@
+"""Booking a seat, the waitlist, cancelling, and what happened after the session.
+
+No double booking, ever, and it is the database that says so:
+- a seat is taken by one conditional UPDATE (`seats_taken < capacity` and the slot claimed,
+  open and in the future): of two hundred people pressing "Book" at once, exactly `capacity`
+  statements change a row; the others change none and get a clean 409;
+- a partial unique index allows one live booking per person and per organisation in a slot, so a
+  double click makes one booking;
+- an organisation's overlapping sessions are looked for under a lock named for it, so two
+  bookings of the same organisation cannot both pass that check.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from toolbox.accounts.access import BoardAccess
+from toolbox.accounts.models import Role, User
+from toolbox.brigade.models import Booking, BookingStatus, Outcome, Slot
+from toolbox.brigade.notify import MailKind, Notifier
+from toolbox.brigade.schemas import BookingIn
+from toolbox.brigade.slots import record_slot_event, slot_on_board
+from toolbox.db import serialize_on, utcnow
+from toolbox.errors import Conflict, Forbidden, NotFound
+from toolbox.i18n import gettext as _
+
+
+def organisation_key(name: str) -> str:
+    folded = unicodedata.normalize("NFKD", name.casefold())
+    return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
+
+
+def _why_not(slot: Slot) -> Conflict:
+    """The sentence for a seat that could not be taken, checked in the order a person would."""
+    if slot.cancelled_at is not None:
+        return Conflict(_("This session is cancelled."), code="slot_cancelled")
+    if slot.starts_at <= utcnow():
+        return Conflict(_("This session has already started."), code="slot_past")
+    if slot.expert_id is None:
+        return Conflict(
+            _("No expert holds this session yet: it cannot be booked."), code="slot_unclaimed"
+        )
+    return Conflict(_("This session is full. You can join its waitlist."), code="slot_full")
+
+
+async def book_seat(
+    session: AsyncSession,
+    access: BoardAccess,
+    slot_id: int,
+    data: BookingIn,
+    notifier: Notifier | None,
+) -> Booking:
+    """A seat for the caller (or a place on the waitlist, when asked and the slot is full)."""
+    if access.role != Role.participant or access.user is None:
+        raise Forbidden(_("Only the board's participants can book a session."))
+    participant = access.user
+    slot = await slot_on_board(session, access, slot_id)
+    key = organisation_key(data.organisation)
+    await serialize_on(session, f"organisation:{access.board.id}:{key}")
+    busy = await session.scalar(
+        select(Booking.id)
+        .join(Slot, Slot.id == Booking.slot_id)
+        .where(
+            Booking.board_id == access.board.id,
+            Booking.organisation_key == key,
+            Booking.status != BookingStatus.cancelled,
+            Slot.cancelled_at.is_(None),
+            Slot.starts_at < slot.ends_at,
+            Slot.ends_at > slot.starts_at,
+        )
+    )
+    if busy is not None:
+        raise Conflict(
+            _(
+                "%(organisation)s already has a session at this time.",
+                organisation=data.organisation.strip(),
+            ),
+            code="already_booked",
+        )
+    taken = await session.execute(
+        update(Slot)
+        .where(
+            Slot.id == slot.id,
+            Slot.seats_taken < Slot.capacity,
+            Slot.expert_id.is_not(None),
+            Slot.cancelled_at.is_(None),
+            Slot.starts_at > utcnow(),
+        )
+        .values(seats_taken=Slot.seats_taken + 1, sequence=Slot.sequence + 1)
+        .execution_options(synchronize_session=False)
+    )
+    status = BookingStatus.active
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        await session.refresh(slot)
+        refusal = _why_not(slot)
+        if refusal.code != "slot_full" or not data.waitlist:
+            raise refusal
+        status = BookingStatus.waiting
+    booking = Booking(
+        board_id=access.board.id,
+        slot_id=slot.id,
+        participant_id=participant.id,
+        organisation=data.organisation.strip(),
+        organisation_key=key,
+        need=data.need.strip(),
+        status=status,
+        sequence=0,
+    )
+    session.add(booking)
+    try:
+        await session.flush()
+    except IntegrityError:  # the partial unique index: this person is already in (double click)
+        raise Conflict(
+            _("You already have a seat in this session."), code="already_booked"
+        ) from None
+    await session.refresh(slot)
+    if notifier and status == BookingStatus.active:
+        await notifier.booking(
+            session,
+            MailKind.confirmation,
+            booking=booking,
+            slot=slot,
+            board=access.board,
+            recipient=participant,
+        )
+        if slot.expert_id:
+            await notifier.booking(
+                session,
+                MailKind.expert_booked,
+                booking=booking,
+                slot=slot,
+                board=access.board,
+                recipient=await session.get(User, slot.expert_id),
+            )
+    await record_slot_event(
+        session, access, "slot.booked" if status == BookingStatus.active else "slot.updated", slot
+    )
+    return booking
+
+
+async def booking_access(
+    session: AsyncSession, access: BoardAccess, booking_id: int
+) -> tuple[Booking, Slot]:
+    """A booking and its slot, for the three who may see it: the participant, the slot's expert,
+    the facilitators. To anyone else it does not exist."""
+    booking = await session.get(Booking, booking_id, populate_existing=True)
+    if booking is None or booking.board_id != access.board.id:
+        raise NotFound(_("There is no such booking."))
+    slot = await session.get(Slot, booking.slot_id, populate_existing=True)
+    assert slot is not None
+    user_id = access.user.id if access.user else None
+    if not (
+        access.is_facilitator
+        or (user_id is not None and user_id in {booking.participant_id, slot.expert_id})
+    ):
+        raise NotFound(_("There is no such booking."))
+    return booking, slot
+
+
+async def cancel_booking(
+    session: AsyncSession, access: BoardAccess, booking_id: int, notifier: Notifier | None
+) -> Booking:
+    """Cancel a seat. Participants may until the board's deadline; the slot's expert and the
+    facilitators at any time. A freed seat goes to the first person on the waitlist."""
+    booking, slot = await booking_access(session, access, booking_id)
+    if booking.status == BookingStatus.cancelled:
+        return booking
+    is_staff = access.is_facilitator or (
+        access.user is not None and access.user.id == slot.expert_id
+    )
+    deadline = slot.starts_at - timedelta(hours=access.board.cancel_hours)
+    if not is_staff and utcnow() > deadline:
+        raise Conflict(
+            _("It is too late to cancel online: ask the expert or a facilitator."),
+            code="too_late",
+        )
+    was_active = booking.status == BookingStatus.active
+    booking.status = BookingStatus.cancelled
+    booking.cancelled_at = utcnow()
+    booking.sequence += 1
+    booking.updated_at = utcnow()
+    # Take the slot's row lock first: the seat count and the waitlist change together.
+    await session.execute(
+        update(Slot)
+        .where(Slot.id == slot.id)
+        .values(sequence=Slot.sequence + 1)
+        .execution_options(synchronize_session=False)
+    )
+    await session.flush()
+    if notifier and was_active:
+        await notifier.cancellation(session, booking=booking, slot=slot, board=access.board)
+    if was_active:
+        promoted = await session.scalar(
+            select(Booking)
+            .where(Booking.slot_id == slot.id, Booking.status == BookingStatus.waiting)
+            .order_by(Booking.created_at, Booking.id)
+            .limit(1)
+        )
+        if promoted is not None:
+            promoted.status = BookingStatus.active
+            promoted.sequence += 1
+            promoted.updated_at = utcnow()
+            if notifier:
+                await notifier.booking(
+                    session,
+                    MailKind.promotion,
+                    booking=promoted,
+                    slot=slot,
+                    board=access.board,
+                    recipient=await session.get(User, promoted.participant_id),
+                )
+        else:
+            await session.execute(
+                update(Slot)
+                .where(Slot.id == slot.id)
+                .values(seats_taken=Slot.seats_taken - 1)
+                .execution_options(synchronize_session=False)
+            )
+    await session.refresh(slot)
+    await record_slot_event(session, access, "slot.updated", slot)
+    return booking
+
+
+async def mark_outcome(
+    session: AsyncSession, access: BoardAccess, slot_id: int, outcome: Outcome
+) -> Slot:
+    slot = await slot_on_board(session, access, slot_id)
+    is_expert = access.user is not None and access.user.id == slot.expert_id
+    if not (is_expert or access.is_facilitator):
+        raise Forbidden(_("Only the session's expert can say how it went."))
+    if slot.starts_at > utcnow():
+        raise Conflict(_("This session has not started yet."), code="slot_future")
+    slot.outcome = outcome
+    slot.updated_at = utcnow()
+    await record_slot_event(session, access, "slot.updated", slot)
+    return slot
+
+
+async def bookings_of_slots(
+    session: AsyncSession, slot_ids: list[int]
+) -> dict[int, list[tuple[Booking, User]]]:
+    """Live bookings (seats, then the waitlist) per slot, with who made them."""
+    grouped: dict[int, list[tuple[Booking, User]]] = {}
+    if not slot_ids:
+        return grouped
+    rows = await session.execute(
+        select(Booking, User)
+        .join(User, User.id == Booking.participant_id)
+        .where(Booking.slot_id.in_(slot_ids), Booking.status != BookingStatus.cancelled)
+        .order_by(Booking.status, Booking.created_at, Booking.id)
+    )
+    for booking, user in rows.tuples():
+        grouped.setdefault(booking.slot_id, []).append((booking, user))
+    return grouped

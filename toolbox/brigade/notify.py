@@ -1,0 +1,76 @@
+"""Telling people about their sessions: which mail goes to whom after each brigade change.
+
+Services call these inside their transaction; the mail waits in the outbox until commit.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from toolbox.accounts.models import User
+from toolbox.board.models import Board
+from toolbox.brigade.models import Booking, Slot
+
+
+class MailKind(enum.StrEnum):
+    """The brigade's mails (the same values as `toolbox.mail.messages.MailKind`)."""
+
+    confirmation = "confirmation"
+    cancellation = "cancellation"
+    release = "release"
+    promotion = "promotion"
+    reminder = "reminder"
+    expert_booked = "expert_booked"
+
+
+@dataclass(frozen=True)
+class Notifier:
+    """Where links in mail point and which language a person without a choice reads."""
+
+    base_url: str
+    default_locale: str
+
+    async def booking(
+        self,
+        session: AsyncSession,
+        kind: MailKind,
+        *,
+        booking: Booking,
+        slot: Slot,
+        board: Board,
+        recipient: User | None,
+    ) -> None:
+        if recipient is None:
+            return
+        from toolbox.mail.messages import queue_booking_mail
+
+        expert = await session.get(User, slot.expert_id) if slot.expert_id else None
+        await queue_booking_mail(
+            session,
+            kind,
+            booking=booking,
+            slot=slot,
+            board=board,
+            recipient=recipient,
+            expert_name=expert.display_name if expert else "",
+            base_url=self.base_url,
+            default_locale=self.default_locale,
+        )
+
+    async def cancellation(
+        self, session: AsyncSession, *, booking: Booking, slot: Slot, board: Board
+    ) -> None:
+        """A cancelled seat: the participant and the slot's expert both hear of it."""
+        for recipient_id in (booking.participant_id, slot.expert_id):
+            if recipient_id is not None:
+                await self.booking(
+                    session,
+                    MailKind.cancellation,
+                    booking=booking,
+                    slot=slot,
+                    board=board,
+                    recipient=await session.get(User, recipient_id),
+                )

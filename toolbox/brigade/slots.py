@@ -1,0 +1,63 @@
+"""Reading slots, and the one way a slot change becomes a board event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from toolbox.accounts.access import BoardAccess
+from toolbox.accounts.models import User
+from toolbox.brigade.documents import slot_document
+from toolbox.brigade.models import Slot
+from toolbox.errors import NotFound
+from toolbox.i18n import gettext as _
+from toolbox.live.events import record_event
+
+
+async def slot_on_board(session: AsyncSession, access: BoardAccess, slot_id: int) -> Slot:
+    slot = await session.get(Slot, slot_id, populate_existing=True)
+    if slot is None or slot.board_id != access.board.id:
+        raise NotFound(_("There is no such session."))
+    return slot
+
+
+async def board_slots(
+    session: AsyncSession,
+    board_id: int,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    include_cancelled: bool = False,
+) -> list[Slot]:
+    query = select(Slot).where(Slot.board_id == board_id)
+    if since is not None:
+        query = query.where(Slot.ends_at > since)
+    if until is not None:
+        query = query.where(Slot.starts_at < until)
+    if not include_cancelled:
+        query = query.where(Slot.cancelled_at.is_(None))
+    return list(await session.scalars(query.order_by(Slot.starts_at, Slot.place, Slot.id)))
+
+
+async def experts_by_id(session: AsyncSession, slots: list[Slot]) -> dict[int, User]:
+    ids = {slot.expert_id for slot in slots if slot.expert_id}
+    if not ids:
+        return {}
+    return {user.id: user for user in await session.scalars(select(User).where(User.id.in_(ids)))}
+
+
+async def record_slot_event(
+    session: AsyncSession, access: BoardAccess, type: str, slot: Slot
+) -> None:
+    """The event says what anyone on the board may know: never who booked, or why."""
+    await session.flush()
+    expert = await session.get(User, slot.expert_id) if slot.expert_id else None
+    await record_event(
+        session,
+        access.board.id,
+        type,
+        {"slot": slot_document(slot, expert), "by": access.actor_name},
+        actor_id=access.actor_id,
+    )

@@ -1,0 +1,239 @@
+"""The brigade's pages: the schedule, a session's page with its booking form, the schedule
+builder and the report. Thin: each parses, calls a service, and renders or redirects."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from toolbox.accounts.access import BoardAccess, board_access
+from toolbox.brigade import bookings, claims, schedule
+from toolbox.brigade.layout import schedule_days
+from toolbox.brigade.models import Outcome
+from toolbox.brigade.notify import Notifier
+from toolbox.brigade.report import report_rows
+from toolbox.brigade.schemas import BookingIn, ClaimIn, ExpertProfileIn, GridIn, OutcomeIn, SlotIn
+from toolbox.brigade.slots import board_slots, experts_by_id, slot_on_board
+from toolbox.db import utcnow
+from toolbox.errors import DomainError, NotFound
+from toolbox.i18n import gettext as _
+from toolbox.templating import render
+from toolbox.validation import parse_form
+from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
+
+RECENT = timedelta(days=2)  # sessions this recent stay on the schedule (to mark them held)
+
+
+def notifier(request: Request) -> Notifier:
+    config = settings(request)
+    return Notifier(base_url=config.base_url, default_locale=config.default_locale)
+
+
+async def schedule_context(session: Any, access: BoardAccess) -> dict[str, Any]:
+    """What the schedule shows this person: every slot; details only where they are entitled."""
+    slots = await board_slots(session, access.board.id, since=utcnow() - RECENT)
+    booked = await bookings.bookings_of_slots(session, [slot.id for slot in slots])
+    return {
+        "days": schedule_days(slots, access.board.timezone),
+        "experts": await experts_by_id(session, slots),
+        "bookings": booked,
+    }
+
+
+async def brigade_page(request: Request) -> Response:
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        context = await schedule_context(session, access)
+        profile = None
+        if access.is_expert and access.user:
+            profile = await claims.expert_profile(session, access.board.id, access.user.id)
+        return render(
+            request,
+            "brigade/brigade.html",
+            {"access": access, "board": access.board, "profile": profile, **context},
+        )
+
+
+async def slot_page(
+    request: Request,
+    *,
+    error: DomainError | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        slot = await slot_on_board(session, access, int_param(request.path_params["id"]))
+        booked = (await bookings.bookings_of_slots(session, [slot.id])).get(slot.id, [])
+        experts = await experts_by_id(session, [slot])
+        available = await claims.board_experts(session, access.board.id)
+        return render(
+            request,
+            "brigade/slot.html",
+            {
+                "access": access,
+                "board": access.board,
+                "slot": slot,
+                "expert": experts.get(slot.expert_id or 0),
+                "bookings": booked,
+                "experts_available": available,
+                "error": error,
+                "values": values or {},
+                "outcomes": list(Outcome),
+                "now": utcnow(),
+            },
+            status=status,
+        )
+
+
+async def slot_action(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    slot_id = int_param(request.path_params["id"])
+    action = request.path_params["action"]
+    if action not in {"claim", "release", "assign", "cancel", "book", "outcome"}:
+        raise NotFound(_("There is nothing at this address."))
+    fields = await form_fields(request)
+    try:
+        async with database(request).write() as session:
+            access = await board_access(session, slug, current_user(request))
+            if action == "claim":
+                await claims.claim_slot(session, access, slot_id)
+            elif action == "assign":
+                claim = parse_form(ClaimIn, {"expert_id": fields.get("expert_id")})
+                await claims.claim_slot(session, access, slot_id, claim.expert_id)
+            elif action == "release":
+                await claims.release_slot(session, access, slot_id, notifier(request))
+            elif action == "cancel":
+                await schedule.cancel_slot(session, access, slot_id, notifier(request))
+            elif action == "outcome":
+                choice = parse_form(OutcomeIn, {"outcome": fields.get("outcome")})
+                await bookings.mark_outcome(session, access, slot_id, choice.outcome)
+            else:
+                data = parse_form(
+                    BookingIn,
+                    {k: v for k, v in fields.items() if k in {"need", "organisation", "waitlist"}},
+                )
+                await bookings.book_seat(session, access, slot_id, data, notifier(request))
+    except DomainError as error:
+        if error.status not in {409, 422}:
+            raise
+        return await slot_page(request, error=error, values=fields, status=error.status)
+    return see_other(f"/b/{slug}/brigade/slots/{slot_id}")
+
+
+async def cancel_booking(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    async with database(request).write() as session:
+        access = await board_access(session, slug, current_user(request))
+        booking = await bookings.cancel_booking(
+            session, access, int_param(request.path_params["id"]), notifier(request)
+        )
+        slot_id = booking.slot_id
+    return see_other(f"/b/{slug}/brigade/slots/{slot_id}")
+
+
+async def save_profile(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    fields = await form_fields(request)
+    data = parse_form(
+        ExpertProfileIn,
+        {k: v for k, v in fields.items() if k in {"specialities", "languages", "bio"}},
+    )
+    async with database(request).write() as session:
+        access = await board_access(session, slug, current_user(request))
+        await claims.save_profile(session, access, data)
+    return see_other(f"/b/{slug}/brigade#profile")
+
+
+async def schedule_form(
+    request: Request,
+    *,
+    error: DomainError | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        access.require_facilitator()
+        return render(
+            request,
+            "brigade/schedule.html",
+            {"access": access, "board": access.board, "error": error, "values": values or {}},
+            status=status,
+        )
+
+
+async def build_schedule(request: Request) -> Response:
+    slug = request.path_params["slug"]
+    fields = await form_fields(request)
+    grid_fields = {"days", "start", "end", "minutes", "gap", "places", "video_url", "capacity"}
+    slot_fields = {"starts_at", "ends_at", "place", "video_url", "capacity"}
+    is_grid = fields.get("kind") != "single"
+    try:
+        wanted = grid_fields if is_grid else slot_fields
+        data = {k: v for k, v in fields.items() if k in wanted and v != ""}
+        async with database(request).write() as session:
+            access = await board_access(session, slug, current_user(request))
+            if is_grid:
+                await schedule.create_grid(session, access, parse_form(GridIn, data))
+            else:
+                await schedule.create_slot(session, access, parse_form(SlotIn, data))
+    except DomainError as error:
+        if error.status not in {409, 422}:
+            raise
+        return await schedule_form(request, error=error, values=fields, status=error.status)
+    return see_other(f"/b/{slug}/brigade")
+
+
+async def report_page(request: Request) -> Response:
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        rows = await report_rows(session, access, with_needs=False)
+        return render(
+            request, "brigade/report.html", {"access": access, "board": access.board, "rows": rows}
+        )
+
+
+async def report_csv(request: Request) -> Response:
+    with_needs = request.query_params.get("needs") == "1"
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        rows = await report_rows(session, access, with_needs=with_needs)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    header = [
+        _("Date"),
+        _("Start"),
+        _("End"),
+        _("Place"),
+        _("Expert"),
+        _("Status"),
+        _("Outcome"),
+        _("Organisation"),
+        _("Participant"),
+    ]
+    writer.writerow([*header, _("Need")] if with_needs else header)
+    for row in rows:
+        values = [
+            row.date,
+            row.start,
+            row.end,
+            row.place,
+            row.expert,
+            row.status,
+            row.outcome,
+            row.organisation,
+            row.participant,
+        ]
+        writer.writerow([*values, row.need] if with_needs else values)
+    filename = f"{access.board.slug}-brigade.csv"
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
