@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import json
 import math
 import os
@@ -37,35 +38,33 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any, TypeVar
 
 import httpx
 import uvloop  # uvicorn[standard] brings it and the app runs on it: so does all here
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.asyncio.server import ServerConnection, broadcast, serve
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, WebSocketException
 from websockets.sync.client import connect as sync_connect
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv/bin/python") if (ROOT / ".venv/bin/python").exists() else sys.executable
 HOST = "127.0.0.1"
 SLUG = "bench"
+FAC = "fac@example.org"
 CARDS_PER_COLUMN = 10
 BATCH = 100  # clients connecting at once
 GAP = 0.1  # seconds between changes: each one is a separate fan-out, as in a room
 IDLE = 2.0  # seconds the connected clients sit idle before the memory is read
 DELIVERY_TIMEOUT = 15.0  # seconds for one change to reach every client
 START_TIMEOUT = 30.0
-# The app's hub creates a board's room when its first client arrives, after an await and without
-# a lock (toolbox/live/hub.py, Hub.connect): clients arriving together in an empty room each get a
-# room of their own and all but one hear nothing. So one client comes first, alone, for a while.
-FIRST_ALONE = 1.0
 SKIPPED_TYPES = frozenset({"presence", "reset"})
 TARGETS = {"cost_ratio": 1.3, "p99_ms": 75.0, "kb_per_idle_client": 20.0}
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+T = TypeVar("T")
 
 
 @dataclass
@@ -75,6 +74,7 @@ class Result:
     p99_ms: float
     max_ms: float
     cpu_us_per_message: float
+    harness_cpu_us_per_message: float  # the clients' own cost, in this process
     kb_per_idle_client: float
     deliveries: int
     missing: int
@@ -91,14 +91,12 @@ class Children:
     def __init__(self, logs: Path) -> None:
         self.logs = logs
         self.procs: list[subprocess.Popen[bytes]] = []
-        self._files: list[IO[bytes]] = []
 
     def start(self, name: str, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        log = (self.logs / f"{name}.log").open("wb")
-        self._files.append(log)
-        proc = subprocess.Popen(  # noqa: S603 -- our own interpreter, fixed arguments
-            args, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        with (self.logs / f"{name}.log").open("wb") as log:  # the child keeps its own copy
+            proc = subprocess.Popen(  # noqa: S603 -- our own interpreter, fixed arguments
+                args, env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
+            )
         self.procs.append(proc)
         return proc
 
@@ -114,8 +112,6 @@ class Children:
     def close(self) -> None:
         for proc in self.procs:
             self.stop(proc)
-        for log in self._files:
-            log.close()
 
 
 def free_port() -> int:
@@ -165,19 +161,9 @@ def toolbox(env: dict[str, str], *args: str) -> str:
 def setup_database(env: dict[str, str]) -> str:
     """Schema, a facilitator, a public board; returns the facilitator's API token."""
     toolbox(env, "db", "upgrade")
-    toolbox(
-        env,
-        "user",
-        "add",
-        "fac@example.org",
-        "--name",
-        "Fac",
-        "--password",
-        "benchpass1",
-        "--admin",
-    )
-    toolbox(env, "board", "add", SLUG, "Bench", "--facilitator", "fac@example.org", "--public")
-    return toolbox(env, "user", "token", "fac@example.org").splitlines()[-1].strip()
+    toolbox(env, "user", "add", FAC, "--name", "Fac", "--password", "benchpass1", "--admin")
+    toolbox(env, "board", "add", SLUG, "Bench", "--facilitator", FAC, "--public")
+    return toolbox(env, "user", "token", FAC).splitlines()[-1].strip()
 
 
 def plan_moves(http: httpx.Client, moves: int) -> list[tuple[int, int]]:
@@ -241,19 +227,18 @@ async def listen(conn: ClientConnection, client: int, receipts: Receipts) -> Non
 async def connect_all(
     url: str, count: int, resume: int, receipts: Receipts
 ) -> tuple[list[ClientConnection], list[asyncio.Task[None]]]:
-    """One client alone first (see FIRST_ALONE), then batches; each says where it is."""
+    """In batches, from an empty room (as after a restart); each client says where it is."""
     conns: list[ClientConnection] = []
     tasks: list[asyncio.Task[None]] = []
     while len(conns) < count:
-        size = min(BATCH, count - len(conns)) if conns else 1
-        options = {"compression": None, "ping_interval": None, "open_timeout": 60}
-        batch = await asyncio.gather(*(connect(url, **options) for _ in range(size)))
+        size = min(BATCH, count - len(conns))
+        batch = await asyncio.gather(
+            *(connect(url, compression=None, ping_interval=None) for _ in range(size))
+        )
         for conn in batch:
             await conn.send(json.dumps({"resume": resume}))
             tasks.append(asyncio.create_task(listen(conn, len(conns), receipts)))
             conns.append(conn)
-        if len(conns) == 1:
-            await asyncio.sleep(FIRST_ALONE)
     return conns, tasks
 
 
@@ -267,6 +252,22 @@ async def close_all(conns: list[ClientConnection], tasks: list[asyncio.Task[None
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """On uvloop, as the app; SIGTERM cancels the coroutine (its cleanup runs) as Ctrl-C does."""
+
+    async def guarded() -> T:
+        loop, task = asyncio.get_running_loop(), asyncio.current_task()
+        assert task is not None
+        loop.add_signal_handler(signal.SIGTERM, task.cancel)
+        try:
+            return await coroutine
+        finally:
+            loop.remove_signal_handler(signal.SIGTERM)
+            signal.signal(signal.SIGTERM, signal.default_int_handler)
+
+    return uvloop.run(guarded())
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -288,13 +289,17 @@ async def measure(
         await asyncio.sleep(IDLE)
         rss_after = rss_kb(pid)
         made: dict[int, float] = {}
-        cpu_before = cpu_seconds(pid)
+        # This process is the measuring instrument: no pause of its own collector in the timings.
+        gc.collect()
+        gc.disable()
+        cpu_before, own_before = cpu_seconds(pid), time.process_time()
         for i in range(args.moves):
             made[resume + i + 1] = await asyncio.to_thread(trigger, i)
             await receipts.wait(resume + i + 1)
             await asyncio.sleep(GAP)
-        cpu = cpu_seconds(pid) - cpu_before
+        cpu, own = cpu_seconds(pid) - cpu_before, time.process_time() - own_before
     finally:
+        gc.enable()
         await close_all(conns, tasks)
     latencies: list[float] = []
     for times in receipts.times:
@@ -310,6 +315,7 @@ async def measure(
         p99_ms=percentile(latencies, 99) * 1000,
         max_ms=latencies[-1] * 1000,
         cpu_us_per_message=cpu / expected * 1e6,
+        harness_cpu_us_per_message=own / expected * 1e6,
         kb_per_idle_client=(rss_after - rss_before) / args.clients,
         deliveries=len(latencies),
         missing=expected - len(latencies),
@@ -348,7 +354,7 @@ def bench_app(children: Children, env: dict[str, str], args: argparse.Namespace)
             return at
 
         url = f"ws://{HOST}:{port}/b/{SLUG}/ws?format=json"
-        result, args.sample = uvloop.run(measure("app", server.pid, url, args, move))
+        result, args.sample = run(measure("app", server.pid, url, args, move))
         final = int(http.get(f"/api/v1/boards/{SLUG}").raise_for_status().json()["seq"])
     children.stop(server)
     if final != args.first_seq + args.moves:  # nothing else wrote: move i made seq first + i + 1
@@ -376,7 +382,7 @@ def bench_bare(children: Children, args: argparse.Namespace) -> Result:
             return time.perf_counter()
 
         url = f"ws://{HOST}:{port}/b/{SLUG}/ws?format=json"
-        result, _ = uvloop.run(measure("bare", server.pid, url, args, send))
+        result, _ = run(measure("bare", server.pid, url, args, send))
     children.stop(server)
     return result
 
@@ -415,16 +421,18 @@ def report(app: Result, bare: Result, args: argparse.Namespace) -> dict[str, Any
         ),
     }
     rows = [
-        ("latency p50 (ms)", app.p50_ms, bare.p50_ms, None),
-        ("latency p99 (ms)", app.p99_ms, bare.p99_ms, None),
-        ("latency max (ms)", app.max_ms, bare.max_ms, None),
-        ("CPU per delivered message (µs)", app.cpu_us_per_message, bare.cpu_us_per_message, cost),
-        ("memory per idle client (KB)", app.kb_per_idle_client, bare.kb_per_idle_client, memory),
+        ("latency p50 (ms)", "p50_ms", None),
+        ("latency p99 (ms)", "p99_ms", None),
+        ("latency max (ms)", "max_ms", None),
+        ("server CPU per delivered message (µs)", "cpu_us_per_message", cost),
+        ("server memory per idle client (KB)", "kb_per_idle_client", memory),
+        ("clients' own CPU per message (µs)", "harness_cpu_us_per_message", None),
     ]
     print(f"\nfan-out: {args.clients} clients, {args.moves} changes, database {args.database}")
-    print(f"{'':32}{'app':>10}{'bare':>10}{'app/bare':>10}")
-    for label, a, b, ratio in rows:
-        print(f"{label:32}{a:10.2f}{b:10.2f}{'' if ratio is None else f'{ratio:10.2f}'}")
+    print(f"{'':40}{'app':>10}{'bare':>10}{'app/bare':>10}")
+    for label, key, ratio in rows:
+        a, b = getattr(app, key), getattr(bare, key)
+        print(f"{label:40}{a:10.2f}{b:10.2f}{'' if ratio is None else f'{ratio:10.2f}'}")
     for r in (app, bare):
         print(
             f"{r.name}: {r.deliveries} deliveries, {r.missing} missing, {r.clamped_to_zero} "
@@ -446,10 +454,6 @@ def report(app: Result, bare: Result, args: argparse.Namespace) -> dict[str, Any
     }
 
 
-def raise_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--clients", type=int, default=1000, help="K websocket clients")
@@ -465,7 +469,7 @@ def main() -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # children inherit it
     sys.setswitchinterval(0.0005)  # the thread making the changes notes its times promptly
-    signal.signal(signal.SIGTERM, raise_interrupt)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # cleaned up like Ctrl-C
     with tempfile.TemporaryDirectory(prefix="toolbox-bench-") as tmp:
         directory = Path(tmp)
         children = Children(directory)
@@ -476,10 +480,12 @@ def main() -> None:
             env = {**os.environ, "TOOLBOX_DATABASE_URL": database, "TOOLBOX_SECRET_KEY": "bench"}
             args.token = setup_database(env)
             summary = report(bench_app(children, env, args), bench_bare(children, args), args)
-        except (RuntimeError, httpx.HTTPError, OSError) as error:
+        except (RuntimeError, httpx.HTTPError, OSError, WebSocketException) as error:
             for log in sorted(directory.glob("*.log")):
                 print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)
             sys.exit(f"fanout: {error}")
+        except (KeyboardInterrupt, asyncio.CancelledError):
+            sys.exit("fanout: interrupted; every server it started is stopped")
         finally:
             children.close()
     results = ROOT / "bench" / "results"

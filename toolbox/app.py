@@ -16,6 +16,7 @@ from toolbox.errors import DomainError
 from toolbox.live.bus import create_bus
 from toolbox.live.hub import Hub
 from toolbox.live.publish import publish_events
+from toolbox.mail.sender import MailSender
 from toolbox.middleware import BodyLimitMiddleware, RequestContextMiddleware, SameOriginMiddleware
 from toolbox.routes import routes
 from toolbox.settings import Settings
@@ -47,13 +48,16 @@ def create_app(settings: Settings | None = None) -> Starlette:
     bus = create_bus(settings.broadcast_url)
     hub = Hub(db, bus)
     db.publish = functools.partial(publish_events, bus)
+    mailer = MailSender(db, settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await hub.start()
+        mailer.start()
         try:
             yield
         finally:
+            await mailer.stop()
             await hub.stop()
             await db.dispose()
 
@@ -69,5 +73,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
     app.state.db = db
     app.state.hub = hub
+    app.state.mailer = mailer
     app.state.settings = settings
     return app

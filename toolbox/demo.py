@@ -6,18 +6,31 @@ The accounts below are for trying the app on a laptop; the README lists them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import access_to
+from toolbox.accounts.access import BoardAccess, access_to
 from toolbox.accounts.models import Role
 from toolbox.accounts.services import create_user, set_membership, user_by_email
 from toolbox.board.cards import create_card
 from toolbox.board.models import Board, Kind, Visibility
 from toolbox.board.schemas import BoardIn, CardIn, ColumnIn
 from toolbox.board.services import create_board, create_column
+from toolbox.brigade.bookings import book_seat
+from toolbox.brigade.claims import claim_slot
+from toolbox.brigade.models import ExpertProfile
+from toolbox.brigade.schedule import create_grid
+from toolbox.brigade.schemas import BookingIn, GridIn
 from toolbox.db import Database
-from toolbox.demo_data import DEMO_BOARD, DEMO_COLUMNS, DEMO_EXPERTS
+from toolbox.demo_data import (
+    DEMO_BOARD,
+    DEMO_COLUMNS,
+    DEMO_EXPERTS,
+    DEMO_PARTICIPANT_ORGANISATIONS,
+)
 
 
 @dataclass(frozen=True)
@@ -99,4 +112,64 @@ async def load_demo(db: Database, *, timezone: str) -> bool:
                         licence=card["licence"],
                     ),
                 )
+        await _load_brigade(session, access, board, timezone)
     return True
+
+
+async def _load_brigade(
+    session: AsyncSession, access: BoardAccess, board: Board, timezone: str
+) -> None:
+    """Three days a week from now, 9:00 to 16:00, 45-minute sessions, four tables; each expert
+    holds one table's mornings, and a few organisations have booked."""
+    start = datetime.now(ZoneInfo(timezone)).date() + timedelta(days=7)
+    weekdays = [start + timedelta(days=n) for n in range(7)]
+    grid = GridIn(
+        days=[day for day in weekdays if day.weekday() < 5][:3],
+        start=time(9, 0),
+        end=time(16, 0),
+        minutes=45,
+        gap=15,
+        places=[f"Table {n}" for n in range(1, 5)],
+    )
+    slots = await create_grid(session, access, grid)
+    await session.flush()
+    experts = []
+    for number, expert in enumerate(DEMO_EXPERTS):
+        person = await user_by_email(session, expert["email"])
+        assert person is not None
+        experts.append(person)
+        session.add(
+            ExpertProfile(
+                board_id=board.id,
+                user_id=person.id,
+                specialities=expert["specialities"],
+                languages=expert["languages"],
+                bio=expert["bio"],
+            )
+        )
+        table = f"Table {number + 1}"
+        for slot in slots:
+            if slot.place == table and slot.starts_at.astimezone(ZoneInfo(timezone)).hour < 12:
+                await claim_slot(session, access, slot.id, person.id)
+    claimed = [slot for slot in slots if slot.expert_id is not None]
+    for number, organisation in enumerate(DEMO_PARTICIPANT_ORGANISATIONS[:4]):
+        person = await user_by_email(
+            session, f"participant{number + 1}@example.org"
+        ) or await create_user(
+            session,
+            f"participant{number + 1}@example.org",
+            name=organisation,
+            password=PARTICIPANT.password,
+        )
+        await set_membership(session, board, person, Role.participant)
+        participant_access = await access_to(session, board, person)
+        await book_seat(
+            session,
+            participant_access,
+            claimed[number * 3].id,
+            BookingIn(
+                organisation=organisation,
+                need="Faire le point sur nos outils numériques et prioriser nos projets.",
+            ),
+            None,
+        )

@@ -5,15 +5,20 @@ from toolbox.board.models import Board, BoardColumn, Card, Label, card_labels
 from toolbox.brigade.models import Booking, ExpertProfile, Slot
 from toolbox.live.models import BoardEvent
 from toolbox.mail.models import OutboxMail
+from toolbox.transfer.models import BoardOrigin, ExternalId, HistoryNote, ImportJob
 
 __all__ = [
     "ApiToken",
     "Board",
     "BoardColumn",
     "BoardEvent",
+    "BoardOrigin",
     "Booking",
     "Card",
     "ExpertProfile",
+    "ExternalId",
+    "HistoryNote",
+    "ImportJob",
     "Invitation",
     "Label",
     "LoginSession",

@@ -9,6 +9,7 @@ from toolbox.accounts import views as accounts
 from toolbox.board import api as board_api
 from toolbox.board import views as board
 from toolbox.brigade import api as brigade_api
+from toolbox.brigade import calendar_views as calendars
 from toolbox.brigade import views as brigade
 from toolbox.live.views import board_socket
 from toolbox.openapi import openapi
@@ -81,6 +82,8 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/b/{slug}/brigade/slots/{id}", brigade.slot_page, methods=["GET"]),
         Route("/b/{slug}/brigade/slots/{id}/{action:str}", brigade.slot_action, methods=["POST"]),
         Route("/b/{slug}/brigade/bookings/{id}/cancel", brigade.cancel_booking, methods=["POST"]),
+        Route("/bookings/{id}.ics", calendars.booking_ics),
+        Route("/calendar/{token}.ics", calendars.calendar_feed),
         Mount("/api/v1", routes=api_routes),
         Mount("/static", app=StaticFiles(directory=static_dir), name="static"),
     ]

@@ -15,6 +15,8 @@ from toolbox.accounts.models import Role, User
 from toolbox.board.models import BoardColumn, Card
 from toolbox.board.schemas import BoardIn
 from toolbox.board.services import create_board, visible_boards
+from toolbox.brigade.calendar import calendar_feed_url
+from toolbox.brigade.mine import my_bookings, my_sessions
 from toolbox.errors import DomainError, Invalid, NotSignedIn
 from toolbox.i18n import gettext as _
 from toolbox.live.events import events_after
@@ -130,11 +132,22 @@ async def choose_language(request: Request) -> Response:
     return response
 
 
-async def me(request: Request) -> Response:
+async def me(request: Request, token: str | None = None) -> Response:
     user = current_user(request)
     if user is None:
         raise NotSignedIn(_("Sign in to do this."))
-    return render(request, "accounts/me.html", {"token": None})
+    config = settings(request)
+    async with database(request).read() as session:
+        return render(
+            request,
+            "accounts/me.html",
+            {
+                "token": token,
+                "bookings": await my_bookings(session, user),
+                "sessions": await my_sessions(session, user),
+                "calendar_url": calendar_feed_url(config.base_url, config.secret_key, user),
+            },
+        )
 
 
 async def new_api_token(request: Request) -> Response:
@@ -144,7 +157,7 @@ async def new_api_token(request: Request) -> Response:
     async with database(request).write() as session:
         token = await services.create_api_token(session, user, name="/me")
     # Shown once, on this response only: we keep just its hash.
-    return render(request, "accounts/me.html", {"token": token})
+    return await me(request, token=token)
 
 
 async def invitation_page(request: Request) -> Response:

@@ -5,7 +5,6 @@ Services call these inside their transaction; the mail waits in the outbox until
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -13,17 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from toolbox.accounts.models import User
 from toolbox.board.models import Board
 from toolbox.brigade.models import Booking, Slot
-
-
-class MailKind(enum.StrEnum):
-    """The brigade's mails (the same values as `toolbox.mail.messages.MailKind`)."""
-
-    confirmation = "confirmation"
-    cancellation = "cancellation"
-    release = "release"
-    promotion = "promotion"
-    reminder = "reminder"
-    expert_booked = "expert_booked"
+from toolbox.mail.messages import MailKind, queue_booking_mail
 
 
 @dataclass(frozen=True)
@@ -45,7 +34,6 @@ class Notifier:
     ) -> None:
         if recipient is None:
             return
-        from toolbox.mail.messages import queue_booking_mail
 
         expert = await session.get(User, slot.expert_id) if slot.expert_id else None
         await queue_booking_mail(
