@@ -43,8 +43,9 @@ assets $(VENDOR)/.installed: package.json package-lock.json
 	   node_modules/sortablejs/Sortable.min.js node_modules/axe-core/axe.min.js $(VENDOR)/
 	touch $(VENDOR)/.installed
 
+# The fan-out benchmark (DESIGN.md §7); e.g. BENCH_ARGS="--clients 50 --moves 5" for a smoke run.
 bench: setup
-	$(BIN)/python bench/fanout.py
+	$(BIN)/python bench/fanout.py $(BENCH_ARGS)
 
 # Extract the translatable strings into the catalogs (then translate the new fr_CA entries).
 messages: setup

@@ -20,6 +20,7 @@ from toolbox.board.services import create_board
 from toolbox.db import Database
 from toolbox.errors import DomainError
 from toolbox.settings import Settings, SettingsError
+from toolbox.transfer.cli import export_board, import_group
 from toolbox.validation import parse_form
 
 T = TypeVar("T")
@@ -225,6 +226,10 @@ def member_add(slug: str, email: str, role: str) -> None:
 
     _run(work)
     click.echo(f"{email} is now {role} on {slug}.")
+
+
+main.add_command(import_group, "import")
+main.add_command(export_board, "export")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ language set here reaches the endpoint through the context variable.
 from __future__ import annotations
 
 import json
+import re
 from http.cookies import SimpleCookie
 from typing import Any
 
@@ -20,10 +21,15 @@ from toolbox.db import Database
 from toolbox.errors import TooLarge
 from toolbox.security import same_origin, unsigned
 from toolbox.settings import Settings
+from toolbox.transfer.files import MAX_FILE_BYTES
 
 SESSION_COOKIE = "toolbox_session"
 LOCALE_COOKIE = "toolbox_locale"
 MAX_BODY = 1024 * 1024
+# The import form (`/b/{slug}/import` in routes.py) takes exported boards of up to 50 MB; the
+# margin is for the multipart envelope around the file. Every other body stays at MAX_BODY.
+UPLOAD_PATH = re.compile(r"^/b/[^/]+/import$")
+MAX_UPLOAD_BODY = MAX_FILE_BYTES + 64 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -135,19 +141,26 @@ class SameOriginMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Bodies over 1 MiB get a 413 before they are read into memory."""
+    """Bodies over 1 MiB (50 MB for an uploaded export) get a 413 before they are read into
+    memory."""
 
-    def __init__(self, app: ASGIApp, *, limit: int = MAX_BODY) -> None:
+    def __init__(
+        self, app: ASGIApp, *, limit: int = MAX_BODY, upload_limit: int = MAX_UPLOAD_BODY
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.upload_limit = upload_limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = UPLOAD_PATH.match(scope["path"]) is not None
+        limit = self.upload_limit if upload else self.limit
+        too_large = _file_too_large_message if upload else _too_large_message
         declared = Headers(scope=scope).get("content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > self.limit):
-            await _send_error(send, 413, "too_large", _too_large_message())
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            await _send_error(send, 413, "too_large", too_large())
             return
         received = 0
 
@@ -156,8 +169,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.limit:
-                    raise BodyTooLarge(_too_large_message())
+                if received > limit:
+                    raise BodyTooLarge(too_large())
             return message
 
         await self.app(scope, limited_receive, send)
@@ -165,6 +178,10 @@ class BodyLimitMiddleware:
 
 def _too_large_message() -> str:
     return i18n.gettext("The request is too large (1 MiB at most).")
+
+
+def _file_too_large_message() -> str:
+    return i18n.gettext("The file is too large (50 MB at most).")
 
 
 def _cookies(header: str | None) -> dict[str, Any]:

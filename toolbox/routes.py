@@ -13,6 +13,7 @@ from toolbox.brigade import calendar_views as calendars
 from toolbox.brigade import views as brigade
 from toolbox.live.views import board_socket
 from toolbox.openapi import openapi
+from toolbox.transfer import views as transfer
 
 STATIC_DIR = "static"
 
@@ -65,6 +66,10 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/b/{slug}/manage", accounts.manage_page),
         Route("/b/{slug}/invitations", accounts.invite, methods=["POST"]),
         Route("/b/{slug}/members/{id}/role", accounts.change_role, methods=["POST"]),
+        Route("/b/{slug}/import", transfer.upload, methods=["POST"]),
+        Route("/b/{slug}/import/{job}", transfer.job_page),
+        Route("/b/{slug}/export.csv", transfer.export_csv),
+        Route("/b/{slug}/export.json", transfer.export_json),
         Route("/b/{slug}/columns", board.create_column, methods=["POST"]),
         Route("/b/{slug}/columns/{id}/{action:str}", board.column_action, methods=["POST"]),
         Route("/b/{slug}/cards/new", board.new_card_form),

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 from tests.servers import create_postgres_database, drop_postgres_database, free_port, sqlite_url
 from toolbox.db import Database
@@ -59,10 +60,29 @@ class Inbox:
 
 
 class SmtpServer:
-    def __init__(self) -> None:
+    """aiosmtpd on a free port; with `credentials`, it refuses mail from whoever did not AUTH."""
+
+    def __init__(self, credentials: tuple[str, str] | None = None) -> None:
         self.inbox = Inbox()
         self.port = free_port()
-        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.credentials = credentials
+        auth: dict[str, Any] = {}
+        if credentials is not None:
+            auth = {
+                "auth_required": True,
+                "auth_require_tls": False,  # a test on the loopback; real servers use TLS
+                "authenticator": self._authenticate,
+            }
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **auth)
+
+    def _authenticate(
+        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+    ) -> AuthResult:
+        assert self.credentials is not None
+        login, password = self.credentials
+        given = (auth_data.login.decode(), auth_data.password.decode())
+        # handled=False: aiosmtpd itself answers 535 to wrong credentials.
+        return AuthResult(success=given == (login, password), handled=False)
 
     @property
     def url(self) -> str:

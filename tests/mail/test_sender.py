@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from tests.brigade.builders import CANARY_NEED, cal_booking, cal_slot
 from tests.factories import make_board, make_member, make_user
 from tests.mail.conftest import SmtpServer
-from tests.servers import free_port, wait_until
+from tests.servers import wait_until
 from toolbox import i18n
 from toolbox.accounts.models import Role, User
 from toolbox.board.models import Board
@@ -26,6 +26,7 @@ from toolbox.mail.messages import MailKind, queue_booking_mail, queue_reminders
 from toolbox.mail.models import OutboxMail
 from toolbox.mail.outbox import enqueue
 from toolbox.mail.sender import MailSender, retry_delay
+from toolbox.mail.sender import SmtpServer as SmtpAddress
 from toolbox.settings import Settings
 
 BASE = "https://toolbox.example.org"
@@ -217,6 +218,53 @@ async def test_a_server_down_delays_mail_and_loses_none(
         assert row.last_error is None
     finally:
         again.stop()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+async def test_smtp_with_a_user_and_password(mail_db: Database) -> None:
+    server = SmtpServer(credentials=("brigade", "p@ss:word"))
+    server.start()
+    try:
+        person = await make_user(mail_db)
+        async with mail_db.write() as session:
+            mail = await enqueue(session, to=person.email, subject="Authentifié", body="Oui.")
+        wrong = f"smtp://brigade:nope@127.0.0.1:{server.port}"
+        assert await MailSender(mail_db, settings(wrong)).send_due() == 1
+        assert server.inbox.messages == []
+        (row,) = await rows_to(mail_db, person.email)
+        assert (
+            row.sent_at is None and row.last_error and "SMTPAuthenticationError" in row.last_error
+        )
+        async with mail_db.write() as session:
+            await session.execute(
+                update(OutboxMail).where(OutboxMail.id == mail.id).values(send_after=utcnow())
+            )
+        right = f"smtp://brigade:p%40ss%3Aword@127.0.0.1:{server.port}"
+        assert await MailSender(mail_db, settings(right)).send_due() == 1
+        (message,) = server.inbox.messages
+        assert message["Subject"] == "Authentifié"
+    finally:
+        server.stop()
+
+
+def test_smtp_urls() -> None:
+    plain = SmtpAddress.from_url("smtp://relay.example.org")
+    assert (plain.hostname, plain.port, plain.username, plain.implicit_tls) == (
+        "relay.example.org",
+        25,
+        None,
+        False,
+    )
+    secure = SmtpAddress.from_url("smtps://me%40example.org:s%2Fecret@mail.example.org")
+    assert (secure.port, secure.username, secure.password, secure.implicit_tls) == (
+        465,
+        "me@example.org",
+        "s/ecret",
+        True,
+    )
+    assert SmtpAddress.from_url("smtp://relay:2525").port == 2525
+    with pytest.raises(ValueError, match="TOOLBOX_SMTP_URL"):
+        SmtpAddress.from_url("http://relay.example.org")
 
 
 def test_retries_wait_longer_each_time_up_to_an_hour() -> None:

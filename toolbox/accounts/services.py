@@ -166,7 +166,7 @@ async def board_members(session: AsyncSession, board: Board) -> list[tuple[User,
         .where(Membership.board_id == board.id)
         .order_by(User.name, User.email)
     )
-    return [(user, role) for user, role in rows.tuples()]
+    return [(user, role) for user, role in rows.all()]
 
 
 async def change_role(

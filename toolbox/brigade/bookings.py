@@ -22,12 +22,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from toolbox.accounts.access import BoardAccess
 from toolbox.accounts.models import Role, User
 from toolbox.brigade.models import Booking, BookingStatus, Outcome, Slot
-from toolbox.brigade.notify import MailKind, Notifier
+from toolbox.brigade.notify import Notifier
 from toolbox.brigade.schemas import BookingIn
 from toolbox.brigade.slots import record_slot_event, slot_on_board
 from toolbox.db import serialize_on, utcnow
 from toolbox.errors import Conflict, Forbidden, NotFound
 from toolbox.i18n import gettext as _
+from toolbox.mail.messages import MailKind
 
 
 def organisation_key(name: str) -> str:
@@ -254,6 +255,6 @@ async def bookings_of_slots(
         .where(Booking.slot_id.in_(slot_ids), Booking.status != BookingStatus.cancelled)
         .order_by(Booking.status, Booking.created_at, Booking.id)
     )
-    for booking, user in rows.tuples():
+    for booking, user in rows.all():
         grouped.setdefault(booking.slot_id, []).append((booking, user))
     return grouped

@@ -247,25 +247,21 @@ async def feed_calendar(session: AsyncSession, user: User, *, base_url: str) -> 
     """Everything in one person's calendar, across boards: their seats (cancelled ones kept, as
     CANCELLED, so subscribed calendars strike them out; the waitlist left out) and the sessions
     they hold as an expert."""
-    bookings = (
-        await session.execute(
-            select(Booking, Slot, Board)
-            .join(Slot, Slot.id == Booking.slot_id)
-            .join(Board, Board.id == Booking.board_id)
-            .where(
-                Booking.participant_id == user.id,
-                Booking.status != BookingStatus.waiting,
-            )
-            .order_by(Slot.starts_at, Booking.id)
+    bookings = await session.execute(
+        select(Booking, Slot, Board)
+        .join(Slot, Slot.id == Booking.slot_id)
+        .join(Board, Board.id == Booking.board_id)
+        .where(
+            Booking.participant_id == user.id,
+            Booking.status != BookingStatus.waiting,
         )
+        .order_by(Slot.starts_at, Booking.id)
     )
-    held = (
-        await session.execute(
-            select(Slot, Board)
-            .join(Board, Board.id == Slot.board_id)
-            .where(Slot.expert_id == user.id)
-            .order_by(Slot.starts_at, Slot.id)
-        )
+    held = await session.execute(
+        select(Slot, Board)
+        .join(Board, Board.id == Slot.board_id)
+        .where(Slot.expert_id == user.id)
+        .order_by(Slot.starts_at, Slot.id)
     )
     rows = list(bookings)
     expert_ids = {slot.expert_id for _booking, slot, _board in rows if slot.expert_id}

@@ -13,12 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from toolbox.accounts.access import BoardAccess
 from toolbox.accounts.models import Membership, Role, User
 from toolbox.brigade.models import Booking, BookingStatus, ExpertProfile, Slot
-from toolbox.brigade.notify import MailKind, Notifier
+from toolbox.brigade.notify import Notifier
 from toolbox.brigade.schemas import ExpertProfileIn
 from toolbox.brigade.slots import record_slot_event, slot_on_board
 from toolbox.db import serialize_on, utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid
 from toolbox.i18n import gettext as _
+from toolbox.mail.messages import MailKind
 
 
 async def board_experts(
@@ -34,7 +35,7 @@ async def board_experts(
         .where(Membership.board_id == board_id, Membership.role == Role.expert)
         .order_by(User.name, User.email)
     )
-    return [(user, profile) for user, profile in rows.tuples()]
+    return [(user, profile) for user, profile in rows.all()]
 
 
 async def save_profile(

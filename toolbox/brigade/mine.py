@@ -23,7 +23,7 @@ async def my_bookings(session: AsyncSession, user: User) -> list[tuple[Booking, 
         )
         .order_by(Slot.starts_at)
     )
-    return [(booking, slot, board) for booking, slot, board in rows.tuples()]
+    return [(booking, slot, board) for booking, slot, board in rows.all()]
 
 
 async def my_sessions(session: AsyncSession, user: User) -> list[tuple[Slot, Board]]:
@@ -33,4 +33,4 @@ async def my_sessions(session: AsyncSession, user: User) -> list[tuple[Slot, Boa
         .where(Slot.expert_id == user.id, Slot.cancelled_at.is_(None), Slot.ends_at > utcnow())
         .order_by(Slot.starts_at)
     )
-    return [(slot, board) for slot, board in rows.tuples()]
+    return [(slot, board) for slot, board in rows.all()]

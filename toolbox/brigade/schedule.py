@@ -16,12 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from toolbox.accounts.access import BoardAccess
 from toolbox.accounts.models import User
 from toolbox.brigade.models import Booking, BookingStatus, Slot
-from toolbox.brigade.notify import MailKind, Notifier
+from toolbox.brigade.notify import Notifier
 from toolbox.brigade.schemas import GridIn, SlotIn, SlotPatch
 from toolbox.brigade.slots import record_slot_event, slot_on_board
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, Invalid
 from toolbox.i18n import gettext as _
+from toolbox.mail.messages import MailKind
 
 MAX_GRID_SLOTS = 2_000
 

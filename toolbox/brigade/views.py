@@ -55,7 +55,13 @@ async def brigade_page(request: Request) -> Response:
         return render(
             request,
             "brigade/brigade.html",
-            {"access": access, "board": access.board, "profile": profile, **context},
+            {
+                "access": access,
+                "board": access.board,
+                "profile": profile,
+                "presence": request.app.state.hub.presence(access.board.id),
+                **context,
+            },
         )
 
 

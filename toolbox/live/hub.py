@@ -124,6 +124,9 @@ class Hub:
                 await self.bus.subscribe(board_channel(board_id))
                 room.last_seq = await self._board_seq(board_id)
         room.clients.add(client)
+        if room.shown_presence is not None:
+            # Who is here now; the count with this newcomer follows once it is gathered.
+            self._send_presence(client, room.shown_presence, {})
         self._presence_changed(room)
         if after is not None:
             await self.resume(client, board_id, after)
@@ -317,16 +320,24 @@ class Hub:
         room.shown_presence = summary
         rendered: dict[tuple[str, str, str], str] = {}
         for client in room.clients:
-            key = client.key
-            if key not in rendered:
-                if client.format == "json":
-                    rendered[key] = json.dumps({"type": "presence", "data": summary})
-                else:
-                    with i18n.use_locale(client.audience.locale):
-                        rendered[key] = render_fragment(
-                            "board/_presence.html", presence=summary, oob=True
-                        )
-            self._enqueue(client, rendered[key])
+            self._send_presence(client, summary, rendered)
+
+    def _send_presence(
+        self,
+        client: LiveClient,
+        summary: dict[str, Any],
+        rendered: dict[tuple[str, str, str], str],
+    ) -> None:
+        key = client.key
+        if key not in rendered:
+            if client.format == "json":
+                rendered[key] = json.dumps({"type": "presence", "data": summary})
+            else:
+                with i18n.use_locale(client.audience.locale):
+                    rendered[key] = render_fragment(
+                        "board/_presence.html", presence=summary, oob=True
+                    )
+        self._enqueue(client, rendered[key])
 
     def _aggregate_presence(self, room: Room) -> dict[str, Any]:
         now = time.time()

@@ -23,7 +23,14 @@ from toolbox.templating import render_fragment
 
 # Events after which the column order or the set of columns changed: the whole board is sent.
 WHOLE_BOARD_EVENTS = frozenset(
-    {"board.updated", "column.created", "column.moved", "column.archived", "column.restored"}
+    {
+        "board.updated",
+        "board.imported",
+        "column.created",
+        "column.moved",
+        "column.archived",
+        "column.restored",
+    }
 )
 CARD_EVENTS_BY_COLUMN = frozenset({"card.created", "card.moved", "card.archived", "card.restored"})
 

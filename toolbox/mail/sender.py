@@ -145,6 +145,9 @@ class MailSender:
 
     async def _run(self) -> None:
         while not self._stop.is_set():
+            # Cleared before looking, so a wake() that comes while mail is being sent is kept
+            # and the next look follows at once.
+            self._wake.clear()
             handled = 0
             try:
                 handled = await self.send_due()
@@ -161,10 +164,11 @@ class MailSender:
                 log.exception("the mail worker could not read the outbox")
             if self._stop.is_set():
                 break
+            if handled >= BATCH:  # a backlog: keep going
+                continue
             interval = BUSY_INTERVAL if handled else IDLE_INTERVAL
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), interval)
-            self._wake.clear()
 
     async def send_due(self, now: datetime | None = None) -> int:
         """Send every due mail, oldest first; return how many were tried (sent or failed)."""

@@ -1,0 +1,128 @@
+"""What the benchmarks share: a throwaway database, the app in a real uvicorn process."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import TracebackType
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return 0.0
+    rank = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[rank]
+
+
+@contextmanager
+def prepared_database(kind: str, directory: str) -> Iterator[str]:
+    """A migrated database: a SQLite file in `directory`, or a new PostgreSQL database made with
+    the admin URL `kind` and dropped afterwards."""
+    from toolbox.schema import upgrade
+
+    if kind == "sqlite":
+        url = f"sqlite+aiosqlite:///{directory}/bench.db"
+        upgrade(url)
+        yield url
+        return
+    name = f"toolbox_bench_{uuid.uuid4().hex[:10]}"
+    admin = kind.replace("postgresql+asyncpg://", "postgresql://", 1)
+    asyncio.run(_pg(admin, f'CREATE DATABASE "{name}"'))
+    url = f"{kind.rpartition('/')[0]}/{name}"
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        asyncio.run(_pg(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _pg(dsn: str, statement: str) -> None:
+    connection = await asyncpg.connect(dsn)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+class AppServer:
+    """The app as production runs it: uvicorn in its own process, no per-message compression."""
+
+    def __init__(self, database_url: str, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "TOOLBOX_DATABASE_URL": database_url,
+            "TOOLBOX_SECRET_KEY": "bench",
+            "TOOLBOX_BASE_URL": f"http://127.0.0.1:{self.port}",
+            **(env or {}),
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> AppServer:
+        command = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "toolbox.app:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
+            "--ws-per-message-deflate",
+            "false",
+            "--ws-max-size",
+            "65536",
+            "--backlog",
+            "4096",
+        ]
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)  # noqa: S603
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError("the app died at start")
+            try:
+                httpx.get(f"{self.url}/api/v1/boards", timeout=1)
+                return self
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        raise RuntimeError("the app did not answer within 30 s")
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
