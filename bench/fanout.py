@@ -9,7 +9,11 @@ What is measured, for the app and for a baseline, in the same run on the same ma
   deliveries are clamped at 0 and counted;
 - server CPU (utime + stime from /proc) spent during the M changes, divided by K x M, i.e. the
   cost of one delivered message (for the app, including the M API requests themselves);
-- memory per idle connected client: the server's VmRSS growth from 0 to K idle clients, / K.
+- memory per idle connected client: the server's VmRSS growth from 0 to K idle clients, / K,
+  read once the server has gone quiet (every client handled, not only connected) plus 2 s.
+
+The clients live in this process; their own CPU per message is reported too, as it bounds the
+latencies (one process reads all K copies of an event, one after the other).
 
 The baseline is a bare `websockets` server (this file with `--bare-server PORT`) that broadcasts
 the exact bytes of an event the app sent, a new `seq` each time, to the same K clients. Absolute
@@ -466,7 +470,7 @@ def report(app: Result, bare: Result, args: argparse.Namespace) -> dict[str, Any
     return {
         "clients": args.clients,
         "moves": args.moves,
-        "database": args.database,
+        "database": re.sub(r"//[^/@]*@", "//…@", args.database),  # no password in the file
         "machine": {
             "nproc": os.cpu_count(),
             "python": platform.python_version(),

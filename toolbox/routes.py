@@ -68,6 +68,7 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/b/{slug}/members/{id}/role", accounts.change_role, methods=["POST"]),
         Route("/b/{slug}/import", transfer.upload, methods=["POST"]),
         Route("/b/{slug}/import/{job}", transfer.job_page),
+        Route("/b/{slug}/notes", transfer.notes_page),
         Route("/b/{slug}/export.csv", transfer.export_csv),
         Route("/b/{slug}/export.json", transfer.export_json),
         Route("/b/{slug}/columns", board.create_column, methods=["POST"]),

@@ -3,11 +3,14 @@ a real server."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import re
+from datetime import timedelta
 
 import httpx
+from websockets.asyncio.client import connect
 
 from tests.factories import (
     bearer,
@@ -19,10 +22,11 @@ from tests.factories import (
     signed_in,
 )
 from tests.factories import origin as same_origin
-from tests.servers import wait_until
+from tests.servers import LiveServer, wait_until
 from tests.transfer.builders import FIXTURES, large_export
 from toolbox.accounts.models import Role
-from toolbox.db import Database
+from toolbox.db import Database, utcnow
+from toolbox.transfer.models import ImportJob, JobStatus
 
 WEKAN = (FIXTURES / "wekan-project100.json").read_bytes()
 DECK = (FIXTURES / "deck-minimal.json").read_bytes()
@@ -204,3 +208,79 @@ async def test_exports_from_the_manage_page(db: Database, client: httpx.AsyncCli
     assert backup.status_code == 200 and "attachment" in backup.headers["content-disposition"]
     document = backup.json()
     assert document["format"] == "toolbox-backup" and document["cards"][0]["title"] == "Métadonnées"
+
+
+async def test_people_watching_the_board_see_the_import_arrive(
+    db: Database, client: httpx.AsyncClient, server: LiveServer
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    await signed_in(client, facilitator)
+    base = f"ws://127.0.0.1:{server.port}/b/{board.slug}/ws"
+    async with connect(f"{base}?format=json") as as_json, connect(base) as as_html:
+        response = await upload(client, board.slug, DECK, target="this")
+        await finished(client, response.headers["location"])
+        async with asyncio.timeout(10):
+            event = json.loads(await as_json.recv())
+            while event["type"] == "presence":
+                event = json.loads(await as_json.recv())
+            # Counts only, the same for every audience: nothing private travels.
+            assert event["type"] == "board.imported"
+            assert event["data"] == {"source": "trello", "columns": 1, "cards": 1, "labels": 1}
+            fragment = str(await as_html.recv())
+            while "Name Card 7" not in fragment:  # the whole board, sent again
+                fragment = str(await as_html.recv())
+
+
+async def test_an_import_whose_server_stopped_says_so_instead_of_waiting_forever(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    async with db.write() as session:
+        session.add(
+            ImportJob(
+                id="0" * 31 + "1",
+                board_id=board.id,
+                user_id=facilitator.id,
+                filename="export.json",
+                status=JobStatus.running,
+                created_at=utcnow() - timedelta(hours=1),
+            )
+        )
+    await signed_in(client, facilitator)
+    page = await client.get(f"/b/{board.slug}/import/{'0' * 31}1", headers=ENGLISH)
+    assert page.status_code == 200 and "hx-trigger" not in page.text
+    assert 'role="alert"' in page.text and "the server stopped during it" in page.text
+
+
+async def test_comments_are_kept_as_history_notes_for_the_facilitators(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    export = json.loads(WEKAN)
+    export["id"] = "a-board-with-comments"
+    export["actions"].append(
+        {
+            "id": "comment-1",
+            "type": "commentCard",
+            "date": "2021-01-05T12:00:00.000Z",
+            "data": {
+                "text": "À **relire** avant l’atelier",
+                "card": {"id": export["cards"][2]["id"]},
+            },
+            "memberCreator": {"fullName": "Camille Trello", "username": "camille"},
+        }
+    )
+    await signed_in(client, facilitator)
+    response = await upload(client, board.slug, json.dumps(export).encode(), target="this")
+    assert "History notes (comments): 1." in await finished(client, response.headers["location"])
+    notes = await client.get(f"/b/{board.slug}/notes", headers=ENGLISH)
+    assert notes.status_code == 200
+    assert "Visualize code" in notes.text and "Camille Trello" in notes.text
+    assert "À <strong>relire</strong> avant l’atelier" in notes.text
+    participant = await make_member(db, board, Role.participant)
+    assert (
+        await client.get(f"/b/{board.slug}/notes", headers=await bearer(db, participant))
+    ).status_code == 403

@@ -151,6 +151,11 @@ class Hub:
         async with room.lock:
             if client.started:
                 return  # events after its start are on their way in order already
+            if after == room.last_seq:
+                # Nothing missed (the usual case): what comes next arrives through the bus.
+                client.sent_seq = after
+                await self._release_held(client)
+                return
             async with self.db.read() as session:
                 board_seq = await self._board_seq(board_id, session)
                 if after > board_seq or board_seq - after > MAX_REPLAY:

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from dataclasses import dataclass
 
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -56,10 +57,7 @@ async def board_socket(websocket: WebSocket) -> None:
         await websocket.close(code=CLOSE_POLICY)  # before accept: the handshake gets a 403
         return
     try:
-        async with database(websocket).read() as session:
-            access = await board_access(
-                session, websocket.path_params["slug"], current_user(websocket)
-            )
+        who = await _who_is_connecting(websocket)
     except DomainError:
         await websocket.close(code=CLOSE_POLICY)
         return
@@ -73,14 +71,14 @@ async def board_socket(websocket: WebSocket) -> None:
             await websocket.close(code=code, reason=reason)
 
     client = LiveClient(
-        audience=Audience(access.audience, websocket.scope["state"]["locale"]),
+        audience=Audience(who.audience, websocket.scope["state"]["locale"]),
         format="json" if websocket.query_params.get("format") == "json" else "html",
-        name=access.actor_name,
-        user_id=access.user_id,
+        name=who.name,
+        user_id=who.user_id,
         close=close,
     )
     sender = asyncio.create_task(_pump(websocket, client))
-    board_id = access.board.id
+    board_id = who.board_id
     await hub.connect(client, board_id, after)
     try:
         while True:
@@ -104,6 +102,22 @@ async def board_socket(websocket: WebSocket) -> None:
         await hub.disconnect(client, board_id)
         sender.cancel()
         await asyncio.gather(sender, return_exceptions=True)
+
+
+@dataclass(frozen=True)
+class Connecting:
+    board_id: int
+    audience: str
+    name: str
+    user_id: int | None
+
+
+async def _who_is_connecting(websocket: WebSocket) -> Connecting:
+    """Plain values only: a connection lives for hours, and holding the ORM objects (and with
+    them the closed session) would cost every idle client a few kilobytes."""
+    async with database(websocket).read() as session:
+        access = await board_access(session, websocket.path_params["slug"], current_user(websocket))
+        return Connecting(access.board.id, access.audience, access.actor_name, access.user_id)
 
 
 async def _pump(websocket: WebSocket, client: LiveClient) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,12 +28,27 @@ from toolbox.transfer.plan import ImportPlan
 
 log = logging.getLogger(__name__)
 
+#: An import takes seconds: one still running after this died with the process running it.
+ABANDONED_AFTER = timedelta(minutes=10)
+
 _progress: dict[str, tuple[int, int]] = {}
 
 
-def live_progress(job_id: str) -> tuple[int, int] | None:
-    """(done, total) of an import running in this process, or None."""
-    return _progress.get(job_id)
+@dataclass(frozen=True)
+class JobProgress:
+    status: str  # a JobStatus, or "abandoned"
+    done: int = 0
+    total: int = 0  # 0: not known here (another process is doing it)
+
+
+def progress_of(job: ImportJob) -> JobProgress:
+    if job.status != JobStatus.running:
+        return JobProgress(job.status.value)
+    live = _progress.get(job.id)
+    if live is None and utcnow() - job.created_at > ABANDONED_AFTER:
+        return JobProgress("abandoned")
+    done, total = live or (0, 0)
+    return JobProgress(JobStatus.running.value, done, total)
 
 
 async def start_job(db: Database, access: BoardAccess, filename: str) -> str:

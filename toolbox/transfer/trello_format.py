@@ -56,7 +56,7 @@ class TrelloAttachment(Loose):
     id: str | None = None
     name: Text = ""
     url: str | None = None
-    isUpload: bool = False
+    isUpload: bool | None = False
 
 
 class TrelloFieldItem(Loose):

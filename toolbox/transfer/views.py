@@ -25,6 +25,7 @@ from toolbox.transfer import jobs
 from toolbox.transfer.backup import consistent_snapshot, export_backup
 from toolbox.transfer.csv_io import write_csv
 from toolbox.transfer.files import MAX_FILE_BYTES, load_json, too_large
+from toolbox.transfer.notes import notes_by_card
 from toolbox.transfer.plan import ImportPlan
 from toolbox.transfer.trello import plan_from_trello
 from toolbox.transfer.trello_format import parse_trello
@@ -83,11 +84,18 @@ async def job_page(request: Request) -> Response:
         job = await jobs.job_for(session, request.path_params["job"], current_user(request))
         board = await session.get(Board, job.board_id)
         result = await session.get(Board, job.result_board_id) if job.result_board_id else None
-    done, total = jobs.live_progress(job.id) or (0, 0)
-    context = {"board": board, "job": job, "result": result, "done": done, "total": total}
+    context = {"board": board, "job": job, "result": result, "progress": jobs.progress_of(job)}
     if request.headers.get("HX-Request") and not request.headers.get("HX-Boosted"):
         return render(request, "transfer/_progress.html", context)
     return render(request, "transfer/job.html", context)
+
+
+async def notes_page(request: Request) -> Response:
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        cards = await notes_by_card(session, access)
+        context = {"access": access, "board": access.board, "cards": cards}
+        return render(request, "transfer/notes.html", context)
 
 
 async def export_csv(request: Request) -> Response:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.board.cards import LABEL_COLOURS
@@ -278,7 +278,7 @@ class _Writer:
         return changed
 
     async def notes(self) -> None:
-        existing = {
+        existing: dict[str | None, HistoryNote | None] = {
             note.external_id: note
             for note in await self.session.scalars(
                 select(HistoryNote).where(
@@ -286,40 +286,51 @@ class _Writer:
                 )
             )
         }
+        new: list[dict[str, Any]] = []
         for planned in self.plan.notes:
             card = self.cards_by_external_id.get(planned.card_external_id)
-            if card is not None:
-                external_id = f"{self.plan.source}:{planned.external_id}"
-                note = existing.get(external_id)
-                if note is None:
-                    note = HistoryNote(board_id=self.board.id, external_id=external_id)
-                    self.session.add(note)
-                    existing[external_id] = note
-                note.card_id = card.id
-                note.author = planned.author[:120]
-                note.body = planned.body
-                note.at = planned.at
+            external_id = f"{self.plan.source}:{planned.external_id}"
+            fields = {
+                "card_id": card.id if card else None,
+                "author": planned.author[:120],
+                "body": planned.body,
+                "at": planned.at,
+            }
+            note = existing.get(external_id)
+            if card is not None and note is not None:
+                for name, value in fields.items():
+                    setattr(note, name, value)
+            elif card is not None and external_id not in existing:  # not a repeat in the file
+                new.append({"board_id": self.board.id, "external_id": external_id, **fields})
+                existing[external_id] = None
             self.step()
-            if self.done % BATCH == 0:
-                await self.session.flush()
-        await self.session.flush()
+            if len(new) == BATCH:
+                await self._insert(HistoryNote, new)
+        await self._insert(HistoryNote, new)
+
+    async def _insert(self, model: type[HistoryNote] | type[ExternalId], rows: list[Any]) -> None:
+        """Many rows whose ids nobody needs, in one statement: on SQLite the ORM would send one
+        INSERT … RETURNING per row, a thousand round trips for a thousand comments."""
+        if rows:
+            await self.session.execute(insert(model), rows)
+            rows.clear()
 
     async def links(self) -> None:
         """Remember the external id of everything this import made or found, for the next."""
+        new: dict[tuple[str, str], dict[str, Any]] = {}
         for kind, external_id, item in self.made:
             row = self.known.get((kind, external_id))
             if row is None:
-                row = ExternalId(
-                    board_id=self.board.id,
-                    source=self.plan.source,
-                    kind=kind,
-                    external_id=external_id,
-                    local_id=item.id,
-                )
-                self.session.add(row)
-                self.known[(kind, external_id)] = row
+                new[(kind, external_id)] = {
+                    "board_id": self.board.id,
+                    "source": self.plan.source,
+                    "kind": kind,
+                    "external_id": external_id,
+                    "local_id": item.id,
+                }
             elif row.local_id != item.id:
                 row.local_id = item.id
+        await self._insert(ExternalId, list(new.values()))
         await self.session.flush()
 
 
