@@ -83,6 +83,7 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/b/{slug}/brigade/schedule", brigade.schedule_form, methods=["GET"]),
         Route("/b/{slug}/brigade/schedule", brigade.build_schedule, methods=["POST"]),
         Route("/b/{slug}/brigade/profile", brigade.save_profile, methods=["POST"]),
+        Route("/b/{slug}/brigade/settings", brigade.save_settings, methods=["POST"]),
         Route("/b/{slug}/brigade/report", brigade.report_page),
         Route("/b/{slug}/brigade/report.csv", brigade.report_csv),
         Route("/b/{slug}/brigade/slots/{id}", brigade.slot_page, methods=["GET"]),

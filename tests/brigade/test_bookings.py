@@ -231,3 +231,38 @@ async def test_expert_marks_the_session_and_facilitators_export_the_report(
             f"/b/{board.slug}/brigade/report.csv", headers=await bearer(db, participant)
         )
     ).status_code == 403
+
+
+async def test_facilitators_set_the_deadline_and_edit_a_session(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    board, facilitator, _expert, slot = await brigade(db, starts_in=timedelta(hours=3), capacity=2)
+    participant = await make_member(db, board, Role.participant)
+    auth = await bearer(db, participant)
+    staff = {**await bearer(db, facilitator), "Origin": str(client.base_url)}
+    booking = (
+        await client.post(f"/api/v1/slots/{slot.id}/bookings", json=body(1), headers=auth)
+    ).json()
+    saved = await client.post(
+        f"/b/{board.slug}/brigade/settings", data={"cancel_hours": "1"}, headers=staff
+    )
+    assert saved.status_code == 303
+    refused = await client.post(
+        f"/b/{board.slug}/brigade/settings", data={"cancel_hours": "-4"}, headers=staff
+    )
+    assert refused.status_code == 422
+    edited = await client.post(
+        f"/b/{board.slug}/brigade/slots/{slot.id}/edit",
+        data={"place": "Salle B", "capacity": "3"},
+        headers=staff,
+    )
+    assert edited.status_code == 303
+    too_small = await client.post(
+        f"/b/{board.slug}/brigade/slots/{slot.id}/edit", data={"capacity": "0"}, headers=staff
+    )
+    assert too_small.status_code == 422
+    listed = (await client.get(f"/api/v1/boards/{board.slug}/slots")).json()["slots"]
+    assert [(s["place"], s["capacity"]) for s in listed if s["id"] == slot.id] == [("Salle B", 3)]
+    # With a 1-hour deadline, three hours before is still in time.
+    cancelled = await client.delete(f"/api/v1/bookings/{booking['id']}", headers=auth)
+    assert cancelled.status_code == 200

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.accounts.access import BoardAccess
 from toolbox.accounts.models import User
+from toolbox.board.models import Board
 from toolbox.brigade.models import Booking, BookingStatus, Slot
 from toolbox.brigade.notify import Notifier
 from toolbox.brigade.schemas import GridIn, SlotIn, SlotPatch
@@ -158,6 +159,13 @@ async def cancel_slot(
     slot.seats_taken = 0
     await record_slot_event(session, access, "slot.cancelled", slot)
     return slot
+
+
+async def set_cancel_hours(session: AsyncSession, access: BoardAccess, hours: int) -> None:
+    access.require_facilitator()
+    board = await session.get(Board, access.board.id)
+    assert board is not None
+    board.cancel_hours = hours
 
 
 def local_day(value: datetime, zone: str) -> date:

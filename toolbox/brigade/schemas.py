@@ -115,3 +115,7 @@ class ExpertProfileIn(Strict):
     specialities: Words = []
     languages: Languages = []
     bio: Annotated[str, Field(max_length=1000)] = ""
+
+
+class BrigadeSettingsIn(Strict):
+    cancel_hours: Annotated[int, Field(ge=0, le=24 * 14)]

@@ -17,7 +17,16 @@ from toolbox.brigade.layout import schedule_days
 from toolbox.brigade.models import Outcome
 from toolbox.brigade.notify import Notifier
 from toolbox.brigade.report import report_rows
-from toolbox.brigade.schemas import BookingIn, ClaimIn, ExpertProfileIn, GridIn, OutcomeIn, SlotIn
+from toolbox.brigade.schemas import (
+    BookingIn,
+    BrigadeSettingsIn,
+    ClaimIn,
+    ExpertProfileIn,
+    GridIn,
+    OutcomeIn,
+    SlotIn,
+    SlotPatch,
+)
 from toolbox.brigade.slots import board_slots, experts_by_id, slot_on_board
 from toolbox.db import utcnow
 from toolbox.errors import DomainError, NotFound
@@ -101,7 +110,7 @@ async def slot_action(request: Request) -> Response:
     slug = request.path_params["slug"]
     slot_id = int_param(request.path_params["id"])
     action = request.path_params["action"]
-    if action not in {"claim", "release", "assign", "cancel", "book", "outcome"}:
+    if action not in {"claim", "release", "assign", "cancel", "book", "outcome", "edit"}:
         raise NotFound(_("There is nothing at this address."))
     fields = await form_fields(request)
     try:
@@ -116,6 +125,11 @@ async def slot_action(request: Request) -> Response:
                 await claims.release_slot(session, access, slot_id, notifier(request))
             elif action == "cancel":
                 await schedule.cancel_slot(session, access, slot_id, notifier(request))
+            elif action == "edit":
+                patch = parse_form(
+                    SlotPatch, {k: v for k, v in fields.items() if k in {"place", "capacity"}}
+                )
+                await schedule.update_slot(session, access, slot_id, patch)
             elif action == "outcome":
                 choice = parse_form(OutcomeIn, {"outcome": fields.get("outcome")})
                 await bookings.mark_outcome(session, access, slot_id, choice.outcome)
@@ -194,6 +208,17 @@ async def build_schedule(request: Request) -> Response:
             raise
         return await schedule_form(request, error=error, values=fields, status=error.status)
     return see_other(f"/b/{slug}/brigade")
+
+
+async def save_settings(request: Request) -> Response:
+    """The board's cancellation deadline: participants cancel online until N hours before."""
+    slug = request.path_params["slug"]
+    fields = await form_fields(request)
+    data = parse_form(BrigadeSettingsIn, {"cancel_hours": fields.get("cancel_hours")})
+    async with database(request).write() as session:
+        access = await board_access(session, slug, current_user(request))
+        await schedule.set_cancel_hours(session, access, data.cancel_hours)
+    return see_other(f"/b/{slug}/brigade/schedule")
 
 
 async def report_page(request: Request) -> Response:
