@@ -10,7 +10,15 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from tests.factories import fresh, make_board, make_card, make_column, make_member, make_user
+from tests.factories import (
+    fresh,
+    make_board,
+    make_card,
+    make_column,
+    make_member,
+    make_slot,
+    make_user,
+)
 from tests.transfer.builders import toolbox, trello_fixture
 from toolbox.accounts.access import BoardAccess, access_to
 from toolbox.accounts.models import Role
@@ -18,6 +26,10 @@ from toolbox.board.cards import archive_card
 from toolbox.board.models import Board, Kind
 from toolbox.board.schemas import ColumnIn
 from toolbox.board.services import archive_column, create_column
+from toolbox.brigade.bookings import book_seat
+from toolbox.brigade.claims import save_profile
+from toolbox.brigade.schedule import cancel_slot
+from toolbox.brigade.schemas import BookingIn, ExpertProfileIn
 from toolbox.db import Database
 from toolbox.transfer.importer import import_plan
 from toolbox.transfer.trello import plan_from_trello
@@ -68,7 +80,46 @@ async def rich_board(db: Database) -> str:
     async with db.write() as session:
         access = await access_to(session, await fresh(session, board), facilitator)
         await archive_card(session, access, card.id)
+    # The brigade: an expert with a profile, a session they hold with a booking and a waitlist,
+    # and a cancelled session.
+    expert = await make_member(db, board, Role.expert)
+    booker, waiting = [await make_member(db, board, Role.participant) for _ in range(2)]
+    held = await make_slot(db, board, facilitator, expert=expert, capacity=1)
+    dropped = await make_slot(db, board, facilitator, place="Table 2")
+    async with db.write() as session:
+        board_now = await fresh(session, board)
+        await save_profile(
+            session,
+            await access_to(session, board_now, expert),
+            ExpertProfileIn(specialities=["Données"], languages=["fr"], bio="Métadonnées"),
+        )
+        for person, organisation, waitlist in (
+            (booker, "Musée A", False),
+            (waiting, "Centre B", True),
+        ):
+            await book_seat(
+                session,
+                await access_to(session, board_now, person),
+                held.id,
+                BookingIn(
+                    need=f"Besoin de {organisation}", organisation=organisation, waitlist=waitlist
+                ),
+                None,
+            )
+        await cancel_slot(
+            session, await access_to(session, board_now, facilitator), dropped.id, None
+        )
     return board.slug
+
+
+BOOKING = {
+    "participant": "nobody@example.org",
+    "organisation": "Musée",
+    "organisation_key": "musee",
+    "need": "Un besoin",
+    "status": "active",
+    "created_at": "2026-12-01T14:00:00Z",
+}
 
 
 def normalised(document: dict[str, Any], *, same_place: bool) -> dict[str, Any]:
@@ -87,6 +138,11 @@ def normalised(document: dict[str, Any], *, same_place: bool) -> dict[str, Any]:
             row["id"] = ranks[kind][row["id"]]
     for card in document["cards"]:
         card["column_id"] = ranks["column"][card["column_id"]]
+    slot_ranks = {row["id"]: rank for rank, row in enumerate(document["slots"])}
+    for row in document["slots"]:
+        row["id"] = slot_ranks[row["id"]]
+    for row in document["bookings"]:
+        row["slot_id"] = slot_ranks[row["slot_id"]]
     for note in document["notes"]:
         note["card_id"] = ranks["card"][note["card_id"]]
     for row in document["external_ids"]:
@@ -112,12 +168,18 @@ async def test_backup_restores_beside_the_original_and_into_an_empty_database(
         "memberships",
         "events",
         "external_ids",
+        "profiles",
         "slots",
         "bookings",
     ]
-    assert document["slots"] == [] and document["bookings"] == []
+    assert [p["specialities"] for p in document["profiles"]] == [["Données"]]
+    assert (
+        len(document["slots"]) == 2 and sum(1 for s in document["slots"] if s["cancelled_at"]) == 1
+    )
+    assert sorted(b["status"] for b in document["bookings"]) == ["active", "waiting"]
+    assert {b["need"] for b in document["bookings"]} == {"Besoin de Musée A", "Besoin de Centre B"}
     assert "password" not in first.read_text(encoding="utf-8")
-    assert {m["role"] for m in document["memberships"]} == {"facilitator", "participant"}
+    assert {m["role"] for m in document["memberships"]} == {"facilitator", "participant", "expert"}
     assert len(document["columns"]) == 5 and len(document["cards"]) == 6
     assert sum(1 for c in document["cards"] if c["archived_at"]) == 2
     assert [n["body"] for n in document["notes"]] == ["À relire"]
@@ -177,7 +239,11 @@ async def test_a_backup_that_cannot_be_restored_whole_is_refused_and_nothing_wri
     cases = [
         (broken(lambda d: d.update(version=2)), "made by a newer Toolbox"),
         (broken(lambda d: d.update(format="other")), "This is not a Toolbox backup"),
-        (broken(lambda d: d.update(slots=[{"starts_at": "2026-12-01T14:00:00Z"}])), "brigade"),
+        (broken(lambda d: d.update(slots=[{"starts_at": "2026-12-01T14:00:00Z"}])), "slots[0].id"),
+        (
+            broken(lambda d: d.update(bookings=[{**BOOKING, "slot_id": 424242}])),
+            "slot 424242",
+        ),
         (broken(lambda d: d["cards"][0].update(column_id=999999)), "column 999999"),
         (broken(lambda d: d["cards"][0].update(title=12)), "cards[0].title"),
         (broken(lambda d: d.update(surprise=[])), "unknown parts: surprise"),

@@ -34,16 +34,14 @@ from toolbox.db import utcnow
 from toolbox.errors import Conflict, Invalid
 from toolbox.i18n import gettext as _
 from toolbox.transfer import board_sections as built_in
+from toolbox.transfer import brigade_sections as brigade
 from toolbox.transfer.models import BoardOrigin
 from toolbox.transfer.sections import (
     SECTIONS,
-    Opaque,
     Restoring,
     Row,
     Section,
     damaged,
-    export_nothing,
-    refuse_rows,
     register_section,
 )
 from toolbox.validation import parse_form
@@ -71,9 +69,9 @@ for _section in (
         built_in.export_external_ids,
         built_in.restore_external_ids,
     ),
-    # Placeholders until the brigade registers its own (see `toolbox.transfer.sections`).
-    Section("slots", Opaque, export_nothing, refuse_rows),
-    Section("bookings", Opaque, export_nothing, refuse_rows),
+    Section("profiles", brigade.ProfileRow, brigade.export_profiles, brigade.restore_profiles),
+    Section("slots", brigade.SlotRow, brigade.export_slots, brigade.restore_slots),
+    Section("bookings", brigade.BookingRow, brigade.export_bookings, brigade.restore_bookings),
 ):
     register_section(_section)
 

@@ -41,6 +41,9 @@ class Restoring:
     labels: dict[int, Label] = field(default_factory=dict)
     columns: dict[int, BoardColumn] = field(default_factory=dict)
     cards: dict[int, Card] = field(default_factory=dict)
+    #: What sections registered later (the brigade's slots…) made, by section name, then by
+    #: exported id, for the sections after them.
+    found: dict[str, dict[int, Any]] = field(default_factory=dict)
 
     def person(self, email: str | None) -> User | None:
         if email is None:
