@@ -97,3 +97,15 @@ async def board_access(session: AsyncSession, slug: str, user: User | None) -> B
     access = await access_to(session, await get_board(session, slug), user)
     access.require_view()
     return access
+
+
+async def board_access_by_id(
+    session: AsyncSession, board_id: int, user: User | None
+) -> BoardAccess:
+    """The access of `user` to the board that holds a column, card, slot or booking."""
+    board = await session.get(Board, board_id)
+    if board is None:
+        raise NotFound(_("There is no board at this address."))
+    access = await access_to(session, board, user)
+    access.require_view()
+    return access

@@ -6,12 +6,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from toolbox.accounts.access import BoardAccess, access_to, board_access
-from toolbox.accounts.models import User
+from toolbox.accounts.access import BoardAccess, board_access, board_access_by_id
 from toolbox.board import cards as card_services
 from toolbox.board import services
 from toolbox.board.documents import board_summary, card_document, column_document
-from toolbox.board.models import Board, BoardColumn, Card
+from toolbox.board.models import BoardColumn, Card
 from toolbox.board.schemas import (
     BoardIn,
     CardIn,
@@ -179,18 +178,10 @@ async def _column_access(session: AsyncSession, request: Request) -> tuple[Board
     column = await session.get(BoardColumn, column_id)
     if column is None:
         raise NotFound(_("There is no such column on this board."))
-    return await _access(session, column.board_id, current_user(request)), column_id
+    return await board_access_by_id(session, column.board_id, current_user(request)), column_id
 
 
 async def _card_access(session: AsyncSession, request: Request) -> tuple[Card, BoardAccess]:
     return await card_services.card_access(
         session, int_param(request.path_params["id"]), current_user(request)
     )
-
-
-async def _access(session: AsyncSession, board_id: int, user: User | None) -> BoardAccess:
-    board = await session.get(Board, board_id)
-    assert board is not None
-    access = await access_to(session, board, user)
-    access.require_view()
-    return access

@@ -9,9 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from toolbox.accounts.access import BoardAccess, access_to, board_access
+from toolbox.accounts.access import BoardAccess, board_access, board_access_by_id
 from toolbox.accounts.models import User
-from toolbox.board.models import Board
 from toolbox.brigade import bookings, claims, schedule
 from toolbox.brigade.documents import booking_document, slot_document
 from toolbox.brigade.models import Booking, Slot
@@ -176,20 +175,12 @@ async def save_profile(request: Request) -> Response:
     return json_response(document)
 
 
-async def _access(session: AsyncSession, board_id: int, user: User | None) -> BoardAccess:
-    board = await session.get(Board, board_id)
-    assert board is not None
-    access = await access_to(session, board, user)
-    access.require_view()
-    return access
-
-
 async def _slot_access(session: AsyncSession, request: Request) -> tuple[BoardAccess, int]:
     slot_id = int_param(request.path_params["id"])
     slot = await session.get(Slot, slot_id)
     if slot is None:
         raise NotFound(_("There is no such session."))
-    return await _access(session, slot.board_id, current_user(request)), slot_id
+    return await board_access_by_id(session, slot.board_id, current_user(request)), slot_id
 
 
 async def _booking_board_access(session: AsyncSession, request: Request) -> tuple[BoardAccess, int]:
@@ -197,7 +188,7 @@ async def _booking_board_access(session: AsyncSession, request: Request) -> tupl
     booking = await session.get(Booking, booking_id)
     if booking is None:
         raise NotFound(_("There is no such booking."))
-    return await _access(session, booking.board_id, current_user(request)), booking_id
+    return await board_access_by_id(session, booking.board_id, current_user(request)), booking_id
 
 
 async def _slot_document(session: AsyncSession, slot: Slot) -> dict[str, object]:
