@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, expect
 
+from tests.e2e.sessions import signed_in_page
 from tests.servers import LiveServer
 from toolbox.demo import FACILITATOR
 
@@ -42,13 +43,7 @@ async def test_facilitator_signs_in_and_adds_a_card(
 async def test_invalid_card_form_shows_the_message(
     browser: Browser, demo_server: LiveServer
 ) -> None:
-    context = await browser.new_context(locale="fr-CA")
-    page = await context.new_page()
-    await page.goto(f"{demo_server.url}/login")
-    await page.get_by_label("Courriel").fill(FACILITATOR.email)
-    await page.get_by_label("Mot de passe").fill(FACILITATOR.password)
-    await page.get_by_role("button", name="Se connecter").click()
-    await expect(page).to_have_url(f"{demo_server.url}/")
+    context, page = await signed_in_page(browser, demo_server, FACILITATOR)
     await page.goto(f"{demo_server.url}/b/accelerateur-numerique/cards/new")
     await page.get_by_label("Titre").fill("Sans lien valable")
     await page.get_by_label("Lien").evaluate("(input) => { input.type = 'text'; }")

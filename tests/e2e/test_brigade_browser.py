@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.async_api import Browser, expect
 
-from tests.e2e.test_live_browser import signed_in_page
+from tests.e2e.sessions import signed_in_page
 from tests.servers import LiveServer
 from toolbox.demo import PARTICIPANT, DemoAccount
 from toolbox.demo_data import DEMO_EXPERTS

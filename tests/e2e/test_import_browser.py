@@ -7,6 +7,7 @@ import re
 import pytest
 from playwright.async_api import Browser, expect
 
+from tests.e2e.sessions import signed_in_page
 from tests.servers import LiveServer
 from tests.transfer.builders import FIXTURES
 from toolbox.demo import FACILITATOR
@@ -17,13 +18,7 @@ pytestmark = pytest.mark.browser
 async def test_facilitator_uploads_a_trello_export_and_sees_the_new_board(
     browser: Browser, demo_server: LiveServer
 ) -> None:
-    context = await browser.new_context(locale="fr-CA")
-    page = await context.new_page()
-    await page.goto(f"{demo_server.url}/login")
-    await page.get_by_label("Courriel").fill(FACILITATOR.email)
-    await page.get_by_label("Mot de passe").fill(FACILITATOR.password)
-    await page.get_by_role("button", name="Se connecter").click()
-    await expect(page).to_have_url(f"{demo_server.url}/")
+    context, page = await signed_in_page(browser, demo_server, FACILITATOR)
 
     await page.goto(f"{demo_server.url}/b/accelerateur-numerique/manage")
     await page.locator("#import-file").set_input_files(FIXTURES / "wekan-project100.json")

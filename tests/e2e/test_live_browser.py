@@ -8,26 +8,14 @@ import sys
 
 import httpx
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, expect
+from playwright.async_api import Browser, Page, expect
 
+from tests.e2e.sessions import signed_in_page
 from tests.servers import ROOT, LiveServer
-from toolbox.demo import FACILITATOR, PARTICIPANT, DemoAccount
+from toolbox.demo import FACILITATOR, PARTICIPANT
 
 pytestmark = pytest.mark.browser
 BOARD = "/b/accelerateur-numerique"
-
-
-async def signed_in_page(
-    browser: Browser, server: LiveServer, account: DemoAccount
-) -> tuple[BrowserContext, Page]:
-    context = await browser.new_context(locale="fr-CA")
-    page = await context.new_page()
-    await page.goto(f"{server.url}/login?next={BOARD}")
-    await page.get_by_label("Courriel").fill(account.email)
-    await page.get_by_label("Mot de passe").fill(account.password)
-    await page.get_by_label("Mot de passe").press("Enter")
-    await expect(page).to_have_url(f"{server.url}{BOARD}")
-    return context, page
 
 
 async def wait_until_live(page: Page) -> None:
@@ -38,8 +26,12 @@ async def wait_until_live(page: Page) -> None:
 async def test_drag_to_another_column_shows_up_for_the_participant(
     browser: Browser, demo_server: LiveServer
 ) -> None:
-    facilitator_context, facilitator = await signed_in_page(browser, demo_server, FACILITATOR)
-    participant_context, participant = await signed_in_page(browser, demo_server, PARTICIPANT)
+    facilitator_context, facilitator = await signed_in_page(
+        browser, demo_server, FACILITATOR, BOARD
+    )
+    participant_context, participant = await signed_in_page(
+        browser, demo_server, PARTICIPANT, BOARD
+    )
     await wait_until_live(facilitator)
     await wait_until_live(participant)
 
@@ -71,8 +63,12 @@ async def test_drag_to_another_column_shows_up_for_the_participant(
 async def test_keyboard_move_to_shows_up_for_the_participant(
     browser: Browser, demo_server: LiveServer
 ) -> None:
-    facilitator_context, facilitator = await signed_in_page(browser, demo_server, FACILITATOR)
-    participant_context, participant = await signed_in_page(browser, demo_server, PARTICIPANT)
+    facilitator_context, facilitator = await signed_in_page(
+        browser, demo_server, FACILITATOR, BOARD
+    )
+    participant_context, participant = await signed_in_page(
+        browser, demo_server, PARTICIPANT, BOARD
+    )
     await wait_until_live(participant)
 
     card = facilitator.locator(".column").nth(2).locator(".card").first
@@ -118,7 +114,7 @@ async def test_remote_update_waits_while_someone_types_in_the_column(
     browser: Browser, demo_server: LiveServer, facilitator_token: str
 ) -> None:
     token = facilitator_token
-    context, page = await signed_in_page(browser, demo_server, FACILITATOR)
+    context, page = await signed_in_page(browser, demo_server, FACILITATOR, BOARD)
     await wait_until_live(page)
     column = page.locator(".column").nth(3)
     column_id = await column.get_attribute("data-column-id")
