@@ -6,7 +6,6 @@ import asyncio
 import os
 import socket
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -16,6 +15,8 @@ from types import TracebackType
 
 import asyncpg
 import httpx
+
+from toolbox.cli import uvicorn_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,25 +84,9 @@ class AppServer:
         return f"http://127.0.0.1:{self.port}"
 
     def __enter__(self) -> AppServer:
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "toolbox.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--log-level",
-            "warning",
-            "--ws-per-message-deflate",
-            "false",
-            "--ws-max-size",
-            "65536",
-            "--backlog",
-            "4096",
-        ]
+        command = uvicorn_command(
+            "127.0.0.1", self.port, "--log-level", "warning", "--backlog", "4096"
+        )
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)  # noqa: S603
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

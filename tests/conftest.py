@@ -7,7 +7,6 @@ missing PostgreSQL or browser is an error instead of a skip.
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator, Iterator
@@ -15,14 +14,8 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from tests.servers import (
-    LiveServer,
-    create_postgres_database,
-    drop_postgres_database,
-    sqlite_url,
-)
+from tests.servers import LiveServer, migrated_database
 from toolbox.db import Database
-from toolbox.schema import upgrade
 
 POSTGRES_URL = os.environ.get("TOOLBOX_TEST_POSTGRES_URL", "")
 REQUIRE_ALL = os.environ.get("TOOLBOX_TEST_REQUIRE_ALL") == "1"
@@ -44,18 +37,9 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(scope="session")
 async def database_url(backend: str) -> AsyncIterator[str]:
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory(prefix="toolbox-test-") as directory:
-            url = sqlite_url(directory)
-            await asyncio.to_thread(upgrade, url)
+    with tempfile.TemporaryDirectory(prefix="toolbox-test-") as directory:
+        async with migrated_database(backend, directory, POSTGRES_URL) as url:
             yield url
-        return
-    url, name = await create_postgres_database(POSTGRES_URL)
-    try:
-        await asyncio.to_thread(upgrade, url)
-        yield url
-    finally:
-        await drop_postgres_database(POSTGRES_URL, name)
 
 
 @pytest.fixture(scope="session")

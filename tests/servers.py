@@ -6,16 +6,19 @@ import asyncio
 import os
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
 import httpx
+
+from toolbox.cli import uvicorn_command
+from toolbox.schema import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +31,23 @@ def free_port() -> int:
 
 def sqlite_url(directory: str) -> str:
     return f"sqlite+aiosqlite:///{directory}/toolbox-test.db"
+
+
+@asynccontextmanager
+async def migrated_database(backend: str, directory: str, admin_url: str) -> AsyncIterator[str]:
+    """A fresh database at the latest schema: a SQLite file in `directory`, or a PostgreSQL
+    database made with `admin_url` and dropped afterwards."""
+    if backend == "sqlite":
+        url = sqlite_url(directory)
+        await asyncio.to_thread(upgrade, url)
+        yield url
+        return
+    url, name = await create_postgres_database(admin_url)
+    try:
+        await asyncio.to_thread(upgrade, url)
+        yield url
+    finally:
+        await drop_postgres_database(admin_url, name)
 
 
 async def create_postgres_database(admin_url: str) -> tuple[str, str]:
@@ -77,19 +97,7 @@ class LiveServer:
             "TOOLBOX_SECRET_KEY": "test-secret-key",
             **self.env,
         }
-        command = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "toolbox.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-            "--ws-per-message-deflate",
-            "false",
-        ]
+        command = uvicorn_command("127.0.0.1", self.port)
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
         deadline = time.monotonic() + 20

@@ -56,6 +56,31 @@ def main() -> None:
     i18n.set_locale(_settings().default_locale)
 
 
+# Websockets as the app serves them: no per-message compression (its buffers cost every idle
+# client memory, and board updates are small) and 64 KiB messages at most.
+WEBSOCKET_MAX_SIZE = 64 * 1024
+
+
+def uvicorn_command(host: str, port: int, *extra: str) -> list[str]:
+    """`serve` as a separate process (tests, benchmarks): the same app and websocket options."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--factory",
+        "toolbox.app:create_app",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--ws-per-message-deflate",
+        "false",
+        "--ws-max-size",
+        str(WEBSOCKET_MAX_SIZE),
+        *extra,
+    ]
+
+
 @main.command()
 @click.option(
     "--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1"
@@ -88,7 +113,7 @@ def serve(host: str, port: int, workers: int) -> None:
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
         ws_per_message_deflate=False,
-        ws_max_size=65536,
+        ws_max_size=WEBSOCKET_MAX_SIZE,
         log_level="info",
     )
 

@@ -11,27 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import create_postgres_database, drop_postgres_database, sqlite_url
+from tests.servers import migrated_database
 from toolbox.db import Database
-from toolbox.schema import upgrade
 
 POSTGRES_URL = os.environ.get("TOOLBOX_TEST_POSTGRES_URL", "")
 
 
 @asynccontextmanager
 async def empty_database(backend: str, directory: Path) -> AsyncIterator[str]:
-    if backend == "sqlite":
-        await asyncio.to_thread(directory.mkdir, exist_ok=True)
-        url = sqlite_url(str(directory))
-        await asyncio.to_thread(upgrade, url)
+    await asyncio.to_thread(directory.mkdir, exist_ok=True)
+    async with migrated_database(backend, str(directory), POSTGRES_URL) as url:
         yield url
-        return
-    url, name = await create_postgres_database(POSTGRES_URL)
-    try:
-        await asyncio.to_thread(upgrade, url)
-        yield url
-    finally:
-        await drop_postgres_database(POSTGRES_URL, name)
 
 
 @pytest.fixture
