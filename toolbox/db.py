@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,6 +24,8 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
+
+from toolbox import sqlite_inline
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -123,16 +125,17 @@ async def serialize_on(session: AsyncSession, key: str) -> None:
 def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     if not url.startswith("sqlite"):
         return create_async_engine(url, echo=echo, pool_pre_ping=True)
-    engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+    # The connections run SQLite on the event loop's thread (see toolbox.sqlite_inline): they
+    # open in autocommit mode (we emit BEGIN ourselves, below) and wait for another process's
+    # write lock with asyncio.sleep rather than inside SQLite.
+    database = make_url(url).database or ":memory:"
+    engine = create_async_engine(url, echo=echo, async_creator=sqlite_inline.connector(database))
 
     @event.listens_for(engine.sync_engine, "connect")
     def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
-        # Let us emit BEGIN ourselves (below); pysqlite's own transaction handling is off.
-        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
