@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket as stdlib_socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -296,10 +297,14 @@ async def test_a_client_that_cannot_keep_up_is_closed_with_1013(
     db: Database, server: LiveServer, client: httpx.AsyncClient
 ) -> None:
     board, _facilitator, auth, columns, seq = await live_board(db, client)
-    # max_queue=1: the slow client's library stops reading almost at once, so the server's
-    # queue for it fills up, while a normal client keeps receiving everything.
+    # max_queue=1: the slow client's library stops reading almost at once, and its socket's
+    # small receive buffer leaves the kernel little room to absorb what the server sends, so the
+    # server's backlog for it fills up, while a normal client keeps receiving everything.
+    small = stdlib_socket.socket()
+    small.setsockopt(stdlib_socket.SOL_SOCKET, stdlib_socket.SO_RCVBUF, 4096)
+    small.connect(("127.0.0.1", server.port))
     async with (
-        connect(ws_url(server, board.slug), max_queue=1) as slow,
+        connect(ws_url(server, board.slug), max_queue=1, sock=small) as slow,
         socket(server, board.slug, resume=seq) as normal,
     ):
         await slow.send(json.dumps({"resume": seq}))

@@ -1,7 +1,8 @@
 """The hub: one per process. It keeps the websocket clients of each board and fans events out.
 
 Each event is rendered once per audience (format, role and, for HTML, language) and the same
-string is queued for every client of that audience. Per board, events are delivered strictly in
+string is sent to every client of that audience, straight from the delivering loop when the
+socket takes it at once (see `toolbox.live.eager`). Per board, events are delivered strictly in
 `seq` order: a gap (a message lost or overtaken on the bus) is filled from the event log first.
 
 A new client is held until it says which `seq` it has (`{"resume": N}`, or `?after=N` on the URL,
@@ -16,17 +17,20 @@ import json
 import logging
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from starlette.websockets import WebSocketDisconnect
 
 from toolbox import i18n
 from toolbox.board.models import Board
 from toolbox.db import Database
 from toolbox.live.audience import Audience
 from toolbox.live.bus import CHANNEL_PREFIX, Bus, board_channel
+from toolbox.live.eager import start_eagerly
 from toolbox.live.events import event_document, events_after
 from toolbox.live.publish import encode
 from toolbox.live.render import (
@@ -49,6 +53,8 @@ PRESENCE_DELAY = 0.5  # presence changes are gathered for this long before they 
 PRESENCE_HEARTBEAT = 20.0
 PRESENCE_TTL = 60.0
 CLOSE_TOO_SLOW = 1013  # "try again later": browsers (htmx) reconnect and resume
+# What a send to a socket that has just gone away raises (Starlette, uvicorn, the OS).
+SEND_FAILURES = (WebSocketDisconnect, RuntimeError, OSError)
 
 
 @dataclass(eq=False)
@@ -57,14 +63,15 @@ class LiveClient:
     format: str  # "html" or "json"
     name: str
     user_id: int | None
+    send: Callable[[str], Coroutine[Any, Any, None]]
     close: Callable[[int, str], Coroutine[Any, Any, None]]
-    queue: asyncio.Queue[str | None] = field(
-        default_factory=lambda: asyncio.Queue(maxsize=QUEUE_LIMIT)
-    )
     started: bool = False
     sent_seq: int = 0
     held: list[dict[str, Any]] = field(default_factory=list)
     closing: bool = False
+    # Messages behind a send that had to wait for the socket, and the task finishing that send.
+    backlog: deque[str] = field(default_factory=deque)
+    sending: asyncio.Task[None] | None = None
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -134,6 +141,9 @@ class Hub:
             self._spawn(self._start_live_later(client, room))
 
     async def disconnect(self, client: LiveClient, board_id: int) -> None:
+        client.closing = True
+        if client.sending is not None:
+            client.sending.cancel()
         room = self.rooms.get(board_id)
         if room is None:
             return
@@ -263,12 +273,33 @@ class Hub:
             client.sent_seq = event["seq"]
 
     def _enqueue(self, client: LiveClient, text: str | None) -> None:
+        """Send `text` to `client` now if its socket takes it at once (the usual case, and no
+        task is involved); else queue it behind the send that is waiting, in order."""
         if text is None or client.closing:
             return
+        if client.sending is not None:
+            if len(client.backlog) >= QUEUE_LIMIT:
+                self._too_slow(client)
+            else:
+                client.backlog.append(text)
+            return
         try:
-            client.queue.put_nowait(text)
-        except asyncio.QueueFull:
-            self._too_slow(client)
+            rest = start_eagerly(client.send(text))
+        except SEND_FAILURES:
+            return  # the socket is gone: its own receive loop says goodbye to the hub
+        if rest is not None:
+            client.sending = self._spawn(self._send_in_order(client, rest))
+
+    async def _send_in_order(self, client: LiveClient, waiting: Coroutine[Any, Any, None]) -> None:
+        try:
+            await waiting
+            while client.backlog and not client.closing:
+                await client.send(client.backlog.popleft())
+        except SEND_FAILURES:
+            pass
+        finally:
+            client.backlog.clear()
+            client.sending = None
 
     def _too_slow(self, client: LiveClient) -> None:
         if not client.closing:

@@ -6,7 +6,6 @@ message a client may send is `{"resume": SEQ}`; anything else closes the socket 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import logging
@@ -75,9 +74,9 @@ async def board_socket(websocket: WebSocket) -> None:
         format="json" if websocket.query_params.get("format") == "json" else "html",
         name=who.name,
         user_id=who.user_id,
+        send=websocket.send_text,
         close=close,
     )
-    sender = asyncio.create_task(_pump(websocket, client))
     board_id = who.board_id
     await hub.connect(client, board_id, after)
     try:
@@ -100,8 +99,6 @@ async def board_socket(websocket: WebSocket) -> None:
         pass
     finally:
         await hub.disconnect(client, board_id)
-        sender.cancel()
-        await asyncio.gather(sender, return_exceptions=True)
 
 
 @dataclass(frozen=True)
@@ -118,15 +115,3 @@ async def _who_is_connecting(websocket: WebSocket) -> Connecting:
     async with database(websocket).read() as session:
         access = await board_access(session, websocket.path_params["slug"], current_user(websocket))
         return Connecting(access.board.id, access.audience, access.actor_name, access.user_id)
-
-
-async def _pump(websocket: WebSocket, client: LiveClient) -> None:
-    """Send what the hub queued for this client, in order."""
-    try:
-        while True:
-            text = await client.queue.get()
-            if text is None:
-                return
-            await websocket.send_text(text)
-    except (WebSocketDisconnect, RuntimeError, OSError):
-        return
