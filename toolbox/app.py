@@ -11,12 +11,14 @@ from pathlib import Path
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.types import Receive, Scope, Send
 
 from toolbox.db import Database
 from toolbox.errors import DomainError
 from toolbox.live.bus import create_bus
 from toolbox.live.hub import Hub
 from toolbox.live.publish import publish_events
+from toolbox.live.views import serve_board_socket, socket_slug
 from toolbox.mail.sender import MailSender
 from toolbox.middleware import BodyLimitMiddleware, RequestContextMiddleware, SameOriginMiddleware
 from toolbox.routes import routes
@@ -26,6 +28,17 @@ from toolbox.web import handle_domain_error, handle_http_error
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
 VENDOR_FILES = ("htmx.min.js", "ws.min.js", "Sortable.min.js")
+
+
+class ToolboxApp(Starlette):
+    """Starlette, except that a board's websocket goes straight to its handler, before the
+    middleware and the router (why: `toolbox.live.views`). Everything else takes the usual way."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket" and (slug := socket_slug(scope["path"])):
+            await serve_board_socket(self, slug, scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
 
 
 class MissingAssets(RuntimeError):
@@ -42,7 +55,7 @@ def check_assets(static_dir: Path = STATIC_DIR) -> None:
         )
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None) -> ToolboxApp:
     settings = settings or Settings.from_env()
     check_assets()
     db = Database(settings.database_url)
@@ -65,7 +78,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await hub.stop()
             await db.dispose()
 
-    app = Starlette(
+    app = ToolboxApp(
         routes=routes(str(STATIC_DIR)),
         middleware=[
             Middleware(RequestContextMiddleware, db=db, settings=settings),

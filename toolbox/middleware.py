@@ -52,6 +52,39 @@ async def _send_error(send: Send, status: int, code: str, message: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+async def resolve_context(
+    scope: Scope, *, db: Database, settings: Settings
+) -> dict[str, Any] | None:
+    """Who is asking (session cookie or bearer token) and in which language, as the request's
+    `state`: user, via_token, locale. None for a bearer token that is not valid (the reader's
+    language is set all the same, for the refusal)."""
+    headers = Headers(scope=scope)
+    cookies = _cookies(headers.get("cookie"))
+    default = settings.default_locale
+    user: User | None = None
+    via_token = False
+    authorization = headers.get("authorization", "")
+    if authorization.lower().startswith("bearer "):
+        via_token = True
+        async with db.read() as session:
+            user = await user_for_api_token(session, authorization[7:].strip())
+        if user is None:
+            i18n.set_locale(i18n.negotiate(headers.get("accept-language"), default))
+            return None
+    elif (cookie := cookies.get(SESSION_COOKIE)) and (
+        token := unsigned(settings.secret_key, cookie)
+    ):
+        async with db.read() as session:
+            user = await user_for_session(session, token)
+    locale = (
+        (user.locale if user and user.locale else None)
+        or (cookies.get(LOCALE_COOKIE) if cookies.get(LOCALE_COOKIE) in i18n.LOCALES else None)
+        or i18n.negotiate(headers.get("accept-language"), default)
+    )
+    i18n.set_locale(locale)
+    return {"user": user, "via_token": via_token, "locale": locale}
+
+
 class RequestContextMiddleware:
     """Resolves the signed-in user (session cookie or bearer token) and the reader's language."""
 
@@ -64,39 +97,14 @@ class RequestContextMiddleware:
         if scope["type"] not in {"http", "websocket"}:
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        cookies = _cookies(headers.get("cookie"))
-        user: User | None = None
-        via_token = False
-        authorization = headers.get("authorization", "")
-        if authorization.lower().startswith("bearer "):
-            via_token = True
-            async with self.db.read() as session:
-                user = await user_for_api_token(session, authorization[7:].strip())
-            if user is None:
-                i18n.set_locale(i18n.negotiate(headers.get("accept-language"), self._default))
-                await _send_error(
-                    send, 401, "unauthorized", i18n.gettext("This API token is not valid.")
-                )
-                return
-        elif (cookie := cookies.get(SESSION_COOKIE)) and (
-            token := unsigned(self.settings.secret_key, cookie)
-        ):
-            async with self.db.read() as session:
-                user = await user_for_session(session, token)
-        locale = (
-            (user.locale if user and user.locale else None)
-            or (cookies.get(LOCALE_COOKIE) if cookies.get(LOCALE_COOKIE) in i18n.LOCALES else None)
-            or i18n.negotiate(headers.get("accept-language"), self._default)
-        )
-        i18n.set_locale(locale)
-        state = scope.setdefault("state", {})
-        state.update(user=user, via_token=via_token, locale=locale)
+        context = await resolve_context(scope, db=self.db, settings=self.settings)
+        if context is None:
+            await _send_error(
+                send, 401, "unauthorized", i18n.gettext("This API token is not valid.")
+            )
+            return
+        scope.setdefault("state", {}).update(context)
         await self.app(scope, receive, send)
-
-    @property
-    def _default(self) -> str:
-        return self.settings.default_locale
 
 
 class SameOriginMiddleware:

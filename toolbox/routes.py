@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from toolbox.accounts import views as accounts
@@ -11,7 +11,6 @@ from toolbox.board import views as board
 from toolbox.brigade import api as brigade_api
 from toolbox.brigade import calendar_views as calendars
 from toolbox.brigade import views as brigade
-from toolbox.live.views import board_socket
 from toolbox.openapi import openapi
 from toolbox.transfer import views as transfer
 
@@ -62,7 +61,7 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/invite/{token}", accounts.invitation_page, methods=["GET"]),
         Route("/invite/{token}", accounts.accept_invitation, methods=["POST"]),
         Route("/b/{slug}", board.board_page),
-        WebSocketRoute("/b/{slug}/ws", board_socket),
+        # /b/{slug}/ws, the board's websocket: served by toolbox.app.ToolboxApp (live/views.py)
         Route("/b/{slug}/manage", accounts.manage_page),
         Route("/b/{slug}/invitations", accounts.invite, methods=["POST"]),
         Route("/b/{slug}/members/{id}/role", accounts.change_role, methods=["POST"]),

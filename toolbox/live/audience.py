@@ -15,7 +15,7 @@ FACILITATOR_ONLY_PREFIXES = ("member.",)
 PUBLIC_FIELDS = ("seq", "type", "at", "data")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Audience:
     """Who a fragment is rendered for. `user_id` is set only for a rendering meant for one
     person (their own booking, their own session); otherwise the whole role shares it."""

@@ -57,7 +57,7 @@ CLOSE_TOO_SLOW = 1013  # "try again later": browsers (htmx) reconnect and resume
 SEND_FAILURES = (WebSocketDisconnect, RuntimeError, OSError)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class LiveClient:
     audience: Audience
     format: str  # "html" or "json"
@@ -70,13 +70,15 @@ class LiveClient:
     held: list[dict[str, Any]] = field(default_factory=list)
     closing: bool = False
     # Messages behind a send that had to wait for the socket, and the task finishing that send.
-    backlog: deque[str] = field(default_factory=deque)
+    backlog: deque[str] | None = None  # made when first needed: most clients never need it
     sending: asyncio.Task[None] | None = None
 
-    @property
-    def key(self) -> tuple[str, str, str]:
+    # Who receives the same bytes as this client: format, role and (for HTML) language.
+    key: tuple[str, str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
         locale = self.audience.locale if self.format == "html" else ""
-        return (self.format, self.audience.role, locale)
+        self.key = (self.format, self.audience.role, locale)
 
 
 @dataclass(eq=False)
@@ -247,13 +249,14 @@ class Hub:
         rendered: dict[tuple[Any, ...], str | None] = {}
         state: BoardState | None = None
         state_loaded = False
+        seq = event["seq"]
         for client in list(room.clients):
             if not client.started:
                 client.held.append(event)
                 if len(client.held) > QUEUE_LIMIT:
                     self._too_slow(client)
                 continue
-            if event["seq"] <= client.sent_seq:
+            if seq <= client.sent_seq:
                 continue
             key: tuple[Any, ...] = client.key
             audience = client.audience
@@ -270,7 +273,7 @@ class Hub:
                 else:
                     rendered[key] = render_html(event, audience, state)
             self._enqueue(client, rendered[key])
-            client.sent_seq = event["seq"]
+            client.sent_seq = seq
 
     def _enqueue(self, client: LiveClient, text: str | None) -> None:
         """Send `text` to `client` now if its socket takes it at once (the usual case, and no
@@ -278,6 +281,8 @@ class Hub:
         if text is None or client.closing:
             return
         if client.sending is not None:
+            if client.backlog is None:
+                client.backlog = deque()
             if len(client.backlog) >= QUEUE_LIMIT:
                 self._too_slow(client)
             else:
@@ -298,7 +303,7 @@ class Hub:
         except SEND_FAILURES:
             pass
         finally:
-            client.backlog.clear()
+            client.backlog = None
             client.sending = None
 
     def _too_slow(self, client: LiveClient) -> None:

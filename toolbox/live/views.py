@@ -2,6 +2,11 @@
 
 Browsers get HTML fragments for htmx; `?format=json` gets one JSON object per event. The only
 message a client may send is `{"resume": SEQ}`; anything else closes the socket with a reason.
+
+It is served by `serve_board_socket`, called by the app before Starlette's middleware and router
+(see `toolbox.app.ToolboxApp`): a socket stays open for hours, and each of those layers would
+keep its frames, closures and copies of the headers alive for every idle client (about 7 KB
+each); and the hub sends to the server's own `send`, past those layers, for the same reason.
 """
 
 from __future__ import annotations
@@ -9,14 +14,20 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
+from typing import Any
 
+from starlette.applications import Starlette
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from toolbox.accounts.access import board_access
 from toolbox.errors import DomainError
 from toolbox.live.audience import Audience
 from toolbox.live.hub import Hub, LiveClient
+from toolbox.middleware import resolve_context
 from toolbox.security import same_origin
 from toolbox.web import current_user, database, settings
 
@@ -25,6 +36,7 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE = 64 * 1024
 CLOSE_POLICY = 1008  # a message we do not understand
 CLOSE_TOO_BIG = 1009
+SOCKET_PATH = re.compile(r"^/b/(?P<slug>[^/]+)/ws$")
 
 
 def _origin_allowed(websocket: WebSocket) -> bool:
@@ -51,7 +63,27 @@ def _resume_seq(text: str) -> int | None:
     return seq if isinstance(seq, int) and not isinstance(seq, bool) and seq >= 0 else None
 
 
-async def board_socket(websocket: WebSocket) -> None:
+def socket_slug(path: str) -> str | None:
+    """The board's slug if `path` is a board's websocket."""
+    match = SOCKET_PATH.match(path)
+    return match["slug"] if match else None
+
+
+async def serve_board_socket(
+    app: Starlette, slug: str, scope: Scope, receive: Receive, send: Send
+) -> None:
+    scope["app"] = app
+    scope["path_params"] = {"slug": slug}
+    context = await resolve_context(scope, db=app.state.db, settings=app.state.settings)
+    websocket = WebSocket(scope, receive, send)
+    if context is None:  # a bearer token that is not valid
+        await websocket.close(code=CLOSE_POLICY)
+        return
+    scope.setdefault("state", {}).update(context)
+    await board_socket(websocket, send)
+
+
+async def board_socket(websocket: WebSocket, server_send: Send) -> None:
     if not _origin_allowed(websocket):
         await websocket.close(code=CLOSE_POLICY)  # before accept: the handshake gets a 403
         return
@@ -74,7 +106,7 @@ async def board_socket(websocket: WebSocket) -> None:
         format="json" if websocket.query_params.get("format") == "json" else "html",
         name=who.name,
         user_id=who.user_id,
-        send=websocket.send_text,
+        send=_sender(server_send),
         close=close,
     )
     board_id = who.board_id
@@ -115,3 +147,13 @@ async def _who_is_connecting(websocket: WebSocket) -> Connecting:
     async with database(websocket).read() as session:
         access = await board_access(session, websocket.path_params["slug"], current_user(websocket))
         return Connecting(access.board.id, access.audience, access.actor_name, access.user_id)
+
+
+def _sender(server_send: Send) -> Callable[[str], Coroutine[Any, Any, None]]:
+    """Text frames straight to the server's `send`: once accepted, this socket only ever sends
+    text until it closes, and the server itself refuses a send after the close."""
+
+    async def send(text: str) -> None:
+        await server_send({"type": "websocket.send", "text": text})
+
+    return send
