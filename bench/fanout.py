@@ -9,6 +9,11 @@ What is measured, for the app and for a baseline, in the same run on the same ma
   deliveries are clamped at 0 and counted;
 - server CPU (utime + stime from /proc) spent during the M changes, divided by K x M, i.e. the
   cost of one delivered message (for the app, including the M API requests themselves);
+- server CPU per added client: the M changes are made a second time after half the clients have
+  left; the difference, divided by M x K/2, is what one more client costs per change, without
+  what a change costs once whatever the number of clients (the app's API request and database
+  work, one rendering per audience; the baseline's control message). This is the "cost per
+  client" the targets compare;
 - memory per idle connected client: the server's VmRSS growth from 0 to K idle clients, / K,
   read once the server has gone quiet (every client handled, not only connected) plus 2 s.
 
@@ -17,7 +22,9 @@ latencies (one process reads all K copies of an event, one after the other).
 
 The baseline is a bare `websockets` server (this file with `--bare-server PORT`) that broadcasts
 the exact bytes of an event the app sent, a new `seq` each time, to the same K clients. Absolute
-times on a shared machine drift; the ratio app/bare is what the targets are about.
+times on a shared machine drift; the ratio app/bare is what the targets are about. A second
+baseline, "uvicorn", is the server the app runs on, with the app's options, serving a do-nothing
+ASGI app (`floor_app`): the floor under any ASGI app's memory per connection.
 
     .venv/bin/python bench/fanout.py [--clients K] [--moves M] [--database sqlite|URL]
 
@@ -80,6 +87,7 @@ class Result:
     p99_ms: float
     max_ms: float
     cpu_us_per_message: float
+    cpu_us_per_added_client: float  # marginal: what one more client costs, per change
     harness_cpu_us_per_message: float  # the clients' own cost, in this process
     kb_per_idle_client: float
     deliveries: int
@@ -325,11 +333,28 @@ async def measure(
             await receipts.wait(resume + i + 1)
             await asyncio.sleep(GAP)
         cpu, own = cpu_seconds(pid) - cpu_before, time.process_time() - own_before
+        # The same changes again with half the clients gone: the difference is what the other
+        # half cost, free of what each change costs once whatever the number of clients (the
+        # app's API request, rendering once per audience; the baseline's control message).
+        gc.enable()
+        half = args.clients // 2
+        await close_all(conns[:half], tasks[:half])
+        conns, tasks = conns[half:], tasks[half:]
+        await settle(pid)
+        receipts.clients = args.clients - half
+        gc.collect()
+        gc.disable()
+        cpu_half_before = cpu_seconds(pid)
+        for i in range(args.moves, 2 * args.moves):
+            await asyncio.to_thread(trigger, i)
+            await receipts.wait(resume + i + 1)
+            await asyncio.sleep(GAP)
+        cpu_half = cpu_seconds(pid) - cpu_half_before
     finally:
         gc.enable()
         await close_all(conns, tasks)
     latencies: list[float] = []
-    for times in receipts.times:
+    for times in receipts.times:  # the first phase, every client connected
         latencies.extend(times[seq] - at for seq, at in made.items() if seq in times)
     clamped = sum(1 for lag in latencies if lag < 0)
     latencies = sorted(max(0.0, lag) for lag in latencies)
@@ -342,6 +367,7 @@ async def measure(
         p99_ms=percentile(latencies, 99) * 1000,
         max_ms=latencies[-1] * 1000,
         cpu_us_per_message=cpu / expected * 1e6,
+        cpu_us_per_added_client=(cpu - cpu_half) / (args.moves * half) * 1e6,
         harness_cpu_us_per_message=own / expected * 1e6,
         kb_per_idle_client=(rss_after - rss_before) / args.clients,
         deliveries=len(latencies),
@@ -354,10 +380,11 @@ async def measure(
 
 # --- the two servers ----------------------------------------------------------------------------
 
+UVICORN_OPTIONS = "--ws-per-message-deflate false --ws-max-size 65536 --log-level warning"
 UVICORN = (
-    "-m uvicorn --factory toolbox.app:create_app --host {host} --port {port} "
-    "--ws-per-message-deflate false --ws-max-size 65536 --log-level warning"
+    "-m uvicorn --factory toolbox.app:create_app --host {host} --port {port} " + UVICORN_OPTIONS
 )
+UVICORN_FLOOR = "-m uvicorn bench.fanout:floor_app --host {host} --port {port} " + UVICORN_OPTIONS
 
 
 def bench_app(children: Children, env: dict[str, str], args: argparse.Namespace) -> Result:
@@ -369,7 +396,7 @@ def bench_app(children: Children, env: dict[str, str], args: argparse.Namespace)
         wait_until(lambda: anonymous.get("/api/v1/boards").status_code == 200, server, "the app")
     headers = {"Authorization": f"Bearer {args.token}"}
     with httpx.Client(base_url=base, headers=headers, timeout=10) as http:
-        plan = plan_moves(http, args.moves)
+        plan = plan_moves(http, 2 * args.moves)
         args.first_seq = int(http.get(f"/api/v1/boards/{SLUG}").raise_for_status().json()["seq"])
 
         def move(i: int) -> float:
@@ -384,23 +411,31 @@ def bench_app(children: Children, env: dict[str, str], args: argparse.Namespace)
         result, args.sample = run(measure("app", server.pid, url, args, move))
         final = int(http.get(f"/api/v1/boards/{SLUG}").raise_for_status().json()["seq"])
     children.stop(server)
-    if final != args.first_seq + args.moves:  # nothing else wrote: move i made seq first + i + 1
-        raise RuntimeError(f"expected seq {args.first_seq + args.moves} at the end, got {final}")
+    if final != args.first_seq + 2 * args.moves:  # nothing else wrote: move i made seq first+i+1
+        raise RuntimeError(
+            f"expected seq {args.first_seq + 2 * args.moves} at the end, got {final}"
+        )
     if args.sample is None:
         raise RuntimeError("no event was received from the app")
     return result
 
 
-def bench_bare(children: Children, args: argparse.Namespace) -> Result:
-    """The baseline: the same clients, the app's own bytes, only `seq` changed (same length)."""
+def bench_baseline(children: Children, args: argparse.Namespace, kind: str) -> Result:
+    """A baseline: the same clients, the app's own bytes, only `seq` changed (same length).
+
+    kind "bare": the `websockets` library's own server; kind "uvicorn": uvicorn, started with the
+    app's options, serving a do-nothing ASGI app (`floor_app`): what any ASGI app costs there."""
     port = free_port()
-    script = str(Path(__file__).resolve())
-    server = children.start("bare", [PYTHON, script, "--bare-server", str(port)], dict(os.environ))
-    wait_until(lambda: tcp_open(port), server, "the bare server")
+    if kind == "bare":
+        command = [PYTHON, str(Path(__file__).resolve()), "--bare-server", str(port)]
+    else:
+        command = [PYTHON, *UVICORN_FLOOR.format(host=HOST, port=port).split()]
+    server = children.start(kind, command, dict(os.environ))
+    wait_until(lambda: tcp_open(port), server, f"the {kind} server")
     first: int = args.first_seq
     messages = [
         re.sub(r'"seq":\d+', f'"seq":{first + i + 1}', args.sample, count=1)
-        for i in range(args.moves)
+        for i in range(2 * args.moves)
     ]
     with sync_connect(f"ws://{HOST}:{port}/control", compression=None) as control:
 
@@ -409,9 +444,38 @@ def bench_bare(children: Children, args: argparse.Namespace) -> Result:
             return time.perf_counter()
 
         url = f"ws://{HOST}:{port}/b/{SLUG}/ws?format=json"
-        result, _ = run(measure("bare", server.pid, url, args, send))
+        result, _ = run(measure(kind, server.pid, url, args, send))
     children.stop(server)
     return result
+
+
+async def floor_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """The least an ASGI app can do here: accept, wait, and send what `/control` sends to every
+    other socket, one `await send(...)` after another."""
+    if scope["type"] == "lifespan":
+        while (await receive())["type"] != "lifespan.shutdown":
+            await send({"type": "lifespan.startup.complete"})
+        await send({"type": "lifespan.shutdown.complete"})
+        return
+    if scope["type"] != "websocket":
+        return
+    await receive()  # websocket.connect
+    await send({"type": "websocket.accept"})
+    if scope["path"] == "/control":
+        while (message := await receive())["type"] == "websocket.receive":
+            frame = {"type": "websocket.send", "text": message["text"]}
+            for client_send in list(_FLOOR_CLIENTS):
+                await client_send(frame)
+        return
+    _FLOOR_CLIENTS.add(send)
+    try:
+        while (await receive())["type"] != "websocket.disconnect":
+            pass  # the {"resume": SEQ}: nothing to resume here
+    finally:
+        _FLOOR_CLIENTS.discard(send)
+
+
+_FLOOR_CLIENTS: set[Any] = set()
 
 
 async def bare_server(port: int) -> None:
@@ -437,30 +501,37 @@ async def bare_server(port: int) -> None:
 # --- report -----------------------------------------------------------------------------------
 
 
-def report(app: Result, bare: Result, args: argparse.Namespace) -> dict[str, Any]:
-    cost = app.cpu_us_per_message / bare.cpu_us_per_message if bare.cpu_us_per_message else 0.0
-    memory = app.kb_per_idle_client / bare.kb_per_idle_client if bare.kb_per_idle_client else 0.0
+def report(app: Result, floor: Result, bare: Result, args: argparse.Namespace) -> dict[str, Any]:
+    def ratio(a: float, b: float) -> float:
+        return a / b if b else 0.0
+
+    cost = ratio(app.cpu_us_per_message, bare.cpu_us_per_message)
+    marginal = ratio(app.cpu_us_per_added_client, bare.cpu_us_per_added_client)
+    memory = ratio(app.kb_per_idle_client, bare.kb_per_idle_client)
     checks = {
-        f"CPU per client-message <= {TARGETS['cost_ratio']}x bare": cost <= TARGETS["cost_ratio"],
+        f"CPU per added client <= {TARGETS['cost_ratio']}x bare": marginal <= TARGETS["cost_ratio"],
+        f"CPU per delivered message <= {TARGETS['cost_ratio']}x bare": cost
+        <= TARGETS["cost_ratio"],
         f"p99 <= {TARGETS['p99_ms']:.0f} ms": app.p99_ms <= TARGETS["p99_ms"],
         f"memory per idle client <= {TARGETS['kb_per_idle_client']:.0f} KB": (
             app.kb_per_idle_client <= TARGETS["kb_per_idle_client"]
         ),
     }
     rows = [
-        ("latency p50 (ms)", "p50_ms", None),
-        ("latency p99 (ms)", "p99_ms", None),
-        ("latency max (ms)", "max_ms", None),
-        ("server CPU per delivered message (µs)", "cpu_us_per_message", cost),
-        ("server memory per idle client (KB)", "kb_per_idle_client", memory),
-        ("clients' own CPU per message (µs)", "harness_cpu_us_per_message", None),
+        ("latency p50 (ms)", "p50_ms"),
+        ("latency p99 (ms)", "p99_ms"),
+        ("latency max (ms)", "max_ms"),
+        ("server CPU per delivered message (µs)", "cpu_us_per_message"),
+        ("server CPU per added client, per change (µs)", "cpu_us_per_added_client"),
+        ("server memory per idle client (KB)", "kb_per_idle_client"),
+        ("clients' own CPU per message (µs)", "harness_cpu_us_per_message"),
     ]
     print(f"\nfan-out: {args.clients} clients, {args.moves} changes, database {args.database}")
-    print(f"{'':40}{'app':>10}{'bare':>10}{'app/bare':>10}")
-    for label, key, ratio in rows:
-        a, b = getattr(app, key), getattr(bare, key)
-        print(f"{label:40}{a:10.2f}{b:10.2f}{'' if ratio is None else f'{ratio:10.2f}'}")
-    for r in (app, bare):
+    print(f"{'':46}{'app':>9}{'uvicorn':>9}{'bare':>9}{'app/bare':>9}")
+    for label, key in rows:
+        a, u, b = getattr(app, key), getattr(floor, key), getattr(bare, key)
+        print(f"{label:46}{a:9.2f}{u:9.2f}{b:9.2f}{ratio(a, b):9.2f}")
+    for r in (app, floor, bare):
         print(
             f"{r.name}: {r.deliveries} deliveries, {r.missing} missing, {r.clamped_to_zero} "
             f"clamped to 0, clients connected and handled in {r.ready_seconds:.1f} s"
@@ -477,8 +548,13 @@ def report(app: Result, bare: Result, args: argparse.Namespace) -> dict[str, Any
             "load_average_1_5_15_min": os.getloadavg(),
         },
         "app": asdict(app),
+        "uvicorn_floor": asdict(floor),
         "bare": asdict(bare),
-        "ratios": {"cpu_per_message": cost, "memory_per_idle_client": memory},
+        "ratios": {
+            "cpu_per_message": cost,
+            "cpu_per_added_client": marginal,
+            "memory_per_idle_client": memory,
+        },
         "targets": TARGETS,
         "met": checks,
         "sample_event": args.sample,
@@ -510,7 +586,9 @@ def main() -> None:
                 database = f"sqlite+aiosqlite:///{directory / 'bench.db'}"
             env = {**os.environ, "TOOLBOX_DATABASE_URL": database, "TOOLBOX_SECRET_KEY": "bench"}
             args.token = setup_database(env)
-            summary = report(bench_app(children, env, args), bench_bare(children, args), args)
+            app = bench_app(children, env, args)
+            floor = bench_baseline(children, args, "uvicorn")
+            summary = report(app, floor, bench_baseline(children, args, "bare"), args)
         except (RuntimeError, httpx.HTTPError, OSError, WebSocketException) as error:
             for log in sorted(directory.glob("*.log")):
                 print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}", file=sys.stderr)

@@ -10,18 +10,26 @@ it where it stopped. This is what Python 3.12's eager tasks do; we run on 3.11 t
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Coroutine
+from types import CoroutineType
 from typing import Any
 
 
-def start_eagerly(work: Coroutine[Any, Any, None]) -> Coroutine[Any, Any, None] | None:
+def start_eagerly(work: Awaitable[None]) -> Coroutine[Any, Any, None] | None:
     """Run `work` until it finishes (None) or first waits: then return the coroutine that
-    finishes it, to be awaited or made a task. An exception raised before it waits propagates."""
+    finishes it, to be awaited or made a task. An exception raised before it waits propagates.
+    `work` is a coroutine (an `async def` called); any other awaitable is simply wrapped."""
+    if not isinstance(work, CoroutineType):
+        return _wrapped(work)
     try:
         waiting_on = work.send(None)
     except StopIteration:
         return None
     return _finish(work, waiting_on)
+
+
+async def _wrapped(work: Awaitable[None]) -> None:
+    await work
 
 
 async def _finish(work: Coroutine[Any, Any, None], waiting_on: Any) -> None:

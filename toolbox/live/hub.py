@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from starlette.types import Message as Frame
+from starlette.types import Send
 from starlette.websockets import WebSocketDisconnect
 
 from toolbox import i18n
@@ -63,14 +65,14 @@ class LiveClient:
     format: str  # "html" or "json"
     name: str
     user_id: int | None
-    send: Callable[[str], Coroutine[Any, Any, None]]
+    send: Send  # the server's own ASGI send for this socket (see toolbox.live.views)
     close: Callable[[int, str], Coroutine[Any, Any, None]]
     started: bool = False
     sent_seq: int = 0
     held: list[dict[str, Any]] = field(default_factory=list)
     closing: bool = False
     # Messages behind a send that had to wait for the socket, and the task finishing that send.
-    backlog: deque[str] | None = None  # made when first needed: most clients never need it
+    backlog: deque[Frame] | None = None  # made when first needed: most clients never need it
     sending: asyncio.Task[None] | None = None
 
     # Who receives the same bytes as this client: format, role and (for HTML) language.
@@ -246,7 +248,7 @@ class Hub:
                 room.last_seq = event["seq"]
 
     async def _deliver(self, room: Room, event: dict[str, Any]) -> None:
-        rendered: dict[tuple[Any, ...], str | None] = {}
+        rendered: dict[tuple[Any, ...], Frame | None] = {}
         state: BoardState | None = None
         state_loaded = False
         seq = event["seq"]
@@ -269,16 +271,20 @@ class Hub:
                 audience = Audience(audience.role, audience.locale, client.user_id)
             if key not in rendered:
                 if client.format == "json":
-                    rendered[key] = render_json(event, audience)
+                    rendered[key] = _frame(render_json(event, audience))
                 else:
-                    rendered[key] = render_html(event, audience, state)
-            self._enqueue(client, rendered[key])
+                    rendered[key] = _frame(render_html(event, audience, state))
+            self._send_frame(client, rendered[key])
             client.sent_seq = seq
 
     def _enqueue(self, client: LiveClient, text: str | None) -> None:
-        """Send `text` to `client` now if its socket takes it at once (the usual case, and no
-        task is involved); else queue it behind the send that is waiting, in order."""
-        if text is None or client.closing:
+        self._send_frame(client, _frame(text))
+
+    def _send_frame(self, client: LiveClient, frame: Frame | None) -> None:
+        """Send `frame` to `client` now if its socket takes it at once (the usual case, and no
+        task is involved); else queue it behind the send that is waiting, in order. The same
+        frame (a dict the server only reads) goes to every client of an audience."""
+        if frame is None or client.closing:
             return
         if client.sending is not None:
             if client.backlog is None:
@@ -286,10 +292,10 @@ class Hub:
             if len(client.backlog) >= QUEUE_LIMIT:
                 self._too_slow(client)
             else:
-                client.backlog.append(text)
+                client.backlog.append(frame)
             return
         try:
-            rest = start_eagerly(client.send(text))
+            rest = start_eagerly(client.send(frame))
         except SEND_FAILURES:
             return  # the socket is gone: its own receive loop says goodbye to the hub
         if rest is not None:
@@ -399,3 +405,7 @@ def _gets_own_rendering(client: LiveClient, state: BoardState) -> bool:
         and not client.audience.is_facilitator
         and client.user_id in state.involved
     )
+
+
+def _frame(text: str | None) -> Frame | None:
+    return None if text is None else {"type": "websocket.send", "text": text}

@@ -15,9 +15,7 @@ import contextlib
 import json
 import logging
 import re
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
@@ -106,7 +104,7 @@ async def board_socket(websocket: WebSocket, server_send: Send) -> None:
         format="json" if websocket.query_params.get("format") == "json" else "html",
         name=who.name,
         user_id=who.user_id,
-        send=_sender(server_send),
+        send=server_send,
         close=close,
     )
     board_id = who.board_id
@@ -147,13 +145,3 @@ async def _who_is_connecting(websocket: WebSocket) -> Connecting:
     async with database(websocket).read() as session:
         access = await board_access(session, websocket.path_params["slug"], current_user(websocket))
         return Connecting(access.board.id, access.audience, access.actor_name, access.user_id)
-
-
-def _sender(server_send: Send) -> Callable[[str], Coroutine[Any, Any, None]]:
-    """Text frames straight to the server's `send`: once accepted, this socket only ever sends
-    text until it closes, and the server itself refuses a send after the close."""
-
-    async def send(text: str) -> None:
-        await server_send({"type": "websocket.send", "text": text})
-
-    return send
