@@ -49,6 +49,16 @@ def _why_not(slot: Slot) -> Conflict:
     return Conflict(_("This session is full. You can join its waitlist."), code="slot_full")
 
 
+def _bookable(slot: Slot) -> bool:
+    """What the conditional UPDATE in `book_seat` requires, as seen in `slot`."""
+    return (
+        slot.seats_taken < slot.capacity
+        and slot.expert_id is not None
+        and slot.cancelled_at is None
+        and slot.starts_at > utcnow()
+    )
+
+
 async def book_seat(
     session: AsyncSession,
     access: BoardAccess,
@@ -61,6 +71,11 @@ async def book_seat(
         raise Forbidden(_("Only the board's participants can book a session."))
     participant = access.user
     slot = await slot_on_board(session, access, slot_id)
+    if not data.waitlist and not _bookable(slot):
+        # Already refused as last committed (the crowd behind the one who took the last seat):
+        # say so at once, without queueing on the locks below. The conditional UPDATE further
+        # down stays the guard for every seat that looks free here.
+        raise _why_not(slot)
     key = organisation_key(data.organisation)
     await serialize_on(session, f"organisation:{access.board.id}:{key}")
     busy = await session.scalar(
