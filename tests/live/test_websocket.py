@@ -202,6 +202,12 @@ async def test_members_only_board_refuses_visitors(db: Database, server: LiveSer
             pass
     async with socket(server, board.slug, headers=await bearer(db, facilitator), resume=0) as ws:
         assert await receive_events(ws, 1)  # the board's creation, replayed
+    with pytest.raises(InvalidStatus) as refused:  # a token that is not valid is no visitor
+        async with connect(
+            ws_url(server, board.slug), additional_headers={"Authorization": "Bearer wrong"}
+        ):
+            pass
+    assert refused.value.response.status_code == 403
 
 
 async def test_visitor_never_receives_facilitator_only_content(

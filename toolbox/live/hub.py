@@ -55,7 +55,8 @@ PRESENCE_DELAY = 0.5  # presence changes are gathered for this long before they 
 PRESENCE_HEARTBEAT = 20.0
 PRESENCE_TTL = 60.0
 CLOSE_TOO_SLOW = 1013  # "try again later": browsers (htmx) reconnect and resume
-# What a send to a socket that has just gone away raises (Starlette, uvicorn, the OS).
+# What a send to a socket that is gone raises: the server an OSError (peer gone) or a
+# RuntimeError (a send after the close); Starlette, for the close, WebSocketDisconnect.
 SEND_FAILURES = (WebSocketDisconnect, RuntimeError, OSError)
 
 
