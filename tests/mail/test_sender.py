@@ -341,6 +341,16 @@ async def test_one_reminder_per_booking_due_within_a_day(mail_db: Database) -> N
     due = [await cal_booking(mail_db, soon, people[0]), await cal_booking(mail_db, soon, people[1])]
     await cal_booking(mail_db, soon, people[2], status=BookingStatus.waiting)
     await cal_booking(mail_db, soon, people[3], status=BookingStatus.cancelled)
+    # Booked the day before yesterday, those two are due; a seat booked just now (its
+    # confirmation says it all) is not.
+    async with mail_db.write() as session:
+        await session.execute(
+            update(Booking)
+            .where(Booking.slot_id == soon.id)
+            .values(created_at=now - timedelta(days=2))
+        )
+    late_booker = await make_member(mail_db, board, Role.participant)
+    await cal_booking(mail_db, soon, late_booker)
     later = await cal_slot(mail_db, board, starts_at=now + timedelta(days=2), expert=expert)
     await cal_booking(mail_db, later, people[4])
     past = await cal_slot(mail_db, board, starts_at=now - timedelta(hours=1), expert=expert)
@@ -359,6 +369,7 @@ async def test_one_reminder_per_booking_due_within_a_day(mail_db: Database) -> N
     )
     assert sorted(counts) == [0, 2]
     assert await queue_reminders(mail_db, now=now, base_url=BASE, default_locale="fr_CA") == 0
+    assert await rows_to(mail_db, late_booker.email) == []
     for person in people:
         rows = await rows_to(mail_db, person.email)
         assert len(rows) == (1 if person in people[:2] else 0), person.email

@@ -155,6 +155,9 @@ async def queue_reminders(
 ) -> int:
     """Queue the reminder of every seat whose session starts within a day; return how many.
 
+    A seat booked less than a day before its session gets none: its confirmation, a moment ago,
+    said all a reminder would.
+
     Several processes may run this at once: each booking is claimed by a conditional UPDATE
     (`reminded_at IS NULL`) before its mail is written, so only one of them reminds it.
     """
@@ -174,6 +177,8 @@ async def queue_reminders(
             .order_by(Slot.starts_at, Booking.id)
         )
         for booking, slot, board in list(due):
+            if booking.created_at > slot.starts_at - REMINDER_AHEAD:
+                continue  # booked within the day (in Python: date arithmetic differs by backend)
             claimed = await session.execute(
                 update(Booking)
                 .where(Booking.id == booking.id, Booking.reminded_at.is_(None))
