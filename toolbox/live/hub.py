@@ -297,8 +297,9 @@ class Hub:
             return
         try:
             rest = start_eagerly(client.send(frame))
-        except SEND_FAILURES:
-            return  # the socket is gone: its own receive loop says goodbye to the hub
+        except SEND_FAILURES as error:
+            _send_failed(client, error)  # its own receive loop says goodbye to the hub
+            return
         if rest is not None:
             client.sending = self._spawn(self._send_in_order(client, rest))
 
@@ -307,8 +308,8 @@ class Hub:
             await waiting
             while client.backlog and not client.closing:
                 await client.send(client.backlog.popleft())
-        except SEND_FAILURES:
-            pass
+        except SEND_FAILURES as error:
+            _send_failed(client, error)
         finally:
             client.backlog = None
             client.sending = None
@@ -406,6 +407,13 @@ def _gets_own_rendering(client: LiveClient, state: BoardState) -> bool:
         and not client.audience.is_facilitator
         and client.user_id in state.involved
     )
+
+
+def _send_failed(client: LiveClient, error: Exception) -> None:
+    """A socket that went away is routine; a send refused on a socket we did not close is not,
+    and must not pass in silence (a send stepped wrongly would look just like it)."""
+    if isinstance(error, RuntimeError) and not client.closing:
+        log.warning("a send to an open websocket failed: %s", error)
 
 
 def _frame(text: str | None) -> Frame | None:

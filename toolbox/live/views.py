@@ -96,6 +96,7 @@ async def board_socket(websocket: WebSocket, server_send: Send) -> None:
     hub: Hub = websocket.app.state.hub
 
     async def close(code: int, reason: str) -> None:
+        client.closing = True  # the hub sends it nothing more
         with contextlib.suppress(RuntimeError, WebSocketDisconnect):  # already closed
             await websocket.close(code=code, reason=reason)
 
