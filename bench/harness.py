@@ -16,7 +16,7 @@ from types import TracebackType
 import asyncpg
 import httpx
 
-from toolbox.cli import uvicorn_command
+from toolbox.cli import stop_server, uvicorn_command
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -105,9 +105,5 @@ class AppServer:
         error: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        if self.process:
+            stop_server(self.process)

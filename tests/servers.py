@@ -17,7 +17,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 
-from toolbox.cli import uvicorn_command
+from toolbox.cli import stop_server, uvicorn_command
 from toolbox.schema import upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,12 +112,8 @@ class LiveServer:
         raise RuntimeError(f"the server did not answer in 20 s:\n{self.output()}")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        if self.process:
+            stop_server(self.process)
 
     def output(self) -> str:
         return self.log.read_text(errors="replace") if self.log else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -79,6 +80,19 @@ def uvicorn_command(host: str, port: int, *extra: str) -> list[str]:
         str(WEBSOCKET_MAX_SIZE),
         *extra,
     ]
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """Stop a server started with `uvicorn_command`: politely (it finishes its requests and its
+    lifespan), then, after 10 s, by force."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
 
 
 @main.command()
