@@ -135,6 +135,10 @@ class InlineConnection:
     async def rollback(self) -> None:
         self._conn.rollback()
 
+    def begin_deferred(self) -> None:
+        """BEGIN for a reader: it takes no lock until the first read, and never waits."""
+        self._conn.execute("BEGIN DEFERRED")
+
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._conn.create_function(*args, **kwargs)
 

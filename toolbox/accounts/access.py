@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.accounts.models import Membership, Role, User
@@ -74,38 +74,60 @@ class BoardAccess:
             raise Forbidden(_("Only the board's facilitators can do this."))
 
 
+# Built once: every request to a board asks these, and building a statement costs more than
+# running it (docs/performance.md, "Where a request's time goes").
+_ROLE = select(Membership.role).where(
+    Membership.board_id == bindparam("board_id"), Membership.user_id == bindparam("user_id")
+)
+_BOARD_AND_ROLE = select(Board, Membership.role).outerjoin(
+    Membership,
+    (Membership.board_id == Board.id) & (Membership.user_id == bindparam("user_id")),
+)
+_BOARD_BY_SLUG = _BOARD_AND_ROLE.where(Board.slug == bindparam("slug"))
+_BOARD_BY_ID = _BOARD_AND_ROLE.where(Board.id == bindparam("board_id"))
+
+
 async def get_board(session: AsyncSession, slug: str) -> Board:
-    board = await session.scalar(select(Board).where(Board.slug == slug))
-    if board is None:
-        raise NotFound(_("There is no board at this address."))
+    board = (await _board_and_role(session, _BOARD_BY_SLUG, {"slug": slug}, None))[0]
     return board
 
 
 async def access_to(session: AsyncSession, board: Board, user: User | None) -> BoardAccess:
     role = None
     if user is not None:
-        role = await session.scalar(
-            select(Membership.role).where(
-                Membership.board_id == board.id, Membership.user_id == user.id
-            )
-        )
+        role = await session.scalar(_ROLE, {"board_id": board.id, "user_id": user.id})
     return BoardAccess(board=board, user=user, role=role)
 
 
 async def board_access(session: AsyncSession, slug: str, user: User | None) -> BoardAccess:
     """The access of `user` to the board `slug`, checked for reading."""
-    access = await access_to(session, await get_board(session, slug), user)
-    access.require_view()
-    return access
+    board, role = await _board_and_role(session, _BOARD_BY_SLUG, {"slug": slug}, user)
+    return viewing_access(board, user, role)
 
 
 async def board_access_by_id(
     session: AsyncSession, board_id: int, user: User | None
 ) -> BoardAccess:
     """The access of `user` to the board that holds a column, card, slot or booking."""
-    board = await session.get(Board, board_id)
-    if board is None:
-        raise NotFound(_("There is no board at this address."))
-    access = await access_to(session, board, user)
+    board, role = await _board_and_role(session, _BOARD_BY_ID, {"board_id": board_id}, user)
+    return viewing_access(board, user, role)
+
+
+def viewing_access(board: Board, user: User | None, role: Role | None) -> BoardAccess:
+    """The access of `user`, whose role on `board` is `role`, checked for reading."""
+    access = BoardAccess(board=board, user=user, role=role)
     access.require_view()
     return access
+
+
+async def _board_and_role(
+    session: AsyncSession,
+    query: Select[Board, Role],
+    params: dict[str, object],
+    user: User | None,
+) -> tuple[Board, Role | None]:
+    """A board and the role `user` has there, in one statement (a visitor matches no member)."""
+    row = (await session.execute(query, {**params, "user_id": user.id if user else None})).first()
+    if row is None:
+        raise NotFound(_("There is no board at this address."))
+    return row[0], row[1]

@@ -23,7 +23,7 @@ from toolbox.brigade.schemas import (
     SlotIn,
     SlotPatch,
 )
-from toolbox.brigade.slots import board_slots, experts_by_id
+from toolbox.brigade.slots import board_slots, experts_by_id, slot_with_access
 from toolbox.brigade.views import notifier
 from toolbox.errors import Invalid, NotFound
 from toolbox.i18n import gettext as _
@@ -111,8 +111,15 @@ async def release(request: Request) -> Response:
 
 async def book(request: Request) -> Response:
     data = parse_json(BookingIn, await request.body())
+    slot_id = int_param(request.path_params["id"])
+    user = current_user(request)
+    async with database(request).read() as session:
+        # When a crowd races for the last seat, all but the winners are refused here, on what was
+        # last committed, without queueing for the write lock.
+        access, slot = await slot_with_access(session, slot_id, user)
+        bookings.refuse_unbookable(access, slot, data)
     async with database(request).write() as session:
-        access, slot_id = await _slot_access(session, request)
+        access, _slot = await slot_with_access(session, slot_id, user)
         booking = await bookings.book_seat(session, access, slot_id, data, notifier(request))
         document = await _booking_document(session, booking)
     return json_response(document, status=201)
@@ -177,10 +184,8 @@ async def save_profile(request: Request) -> Response:
 
 async def _slot_access(session: AsyncSession, request: Request) -> tuple[BoardAccess, int]:
     slot_id = int_param(request.path_params["id"])
-    slot = await session.get(Slot, slot_id)
-    if slot is None:
-        raise NotFound(_("There is no such session."))
-    return await board_access_by_id(session, slot.board_id, current_user(request)), slot_id
+    access, _slot = await slot_with_access(session, slot_id, current_user(request))
+    return access, slot_id
 
 
 async def _booking_board_access(session: AsyncSession, request: Request) -> tuple[BoardAccess, int]:

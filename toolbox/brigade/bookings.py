@@ -59,6 +59,21 @@ def _bookable(slot: Slot) -> bool:
     )
 
 
+def refuse_unbookable(access: BoardAccess, slot: Slot, data: BookingIn) -> User:
+    """The participant who may try to book `slot`, or the refusal they would end with anyway.
+
+    Judged on `slot` as last read: when it is already full, cancelled, past or unclaimed, the
+    crowd behind the one who took the last seat hears so at once, without queueing for the write
+    lock (see `toolbox.brigade.api.book`). It is only a shortcut: for every seat that looks free
+    here, the conditional UPDATE in `book_seat` stays the guard.
+    """
+    if access.role != Role.participant or access.user is None:
+        raise Forbidden(_("Only the board's participants can book a session."))
+    if not data.waitlist and not _bookable(slot):
+        raise _why_not(slot)
+    return access.user
+
+
 async def book_seat(
     session: AsyncSession,
     access: BoardAccess,
@@ -67,15 +82,8 @@ async def book_seat(
     notifier: Notifier | None,
 ) -> Booking:
     """A seat for the caller (or a place on the waitlist, when asked and the slot is full)."""
-    if access.role != Role.participant or access.user is None:
-        raise Forbidden(_("Only the board's participants can book a session."))
-    participant = access.user
     slot = await slot_on_board(session, access, slot_id)
-    if not data.waitlist and not _bookable(slot):
-        # Already refused as last committed (the crowd behind the one who took the last seat):
-        # say so at once, without queueing on the locks below. The conditional UPDATE further
-        # down stays the guard for every seat that looks free here.
-        raise _why_not(slot)
+    participant = refuse_unbookable(access, slot, data)
     key = organisation_key(data.organisation)
     await serialize_on(session, f"organisation:{access.board.id}:{key}")
     busy = await session.scalar(

@@ -4,16 +4,44 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import BoardAccess
-from toolbox.accounts.models import User
+from toolbox.accounts.access import BoardAccess, viewing_access
+from toolbox.accounts.models import Membership, User
+from toolbox.board.models import Board
 from toolbox.brigade.documents import slot_document
 from toolbox.brigade.models import Slot
 from toolbox.errors import NotFound
 from toolbox.i18n import gettext as _
 from toolbox.live.events import record_event
+
+# A slot, its board and the caller's role there: one statement for what every request about a
+# slot asks first (built once: building a statement costs more than running it).
+_SLOT_BOARD_ROLE = (
+    select(Slot, Board, Membership.role)
+    .join(Board, Board.id == Slot.board_id)
+    .outerjoin(
+        Membership,
+        (Membership.board_id == Slot.board_id) & (Membership.user_id == bindparam("user_id")),
+    )
+    .where(Slot.id == bindparam("slot_id"))
+)
+
+
+async def slot_with_access(
+    session: AsyncSession, slot_id: int, user: User | None
+) -> tuple[BoardAccess, Slot]:
+    """A slot and the access of `user` to its board, checked for reading."""
+    row = (
+        await session.execute(
+            _SLOT_BOARD_ROLE, {"slot_id": slot_id, "user_id": user.id if user else None}
+        )
+    ).first()
+    if row is None:
+        raise NotFound(_("There is no such session."))
+    slot, board, role = row
+    return viewing_access(board, user, role), slot
 
 
 async def slot_on_board(session: AsyncSession, access: BoardAccess, slot_id: int) -> Slot:

@@ -1,0 +1,81 @@
+"""The database's two doors: reads that cannot write, and PostgreSQL connections that are checked
+only when they sat idle (toolbox.db)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+from sqlalchemy import func, select, text
+
+from tests.servers import migrated_database
+from toolbox.accounts.models import User
+from toolbox.db import Database, ReadOnlySession
+
+POSTGRES_URL = os.environ.get("TOOLBOX_TEST_POSTGRES_URL", "")
+
+
+@pytest.fixture
+async def postgres_url() -> AsyncIterator[str]:
+    if not POSTGRES_URL:
+        pytest.skip("set TOOLBOX_TEST_POSTGRES_URL to run on PostgreSQL")
+    with tempfile.TemporaryDirectory(prefix="toolbox-db-") as directory:
+        async with migrated_database("postgres", directory, POSTGRES_URL) as url:
+            yield url
+
+
+async def test_a_change_made_while_reading_is_refused_and_not_written(db: Database) -> None:
+    with pytest.raises(ReadOnlySession):
+        async with db.read() as session:
+            session.add(User(email="read-only@example.org"))
+            await session.flush()
+    async with db.read() as session:
+        found = await session.scalar(
+            select(func.count()).where(User.email == "read-only@example.org")
+        )
+    assert found == 0
+
+
+@pytest.mark.postgres
+async def test_postgresql_reads_take_no_transaction(postgres_url: str) -> None:
+    """In autocommit, each statement has its own transaction: `now()` moves between two of them
+    (inside one transaction it would not)."""
+    database = Database(postgres_url)
+    try:
+        async with database.read() as session:
+            first = await session.scalar(text("SELECT now()"))
+            await asyncio.sleep(0.02)
+            second = await session.scalar(text("SELECT now()"))
+        assert second > first
+        async with database.write() as session:  # writes keep their transaction
+            first = await session.scalar(text("SELECT now()"))
+            await asyncio.sleep(0.02)
+            second = await session.scalar(text("SELECT now()"))
+        assert second == first
+    finally:
+        await database.dispose()
+
+
+@pytest.mark.postgres
+async def test_a_connection_the_server_closed_while_idle_is_replaced(postgres_url: str) -> None:
+    database = Database(postgres_url, idle_before_ping=0.05)
+    try:
+        async with database.read() as session:
+            before = await session.scalar(text("SELECT pg_backend_pid()"))
+        # The server ends that backend while the connection waits in the pool (a restart, an
+        # idle timeout, an administrator).
+        admin = await asyncpg.connect(POSTGRES_URL.replace("postgresql+asyncpg", "postgresql"))
+        try:
+            assert await admin.fetchval("SELECT pg_terminate_backend($1)", before)
+        finally:
+            await admin.close()
+        await asyncio.sleep(0.1)
+        async with database.read() as session:
+            after = await session.scalar(text("SELECT pg_backend_pid()"))
+        assert after != before
+    finally:
+        await database.dispose()
