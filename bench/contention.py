@@ -102,7 +102,7 @@ async def burst(
         asyncio.create_task(one(reader, writer, request))
         for (reader, writer), request in zip(streams, prepared, strict=True)
     ]
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.2 if len(tasks) > 1 else 0)
     start.set()
     return await asyncio.gather(*tasks)
 

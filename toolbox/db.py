@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import greenlet_spawn
 
 from toolbox import sqlite_inline
 
@@ -41,6 +42,8 @@ PENDING_EVENTS = "toolbox.pending_events"
 READ_ONLY = "toolbox.read_only"
 #: A pooled PostgreSQL connection idle for longer is pinged before it is used again.
 IDLE_BEFORE_PING = 10.0
+#: PostgreSQL connections per process (see `create_engine`).
+POSTGRES_POOL_SIZE = 20
 
 
 class ReadOnlySession(RuntimeError):
@@ -90,6 +93,8 @@ class Database:
     ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self._sqlite_path = make_url(url).database or ":memory:"
+        self._lookup_connection: sqlite_inline.InlineConnection | None = None
         self.engine: AsyncEngine = create_engine(url, echo=echo, idle_before_ping=idle_before_ping)
         # PostgreSQL reads run in autocommit mode: at READ COMMITTED a transaction gives a read
         # nothing (each statement takes a new snapshot anyway), and BEGIN and ROLLBACK are two
@@ -115,9 +120,35 @@ class Database:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for reading only; a change made in it is refused (see `write`)."""
-        async with self._sessions() as session:
-            session.info[READ_ONLY] = True
+        session = self._sessions()
+        session.info[READ_ONLY] = True
+        try:
             yield session
+        finally:
+            await session.close()
+
+    async def driver_row(self, sql: str, arguments: Sequence[Any]) -> Sequence[Any] | None:
+        """The first row of one SELECT, run on the driver without a transaction of its own (see
+        `toolbox.lookups` for why, and for the only statements that come this way)."""
+        if self.is_sqlite:
+            return await self._sqlite_lookups().fetch_one(sql, arguments)
+        pooled = await self.engine.raw_connection()
+        try:
+            row: Sequence[Any] | None = await pooled.driver_connection.fetchrow(sql, *arguments)  # type: ignore[union-attr]
+            return row
+        finally:
+            # Back to the pool inside SQLAlchemy's greenlet, where its reset (a ROLLBACK, a
+            # no-op here) can go through the async adapter.
+            await greenlet_spawn(pooled.close)
+
+    def _sqlite_lookups(self) -> sqlite_inline.InlineConnection:
+        """One connection of its own for the lookups, shared by every task: a statement runs on
+        the event loop's thread from start to last row (toolbox.sqlite_inline), so two lookups
+        never interleave on it, and with no transaction open it holds no snapshot between them.
+        No pool checkout, and no greenlet, which together cost more than the read itself."""
+        if self._lookup_connection is None:
+            self._lookup_connection = sqlite_inline.open_connection(self._sqlite_path)
+        return self._lookup_connection
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -132,6 +163,9 @@ class Database:
             await self.publish(events)
 
     async def dispose(self) -> None:
+        if self._lookup_connection is not None:
+            self._lookup_connection.stop()
+            self._lookup_connection = None
         await self.engine.dispose()
 
 
@@ -155,7 +189,11 @@ def create_engine(
     url: str, *, echo: bool = False, idle_before_ping: float = IDLE_BEFORE_PING
 ) -> AsyncEngine:
     if not url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo)
+        # A fixed pool, opened as the load comes and then kept: with SQLAlchemy's default (5, and
+        # 10 more closed again as soon as they are returned), a crowd of requests kept opening
+        # connections (and preparing every statement again on each) instead of reusing them.
+        # 20 per process leaves room for five processes under PostgreSQL's default of 100.
+        engine = create_async_engine(url, echo=echo, pool_size=POSTGRES_POOL_SIZE, max_overflow=0)
         _ping_when_idle(engine, idle_before_ping)
         return engine
     # The connections run SQLite on the event loop's thread (see toolbox.sqlite_inline): they

@@ -66,16 +66,14 @@ async def resolve_context(
     authorization = headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
         via_token = True
-        async with db.read() as session:
-            user = await user_for_api_token(session, authorization[7:].strip())
+        user = await user_for_api_token(db, authorization[7:].strip())
         if user is None:
             i18n.set_locale(i18n.negotiate(headers.get("accept-language"), default))
             return None
     elif (cookie := cookies.get(SESSION_COOKIE)) and (
         token := unsigned(settings.secret_key, cookie)
     ):
-        async with db.read() as session:
-            user = await user_for_session(session, token)
+        user = await user_for_session(db, token)
     locale = (
         (user.locale if user and user.locale else None)
         or (cookies.get(LOCALE_COOKIE) if cookies.get(LOCALE_COOKIE) in i18n.LOCALES else None)

@@ -129,6 +129,20 @@ class InlineConnection:
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> InlineCursor:
         return await self.cursor().execute(sql, parameters)
 
+    async def fetch_one(self, sql: str, parameters: Sequence[Any]) -> Sequence[Any] | None:
+        """The first row of `sql`, for `Database.driver_row` (no cursor kept)."""
+
+        def first_row() -> Sequence[Any] | None:
+            cursor = self._conn.execute(sql, parameters)
+            try:
+                row: Sequence[Any] | None = cursor.fetchone()
+                return row
+            finally:
+                # Closed at once: an unfinished statement would keep its read snapshot open.
+                cursor.close()
+
+        return await _patiently(first_row)
+
     async def commit(self) -> None:
         await _patiently(self._conn.commit)
 
@@ -158,9 +172,14 @@ def connector(path: str, *, uri: bool = False) -> Callable[[], Any]:
     emits BEGIN itself) with no busy wait inside SQLite (see `_patiently`)."""
 
     async def connect() -> InlineConnection:
-        connection = sqlite3.connect(
-            path, uri=uri, isolation_level=None, check_same_thread=False, timeout=0
-        )
-        return InlineConnection(connection)
+        return open_connection(path, uri=uri)
 
     return connect
+
+
+def open_connection(path: str, *, uri: bool = False) -> InlineConnection:
+    """A connection in autocommit mode, which never waits inside SQLite (see `_patiently`)."""
+    connection = sqlite3.connect(
+        path, uri=uri, isolation_level=None, check_same_thread=False, timeout=0
+    )
+    return InlineConnection(connection)

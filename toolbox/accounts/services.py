@@ -12,11 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from toolbox.accounts.access import BoardAccess
 from toolbox.accounts.models import ApiToken, Invitation, LoginSession, Membership, Role, User
 from toolbox.board.models import Board
-from toolbox.db import utcnow
+from toolbox.db import Database, utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid, NotFound
 from toolbox.i18n import LOCALES
 from toolbox.i18n import gettext as _
 from toolbox.live.events import record_event
+from toolbox.lookups import Lookup
 from toolbox.security import hash_password, hash_token, new_token, verify_password
 
 SESSION_LIFETIME = timedelta(days=30)
@@ -103,28 +104,27 @@ async def end_session(session: AsyncSession, token: str) -> None:
     )
 
 
-# The two lookups every signed-in request makes, built once: building a statement costs more
-# than running it (docs/performance.md, "Where a request's time goes").
-_USER_FOR_SESSION = (
-    select(User)
-    .join(LoginSession, LoginSession.user_id == User.id)
-    .where(
+# The two lookups every signed-in request makes, on the driver (why: toolbox.lookups).
+_USER_FOR_SESSION = Lookup(
+    [User],
+    lambda query: query.join(LoginSession, LoginSession.user_id == User.id).where(
         LoginSession.token_hash == bindparam("token_hash"),
         LoginSession.revoked_at.is_(None),
         LoginSession.expires_at > bindparam("now"),
-    )
+    ),
 )
-_USER_FOR_API_TOKEN = (
-    select(User)
-    .join(ApiToken, ApiToken.user_id == User.id)
-    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None))
+_USER_FOR_API_TOKEN = Lookup(
+    [User],
+    lambda query: query.join(ApiToken, ApiToken.user_id == User.id).where(
+        ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None)
+    ),
 )
 
 
-async def user_for_session(session: AsyncSession, token: str) -> User | None:
-    return await session.scalar(
-        _USER_FOR_SESSION, {"token_hash": hash_token(token), "now": utcnow()}
-    )
+async def user_for_session(db: Database, token: str) -> User | None:
+    """The person signed in with the session `token` (detached: for reading), if it is live."""
+    row = await _USER_FOR_SESSION.first(db, token_hash=hash_token(token), now=utcnow())
+    return row[0] if row else None
 
 
 async def create_api_token(session: AsyncSession, user: User, name: str = "") -> str:
@@ -134,8 +134,10 @@ async def create_api_token(session: AsyncSession, user: User, name: str = "") ->
     return token
 
 
-async def user_for_api_token(session: AsyncSession, token: str) -> User | None:
-    return await session.scalar(_USER_FOR_API_TOKEN, {"token_hash": hash_token(token)})
+async def user_for_api_token(db: Database, token: str) -> User | None:
+    """The owner of the API `token` (detached: for reading), unless it was revoked."""
+    row = await _USER_FOR_API_TOKEN.first(db, token_hash=hash_token(token))
+    return row[0] if row else None
 
 
 async def set_locale(session: AsyncSession, user: User, locale: str) -> None:

@@ -12,9 +12,11 @@ from toolbox.accounts.models import Membership, User
 from toolbox.board.models import Board
 from toolbox.brigade.documents import slot_document
 from toolbox.brigade.models import Slot
+from toolbox.db import Database
 from toolbox.errors import NotFound
 from toolbox.i18n import gettext as _
 from toolbox.live.events import record_event
+from toolbox.lookups import Lookup
 
 # A slot, its board and the caller's role there: one statement for what every request about a
 # slot asks first (built once: building a statement costs more than running it).
@@ -38,6 +40,31 @@ async def slot_with_access(
             _SLOT_BOARD_ROLE, {"slot_id": slot_id, "user_id": user.id if user else None}
         )
     ).first()
+    if row is None:
+        raise NotFound(_("There is no such session."))
+    slot, board, role = row
+    return viewing_access(board, user, role), slot
+
+
+_SLOT_AS_COMMITTED = Lookup(
+    [Slot, Board, Membership.role],
+    lambda query: (
+        query.join(Board, Board.id == Slot.board_id)
+        .outerjoin(
+            Membership,
+            (Membership.board_id == Slot.board_id) & (Membership.user_id == bindparam("user_id")),
+        )
+        .where(Slot.id == bindparam("slot_id"))
+    ),
+)
+
+
+async def slot_as_committed(
+    db: Database, slot_id: int, user: User | None
+) -> tuple[BoardAccess, Slot]:
+    """`slot_with_access` outside any session, on the driver (see `toolbox.lookups`): for a
+    decision that needs no lock, such as refusing a seat in a session already full."""
+    row = await _SLOT_AS_COMMITTED.first(db, slot_id=slot_id, user_id=user.id if user else None)
     if row is None:
         raise NotFound(_("There is no such session."))
     slot, board, role = row
