@@ -2,11 +2,22 @@
 
 Exactly `capacity` requests may get 201; every other one must get a clean 409 (`slot_full`),
 and none a 5xx. Latency runs from sending a request (on a connection opened beforehand) to
-reading the whole answer. The latency of the booking requests is reported beside a baseline
-measured in the same run on the same server: the same number of concurrent requests to a
-read-only route (the slot list), so the ratio says what the race costs, whatever the machine.
+reading the whole answer.
 
-    .venv/bin/python bench/contention.py [--participants 200] [--capacity 1] [--database sqlite|URL]
+Three bursts of `participants` requests on one server, in this order:
+- **cold**: the first crowd after the server started books slot A (its pool still empty, its
+  templates not yet compiled): what the first race of the day costs;
+- **read baseline**: the same people ask for the slot list at once (a read-only route), the
+  yardstick measured in the same run on the same server;
+- **warm**: the same crowd races for slot B, on a server that has served the two bursts above,
+  as it has when a room of people who have the brigade page open press "Book" together. The
+  target (p99 ≤ 150 ms) is judged on this one; the cold figures are printed beside it.
+
+    .venv/bin/python bench/contention.py [--participants 200] [--capacity 1]
+        [--database sqlite|URL] [--workers N]
+
+`--workers N` (PostgreSQL only) runs N server processes sharing the Redis bus, as a regional
+network does (DESIGN.md §5); one process is the default, as on a laptop.
 """
 
 from __future__ import annotations
@@ -38,10 +49,13 @@ from toolbox.brigade.schedule import create_slot  # noqa: E402
 from toolbox.brigade.schemas import SlotIn  # noqa: E402
 from toolbox.db import Database  # noqa: E402
 
+REDIS_URL = os.environ.get("TOOLBOX_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 
-async def populate(url: str, participants: int, capacity: int) -> tuple[str, int, list[str]]:
-    """A board, one claimed slot, and `participants` people with API tokens (no passwords, so
-    no slow hashing: they only use tokens)."""
+
+async def populate(url: str, participants: int, capacity: int) -> tuple[str, list[int], list[str]]:
+    """A board, two claimed slots an hour apart (one for the cold race, one for the warm one),
+    and `participants` people with API tokens (no passwords, so no slow hashing: they only use
+    tokens)."""
     db = Database(url)
     try:
         async with db.write() as session:
@@ -56,20 +70,27 @@ async def populate(url: str, participants: int, capacity: int) -> tuple[str, int
             )
             await set_membership(session, board, expert, Role.expert)
             access = await access_to(session, board, facilitator)
-            starts = datetime.now(UTC) + timedelta(days=1)
-            slot = await create_slot(
-                session,
-                access,
-                SlotIn(starts_at=starts, ends_at=starts + timedelta(minutes=45), capacity=capacity),
-            )
-            await session.flush()
-            await claim_slot(session, access, slot.id, expert.id)
+            slot_ids = []
+            for hours in (24, 25):
+                starts = datetime.now(UTC) + timedelta(hours=hours)
+                slot = await create_slot(
+                    session,
+                    access,
+                    SlotIn(
+                        starts_at=starts,
+                        ends_at=starts + timedelta(minutes=45),
+                        capacity=capacity,
+                    ),
+                )
+                await session.flush()
+                await claim_slot(session, access, slot.id, expert.id)
+                slot_ids.append(slot.id)
             tokens = []
             for n in range(participants):
                 person = await create_user(session, f"bench-p{n}@example.org")
                 await set_membership(session, board, person, Role.participant)
                 tokens.append(await create_api_token(session, person))
-            return board.slug, slot.id, tokens
+            return board.slug, slot_ids, tokens
     finally:
         await db.dispose()
 
@@ -128,47 +149,64 @@ def summary(results: list[tuple[int, float]]) -> dict[str, float]:
     }
 
 
-def run_one(database: str, participants: int, capacity: int) -> dict[str, object]:
+def _race(port: int, slot_id: int, tokens: list[str], race: str) -> list[tuple[int, float]]:
+    return asyncio.run(
+        burst(
+            port,
+            [
+                (
+                    "POST",
+                    f"/api/v1/slots/{slot_id}/bookings",
+                    {"need": "Un plan numérique", "organisation": f"Organisme {race} {n}"},
+                    token,
+                )
+                for n, token in enumerate(tokens)
+            ],
+        )
+    )
+
+
+def _outcome(results: list[tuple[int, float]], capacity: int) -> dict[str, object]:
+    statuses = [status for status, _seconds in results]
+    booked, refused = statuses.count(201), statuses.count(409)
+    errors = [status for status in statuses if status >= 500]
+    return {
+        "201": booked,
+        "409": refused,
+        "5xx": len(errors),
+        "correct": booked == capacity and refused == len(statuses) - capacity and not errors,
+        **summary(results),
+    }
+
+
+def run_one(database: str, participants: int, capacity: int, workers: int) -> dict[str, object]:
     with (
         tempfile.TemporaryDirectory(prefix="toolbox-contention-") as directory,
         prepared_database(database, directory) as url,
     ):
-        slug, slot_id, tokens = asyncio.run(populate(url, participants, capacity))
-        with AppServer(url) as server:
+        slug, (cold_slot, warm_slot), tokens = asyncio.run(populate(url, participants, capacity))
+        env = {"TOOLBOX_BROADCAST_URL": REDIS_URL} if workers > 1 else {}
+        with AppServer(url, env=env, workers=workers) as server:
+            cold = _race(server.port, cold_slot, tokens, "A")
             reads = asyncio.run(
                 burst(
                     server.port,
                     [("GET", f"/api/v1/boards/{slug}/slots", None, token) for token in tokens],
                 )
             )
-            bookings = asyncio.run(
-                burst(
-                    server.port,
-                    [
-                        (
-                            "POST",
-                            f"/api/v1/slots/{slot_id}/bookings",
-                            {"need": "Un plan numérique", "organisation": f"Organisme {n}"},
-                            token,
-                        )
-                        for n, token in enumerate(tokens)
-                    ],
-                )
-            )
-    statuses = [status for status, _seconds in bookings]
-    booked, refused = statuses.count(201), statuses.count(409)
-    errors = [status for status in statuses if status >= 500]
+            warm = _race(server.port, warm_slot, tokens, "B")
+    cold_outcome, warm_outcome = _outcome(cold, capacity), _outcome(warm, capacity)
+    baseline = summary(reads)
     return {
         "database": "sqlite" if database == "sqlite" else "postgresql",
+        "workers": workers,
         "participants": participants,
         "capacity": capacity,
-        "201": booked,
-        "409": refused,
-        "5xx": len(errors),
-        "correct": booked == capacity and refused == participants - capacity and not errors,
-        "booking": summary(bookings),
-        "baseline_read": summary(reads),
-        "p99_ratio": round(summary(bookings)["p99_ms"] / max(summary(reads)["p99_ms"], 0.1), 2),
+        "correct": bool(cold_outcome["correct"] and warm_outcome["correct"]),
+        "warm": warm_outcome,
+        "cold": cold_outcome,
+        "baseline_read": baseline,
+        "p99_ratio": round(summary(warm)["p99_ms"] / max(baseline["p99_ms"], 0.1), 2),
     }
 
 
@@ -176,6 +214,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=200)
     parser.add_argument("--capacity", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
     parser.add_argument(
         "--database",
         action="append",
@@ -184,18 +223,22 @@ def main() -> None:
     )
     args = parser.parse_args()
     databases = args.database or ["sqlite", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"]
-    results = [run_one(database, args.participants, args.capacity) for database in databases]
+    results = []
+    for database in databases:
+        # SQLite is one process (its bus is in memory); several only share PostgreSQL.
+        workers = 1 if database == "sqlite" else args.workers
+        results.append(run_one(database, args.participants, args.capacity, workers))
     print(
-        f"{'database':<11} {'201':>4} {'409':>4} {'5xx':>4}  {'p50 ms':>7} {'p99 ms':>7}"
-        f"  {'read p99':>8}  ratio  correct"
+        f"{'database':<11} {'proc':>4} {'201':>4} {'409':>4} {'5xx':>4}  {'p50 ms':>7} "
+        f"{'p99 ms':>7}  {'read p99':>8}  ratio  {'cold p50':>8} {'cold p99':>8}  correct"
     )
     for r in results:
-        booking, read = r["booking"], r["baseline_read"]
-        assert isinstance(booking, dict) and isinstance(read, dict)
+        warm, cold, read = r["warm"], r["cold"], r["baseline_read"]
+        assert isinstance(warm, dict) and isinstance(cold, dict) and isinstance(read, dict)
         print(
-            f"{r['database']:<11} {r['201']:>4} {r['409']:>4} {r['5xx']:>4}  "
-            f"{booking['p50_ms']:>7} {booking['p99_ms']:>7}  {read['p99_ms']:>8}  "
-            f"{r['p99_ratio']:>5}  {r['correct']}"
+            f"{r['database']:<11} {r['workers']:>4} {warm['201']:>4} {warm['409']:>4} "
+            f"{warm['5xx']:>4}  {warm['p50_ms']:>7} {warm['p99_ms']:>7}  {read['p99_ms']:>8}  "
+            f"{r['p99_ratio']:>5}  {cold['p50_ms']:>8} {cold['p99_ms']:>8}  {r['correct']}"
         )
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -68,8 +68,11 @@ async def _pg(dsn: str, statement: str) -> None:
 class AppServer:
     """The app as production runs it: uvicorn in its own process, no per-message compression."""
 
-    def __init__(self, database_url: str, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, database_url: str, env: dict[str, str] | None = None, workers: int = 1
+    ) -> None:
         self.port = free_port()
+        self.workers = workers
         self.env = {
             **os.environ,
             "TOOLBOX_DATABASE_URL": database_url,
@@ -87,6 +90,8 @@ class AppServer:
         command = uvicorn_command(
             "127.0.0.1", self.port, "--log-level", "warning", "--backlog", "4096"
         )
+        if self.workers > 1:
+            command += ["--workers", str(self.workers)]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)  # noqa: S603
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
