@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import AppServer, percentile, prepared_database  # noqa: E402
+from bench.harness import AppServer, percentile, prepared_database, tree_cpu_seconds  # noqa: E402
 from toolbox.accounts.access import access_to  # noqa: E402
 from toolbox.accounts.models import Role  # noqa: E402
 from toolbox.accounts.services import create_api_token, create_user, set_membership  # noqa: E402
@@ -95,9 +95,11 @@ async def populate(url: str, participants: int, capacity: int) -> tuple[str, lis
         await db.dispose()
 
 
-async def burst(
-    port: int, requests: list[tuple[str, str, dict[str, object] | None, str]]
-) -> list[tuple[int, float]]:
+#: method, path, JSON body, API token
+Request = tuple[str, str, dict[str, object] | None, str]
+
+
+async def burst(port: int, requests: list[Request]) -> list[tuple[int, float]]:
     """All requests at once, each on its own connection opened beforehand; (status, seconds).
 
     The client is plain asyncio streams and prepared bytes: an HTTP library here would spend
@@ -149,21 +151,27 @@ def summary(results: list[tuple[int, float]]) -> dict[str, float]:
     }
 
 
-def _race(port: int, slot_id: int, tokens: list[str], race: str) -> list[tuple[int, float]]:
-    return asyncio.run(
-        burst(
-            port,
-            [
-                (
-                    "POST",
-                    f"/api/v1/slots/{slot_id}/bookings",
-                    {"need": "Un plan numérique", "organisation": f"Organisme {race} {n}"},
-                    token,
-                )
-                for n, token in enumerate(tokens)
-            ],
+def _race(slot_id: int, tokens: list[str], race: str) -> list[Request]:
+    return [
+        (
+            "POST",
+            f"/api/v1/slots/{slot_id}/bookings",
+            {"need": "Un plan numérique", "organisation": f"Organisme {race} {n}"},
+            token,
         )
-    )
+        for n, token in enumerate(tokens)
+    ]
+
+
+def _measured(server: AppServer, requests: list[Request]) -> tuple[list[tuple[int, float]], float]:
+    """The burst's results, and the server's CPU per request (ms) while it ran: the cost of one
+    answer, which the latencies of a crowd multiply."""
+    assert server.process is not None
+    before = tree_cpu_seconds(server.process.pid)
+    results = asyncio.run(burst(server.port, requests))
+    time.sleep(0.5)  # what the answers set off (the winner's mail, the live cells) counts too
+    cpu = tree_cpu_seconds(server.process.pid) - before
+    return results, round(cpu * 1000 / len(requests), 2)
 
 
 def _outcome(results: list[tuple[int, float]], capacity: int) -> dict[str, object]:
@@ -187,16 +195,14 @@ def run_one(database: str, participants: int, capacity: int, workers: int) -> di
         slug, (cold_slot, warm_slot), tokens = asyncio.run(populate(url, participants, capacity))
         env = {"TOOLBOX_BROADCAST_URL": REDIS_URL} if workers > 1 else {}
         with AppServer(url, env=env, workers=workers) as server:
-            cold = _race(server.port, cold_slot, tokens, "A")
-            reads = asyncio.run(
-                burst(
-                    server.port,
-                    [("GET", f"/api/v1/boards/{slug}/slots", None, token) for token in tokens],
-                )
+            cold, cold_cpu = _measured(server, _race(cold_slot, tokens, "A"))
+            reads, read_cpu = _measured(
+                server, [("GET", f"/api/v1/boards/{slug}/slots", None, t) for t in tokens]
             )
-            warm = _race(server.port, warm_slot, tokens, "B")
-    cold_outcome, warm_outcome = _outcome(cold, capacity), _outcome(warm, capacity)
-    baseline = summary(reads)
+            warm, warm_cpu = _measured(server, _race(warm_slot, tokens, "B"))
+    cold_outcome = {**_outcome(cold, capacity), "server_cpu_ms_per_request": cold_cpu}
+    warm_outcome = {**_outcome(warm, capacity), "server_cpu_ms_per_request": warm_cpu}
+    baseline = {**summary(reads), "server_cpu_ms_per_request": read_cpu}
     return {
         "database": "sqlite" if database == "sqlite" else "postgresql",
         "workers": workers,
@@ -230,7 +236,8 @@ def main() -> None:
         results.append(run_one(database, args.participants, args.capacity, workers))
     print(
         f"{'database':<11} {'proc':>4} {'201':>4} {'409':>4} {'5xx':>4}  {'p50 ms':>7} "
-        f"{'p99 ms':>7}  {'read p99':>8}  ratio  {'cold p50':>8} {'cold p99':>8}  correct"
+        f"{'p99 ms':>7}  {'read p99':>8}  ratio  {'cold p50':>8} {'cold p99':>8}  "
+        f"{'CPU ms/req book/read/cold':>25}  correct"
     )
     for r in results:
         warm, cold, read = r["warm"], r["cold"], r["baseline_read"]
@@ -238,7 +245,9 @@ def main() -> None:
         print(
             f"{r['database']:<11} {r['workers']:>4} {warm['201']:>4} {warm['409']:>4} "
             f"{warm['5xx']:>4}  {warm['p50_ms']:>7} {warm['p99_ms']:>7}  {read['p99_ms']:>8}  "
-            f"{r['p99_ratio']:>5}  {cold['p50_ms']:>8} {cold['p99_ms']:>8}  {r['correct']}"
+            f"{r['p99_ratio']:>5}  {cold['p50_ms']:>8} {cold['p99_ms']:>8}  "
+            f"{warm['server_cpu_ms_per_request']:>9} / {read['server_cpu_ms_per_request']} / "
+            f"{cold['server_cpu_ms_per_request']}  {r['correct']}"
         )
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import bindparam, inspect, select, update
 
 from tests.factories import make_board, make_member, make_slot, make_user
-from toolbox.accounts.models import ApiToken, Membership, Role, User
+from toolbox.accounts.models import ApiToken, Role, User
 from toolbox.accounts.services import (
     create_api_token,
     end_session,
@@ -24,18 +24,6 @@ from toolbox.db import Database, utcnow
 from toolbox.errors import NotFound
 from toolbox.lookups import Lookup
 
-SLOT_BOARD_ROLE = Lookup(
-    [Slot, Board, Membership.role],
-    lambda query: (
-        query.join(Board, Board.id == Slot.board_id)
-        .outerjoin(
-            Membership,
-            (Membership.board_id == Board.id) & (Membership.user_id == bindparam("user_id")),
-        )
-        .where(Slot.id == bindparam("slot_id"))
-    ),
-)
-
 
 def _columns(instance: object) -> dict[str, object]:
     mapper = inspect(type(instance))
@@ -48,25 +36,25 @@ async def test_rows_are_the_orms_own_values_as_detached_instances(db: Database) 
     expert = await make_member(db, board, Role.expert)
     slot = await make_slot(db, board, facilitator, expert=expert, capacity=3)
 
-    row = await SLOT_BOARD_ROLE.first(db, slot_id=slot.id, user_id=facilitator.id)
-    assert row is not None
-    looked_up_slot, looked_up_board, role = row
+    access, looked_up_slot = await slot_as_committed(db, slot.id, facilitator)
+    looked_up_board = access.board
     async with db.read() as session:
         orm_slot = await session.get(Slot, slot.id)
         orm_board = await session.get(Board, board.id)
         assert orm_slot is not None and orm_board is not None
         assert _columns(looked_up_slot) == _columns(orm_slot)
         assert _columns(looked_up_board) == _columns(orm_board)
-    assert role is Role.facilitator
+    assert access.role is Role.facilitator
     # Types as the columns declare them: aware UTC datetimes, the enum, a real boolean.
     assert looked_up_slot.starts_at.utcoffset() == timedelta(0)
     assert looked_up_slot.starts_at == slot.starts_at
     assert inspect(looked_up_slot).detached and inspect(looked_up_board).detached
 
     visitor = await make_user(db)
-    row = await SLOT_BOARD_ROLE.first(db, slot_id=slot.id, user_id=visitor.id)
-    assert row is not None and row[2] is None  # the outer join found no membership
-    assert await SLOT_BOARD_ROLE.first(db, slot_id=slot.id + 10_000, user_id=visitor.id) is None
+    access, _slot = await slot_as_committed(db, slot.id, visitor)
+    assert access.role is None  # the outer join found no membership
+    with pytest.raises(NotFound):
+        await slot_as_committed(db, slot.id + 10_000, visitor)
 
 
 async def test_a_commit_is_seen_by_the_next_lookup(db: Database) -> None:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.accounts.access import BoardAccess, viewing_access
@@ -18,17 +19,25 @@ from toolbox.i18n import gettext as _
 from toolbox.live.events import record_event
 from toolbox.lookups import Lookup
 
-# A slot, its board and the caller's role there: one statement for what every request about a
-# slot asks first (built once: building a statement costs more than running it).
-_SLOT_BOARD_ROLE = (
-    select(Slot, Board, Membership.role)
-    .join(Board, Board.id == Slot.board_id)
-    .outerjoin(
-        Membership,
-        (Membership.board_id == Slot.board_id) & (Membership.user_id == bindparam("user_id")),
+Columns = TypeVarTuple("Columns")
+
+
+def _with_board_and_role(query: Select[*Columns]) -> Select[*Columns]:
+    """A slot, its board and the caller's role there (a visitor matches no member): what every
+    request about a slot asks first, in one statement."""
+    return (
+        query.join(Board, Board.id == Slot.board_id)
+        .outerjoin(
+            Membership,
+            (Membership.board_id == Slot.board_id) & (Membership.user_id == bindparam("user_id")),
+        )
+        .where(Slot.id == bindparam("slot_id"))
     )
-    .where(Slot.id == bindparam("slot_id"))
-)
+
+
+# Built once: building a statement costs more than running it.
+_SLOT_BOARD_ROLE = _with_board_and_role(select(Slot, Board, Membership.role))
+_SLOT_AS_COMMITTED = Lookup([Slot, Board, Membership.role], _with_board_and_role)
 
 
 async def slot_with_access(
@@ -40,23 +49,7 @@ async def slot_with_access(
             _SLOT_BOARD_ROLE, {"slot_id": slot_id, "user_id": user.id if user else None}
         )
     ).first()
-    if row is None:
-        raise NotFound(_("There is no such session."))
-    slot, board, role = row
-    return viewing_access(board, user, role), slot
-
-
-_SLOT_AS_COMMITTED = Lookup(
-    [Slot, Board, Membership.role],
-    lambda query: (
-        query.join(Board, Board.id == Slot.board_id)
-        .outerjoin(
-            Membership,
-            (Membership.board_id == Slot.board_id) & (Membership.user_id == bindparam("user_id")),
-        )
-        .where(Slot.id == bindparam("slot_id"))
-    ),
-)
+    return _access_and_slot(row, user)
 
 
 async def slot_as_committed(
@@ -65,6 +58,10 @@ async def slot_as_committed(
     """`slot_with_access` outside any session, on the driver (see `toolbox.lookups`): for a
     decision that needs no lock, such as refusing a seat in a session already full."""
     row = await _SLOT_AS_COMMITTED.first(db, slot_id=slot_id, user_id=user.id if user else None)
+    return _access_and_slot(row, user)
+
+
+def _access_and_slot(row: Any, user: User | None) -> tuple[BoardAccess, Slot]:
     if row is None:
         raise NotFound(_("There is no such session."))
     slot, board, role = row
