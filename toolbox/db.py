@@ -125,6 +125,9 @@ class Database:
         try:
             yield session
         finally:
+            # Not `async with session`: its exit runs close() in a task of its own (safe from
+            # cancellation), which under a crowd waits behind every ready request while it holds
+            # its connection, until the pool runs dry. A read has nothing to lose if cancelled.
             await session.close()
 
     async def driver_row(self, sql: str, arguments: Sequence[Any]) -> Sequence[Any] | None:
