@@ -63,7 +63,8 @@ WEBSOCKET_MAX_SIZE = 64 * 1024
 
 
 def uvicorn_command(host: str, port: int, *extra: str) -> list[str]:
-    """`serve` as a separate process (tests, benchmarks): the same app and websocket options."""
+    """`serve` as a separate process (tests, benchmarks): the same app and websocket options,
+    and, as `serve` without TOOLBOX_TRUSTED_PROXIES, no `X-Forwarded-For` believed."""
     return [
         sys.executable,
         "-m",
@@ -78,6 +79,7 @@ def uvicorn_command(host: str, port: int, *extra: str) -> list[str]:
         "false",
         "--ws-max-size",
         str(WEBSOCKET_MAX_SIZE),
+        "--no-proxy-headers",
         *extra,
     ]
 

@@ -23,12 +23,7 @@ from toolbox.brigade.schemas import (
     SlotIn,
     SlotPatch,
 )
-from toolbox.brigade.slots import (
-    board_slots,
-    experts_by_id,
-    slot_as_committed,
-    slot_with_access,
-)
+from toolbox.brigade.slots import board_slots, experts_by_id, slot_with_access
 from toolbox.brigade.views import notifier
 from toolbox.errors import Invalid, NotFound
 from toolbox.i18n import gettext as _
@@ -118,11 +113,8 @@ async def book(request: Request) -> Response:
     data = parse_json(BookingIn, await request.body())
     slot_id = int_param(request.path_params["id"])
     user = current_user(request)
-    # When a crowd races for the last seat, all but the winners are refused here, on what was
-    # last committed, without queueing for the write lock.
-    access, slot = await slot_as_committed(database(request), slot_id, user)
-    bookings.refuse_unbookable(access, slot, data)
-    async with database(request).write() as session:
+    db = database(request)
+    async with bookings.seat_attempt(db, slot_id, user, data), db.write() as session:
         access, _slot = await slot_with_access(session, slot_id, user)
         booking = await bookings.book_seat(session, access, slot_id, data, notifier(request))
         document = await _booking_document(session, booking)

@@ -113,9 +113,19 @@ async def slot_action(request: Request) -> Response:
     if action not in {"claim", "release", "assign", "cancel", "book", "outcome", "edit"}:
         raise NotFound(_("There is nothing at this address."))
     fields = await form_fields(request)
+    user, db = current_user(request), database(request)
     try:
-        async with database(request).write() as session:
-            access = await board_access(session, slug, current_user(request))
+        if action == "book":
+            data = parse_form(
+                BookingIn,
+                {k: v for k, v in fields.items() if k in {"need", "organisation", "waitlist"}},
+            )
+            async with bookings.seat_attempt(db, slot_id, user, data), db.write() as session:
+                access = await board_access(session, slug, user)
+                await bookings.book_seat(session, access, slot_id, data, notifier(request))
+            return see_other(f"/b/{slug}/brigade/slots/{slot_id}")
+        async with db.write() as session:
+            access = await board_access(session, slug, user)
             if action == "claim":
                 await claims.claim_slot(session, access, slot_id)
             elif action == "assign":
@@ -133,12 +143,6 @@ async def slot_action(request: Request) -> Response:
             elif action == "outcome":
                 choice = parse_form(OutcomeIn, {"outcome": fields.get("outcome")})
                 await bookings.mark_outcome(session, access, slot_id, choice.outcome)
-            else:
-                data = parse_form(
-                    BookingIn,
-                    {k: v for k, v in fields.items() if k in {"need", "organisation", "waitlist"}},
-                )
-                await bookings.book_seat(session, access, slot_id, data, notifier(request))
     except DomainError as error:
         if error.status not in {409, 422}:
             raise
