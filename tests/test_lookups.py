@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import bindparam, inspect, select, update
 
 from tests.factories import make_board, make_member, make_slot, make_user
-from toolbox.accounts.models import ApiToken, Role, User
+from toolbox.accounts.models import ApiToken, Membership, Role, User
 from toolbox.accounts.services import (
     create_api_token,
     end_session,
@@ -108,3 +108,24 @@ async def test_a_lookup_is_the_select_it_was_built_from(db: Database) -> None:
     assert str(by_email.statement) == str(
         select(User.id, User.email).where(User.email == bindparam("e"))
     )
+
+
+async def test_a_model_that_an_outer_join_did_not_find_is_none(db: Database) -> None:
+    membership_of = Lookup(
+        [Board, Membership],
+        lambda query: query.outerjoin(
+            Membership,
+            (Membership.board_id == Board.id) & (Membership.user_id == bindparam("user_id")),
+        ).where(Board.id == bindparam("board_id")),
+    )
+    board = await make_board(db)
+    member = await make_member(db, board, Role.expert)
+    visitor = await make_user(db)
+
+    found = await membership_of.first(db, board_id=board.id, user_id=member.id)
+    assert found is not None
+    assert found[0].slug == board.slug
+    assert found[1].user_id == member.id and found[1].role is Role.expert
+    not_a_member = await membership_of.first(db, board_id=board.id, user_id=visitor.id)
+    assert not_a_member is not None
+    assert not_a_member[0].id == board.id and not_a_member[1] is None
