@@ -68,7 +68,7 @@ def refuse_unbookable(access: BoardAccess, slot: Slot, data: BookingIn) -> User:
 
     Judged on `slot` as last read: when it is already full, cancelled, past or unclaimed, the
     crowd behind the one who took the last seat hears so at once, without queueing for the write
-    lock (see `toolbox.brigade.api.book`). It is only a shortcut: for every seat that looks free
+    lock (see `seat_attempt`). It is only a shortcut: for every seat that looks free
     here, the conditional UPDATE in `book_seat` stays the guard.
     """
     if access.role != Role.participant or access.user is None:
