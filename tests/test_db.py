@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from tests.servers import migrated_database
 from toolbox.accounts.models import User
 from toolbox.db import Database, ReadOnlySession
+from toolbox.lookups import Lookup
 
 POSTGRES_URL = os.environ.get("TOOLBOX_TEST_POSTGRES_URL", "")
 
@@ -77,5 +78,26 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced(postgres_ur
         async with database.read() as session:
             after = await session.scalar(text("SELECT pg_backend_pid()"))
         assert after != before
+    finally:
+        await database.dispose()
+
+
+@pytest.mark.postgres
+async def test_lookups_answer_after_the_server_ended_their_connections(postgres_url: str) -> None:
+    """The lookups' own pool (toolbox.db, `_postgres_lookups`) replaces a connection the server
+    closed, and the read is asked again: the request that meets it does not fail."""
+    database = Database(postgres_url)
+    backend = Lookup([func.pg_backend_pid()], lambda query: query)
+    try:
+        first = await backend.first(database)
+        assert first is not None
+        admin = await asyncpg.connect(POSTGRES_URL.replace("postgresql+asyncpg", "postgresql"))
+        try:
+            assert await admin.fetchval("SELECT pg_terminate_backend($1)", first[0])
+        finally:
+            await admin.close()
+        for _ in range(3):  # whichever pooled connection each one gets
+            again = await backend.first(database)
+            assert again is not None and again[0] != first[0]
     finally:
         await database.dispose()

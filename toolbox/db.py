@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
+import asyncpg
 from sqlalchemy import DateTime, MetaData, event, exc, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
@@ -26,7 +27,6 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.types import TypeDecorator
-from sqlalchemy.util import greenlet_spawn
 
 from toolbox import sqlite_inline
 
@@ -42,8 +42,29 @@ PENDING_EVENTS = "toolbox.pending_events"
 READ_ONLY = "toolbox.read_only"
 #: A pooled PostgreSQL connection idle for longer is pinged before it is used again.
 IDLE_BEFORE_PING = 10.0
-#: PostgreSQL connections per process (see `create_engine`).
+#: PostgreSQL connections per process (see `create_engine`), and for the lookups (see
+#: `Database._postgres_lookups`).
 POSTGRES_POOL_SIZE = 20
+POSTGRES_LOOKUP_POOL_SIZE = 4
+#: What asyncpg raises on a connection the server has ended (the last one when the server's
+#: goodbye arrives in the middle of a query).
+_CONNECTION_LOST = (
+    asyncpg.PostgresConnectionError,
+    asyncpg.exceptions.OperatorInterventionError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+    ConnectionError,
+)
+#: Arguments of SQLAlchemy's asyncpg dialect that asyncpg itself does not take.
+_SQLALCHEMY_ASYNCPG_OPTIONS = (
+    "prepared_statement_cache_size",
+    "prepared_statement_name_func",
+    "async_creator_fn",
+)
+
+
+async def _leave_as_is(_connection: asyncpg.Connection) -> None:
+    return None
 
 
 class ReadOnlySession(RuntimeError):
@@ -95,6 +116,8 @@ class Database:
         self.is_sqlite = url.startswith("sqlite")
         self._sqlite_path = make_url(url).database or ":memory:"
         self._lookup_connection: sqlite_inline.InlineConnection | None = None
+        self._lookup_pool: asyncpg.Pool | None = None
+        self._lookup_pool_opening = asyncio.Lock()
         self.engine: AsyncEngine = create_engine(url, echo=echo, idle_before_ping=idle_before_ping)
         # PostgreSQL reads run in autocommit mode: at READ COMMITTED a transaction gives a read
         # nothing (each statement takes a new snapshot anyway), and BEGIN and ROLLBACK are two
@@ -135,14 +158,37 @@ class Database:
         `toolbox.lookups` for why, and for the only statements that come this way)."""
         if self.is_sqlite:
             return await self._sqlite_lookups().fetch_one(sql, arguments)
-        pooled = await self.engine.raw_connection()
+        pool = await self._postgres_lookups()
         try:
-            row: Sequence[Any] | None = await pooled.driver_connection.fetchrow(sql, *arguments)  # type: ignore[union-attr]
-            return row
-        finally:
-            # Back to the pool inside SQLAlchemy's greenlet, where its reset (a ROLLBACK, a
-            # no-op here) can go through the async adapter.
-            await greenlet_spawn(pooled.close)
+            row: Sequence[Any] | None = await pool.fetchrow(sql, *arguments)
+        except _CONNECTION_LOST:
+            # The server closed connections while they waited in the pool (a restart, an
+            # administrator): have the pool open new ones; a read can simply be asked again.
+            await pool.expire_connections()
+            row = await pool.fetchrow(sql, *arguments)
+        return row
+
+    async def _postgres_lookups(self) -> asyncpg.Pool:
+        """A small asyncpg pool of its own for the lookups. Through SQLAlchemy's pool, each
+        lookup paid a greenlet and a place in its queue twice (checkout and return); with two
+        hundred requests in flight that was most of a refused booking's cost (2.4–2.7 ms against
+        1.4–1.9 ms of CPU, docs/performance.md). Few connections: on two cores, more backends
+        only compete for them (measured: 2 to 8 alike, 20 slower)."""
+        if self._lookup_pool is None:
+            async with self._lookup_pool_opening:
+                if self._lookup_pool is None:
+                    options = dict(self.engine.dialect.create_connect_args(make_url(self.url))[1])
+                    for sqlalchemy_only in _SQLALCHEMY_ASYNCPG_OPTIONS:
+                        options.pop(sqlalchemy_only, None)
+                    self._lookup_pool = await asyncpg.create_pool(
+                        min_size=1,
+                        max_size=POSTGRES_LOOKUP_POOL_SIZE,
+                        # Lookups leave no state on a connection: nothing to reset (asyncpg's
+                        # default reset is one more round trip per lookup).
+                        reset=_leave_as_is,
+                        **options,
+                    )
+        return self._lookup_pool
 
     def _sqlite_lookups(self) -> sqlite_inline.InlineConnection:
         """One connection of its own for the lookups, shared by every task: a statement runs on
@@ -166,6 +212,9 @@ class Database:
             await self.publish(events)
 
     async def dispose(self) -> None:
+        if self._lookup_pool is not None:
+            await self._lookup_pool.close()
+            self._lookup_pool = None
         if self._lookup_connection is not None:
             self._lookup_connection.stop()
             self._lookup_connection = None
