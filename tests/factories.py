@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import access_to
 from toolbox.accounts.models import Role, User
 from toolbox.accounts.services import create_api_token, create_user, set_membership
+from toolbox.board.access import access_to
 from toolbox.board.cards import create_card
 from toolbox.board.models import Board, BoardColumn, Card, Visibility
 from toolbox.board.schemas import BoardIn, CardIn, ColumnIn

@@ -12,9 +12,9 @@ from typing import TypeVar
 import click
 
 from toolbox import i18n
-from toolbox.accounts.access import get_board
 from toolbox.accounts.models import Role
 from toolbox.accounts.services import create_api_token, create_user, set_membership, user_by_email
+from toolbox.board.access import get_board
 from toolbox.board.models import Visibility
 from toolbox.board.schemas import BoardIn
 from toolbox.board.services import create_board

@@ -1,7 +1,7 @@
 """The database: the model base, the engine, and the two ways to use it (read, write).
 
 Every write goes through `Database.write()`, one transaction. Events recorded during it
-(see `toolbox.live.events.record_event`) are handed to the publisher only after commit,
+(see `toolbox.events.log.record_event`) are handed to the publisher only after commit,
 so nobody ever hears about a change that did not happen.
 """
 

@@ -3,7 +3,7 @@
 from toolbox.accounts.models import ApiToken, Invitation, LoginSession, Membership, User
 from toolbox.board.models import Board, BoardColumn, Card, Label, card_labels
 from toolbox.brigade.models import Booking, ExpertProfile, Slot
-from toolbox.live.models import BoardEvent
+from toolbox.events.models import BoardEvent
 from toolbox.mail.models import OutboxMail
 from toolbox.transfer.models import BoardOrigin, ExternalId, HistoryNote, ImportJob
 

@@ -20,8 +20,8 @@ from tests.factories import (
     make_user,
 )
 from tests.transfer.builders import toolbox, trello_fixture
-from toolbox.accounts.access import BoardAccess, access_to
 from toolbox.accounts.models import Role
+from toolbox.board.access import BoardAccess, access_to
 from toolbox.board.cards import archive_card
 from toolbox.board.models import Board, Kind
 from toolbox.board.schemas import ColumnIn

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from tests.transfer.builders import FIXTURES, large_export, toolbox
 from toolbox.board.models import Board, BoardColumn, Card, Label
 from toolbox.db import Database
-from toolbox.live.models import BoardEvent
+from toolbox.events.models import BoardEvent
 from toolbox.transfer.importer import import_plan
 from toolbox.transfer.models import BoardOrigin, ExternalId, HistoryNote
 from toolbox.transfer.trello import plan_from_trello

@@ -21,7 +21,7 @@ from tests.transfer.builders import (
 from toolbox import i18n
 from toolbox.board.models import Board, Card, Label
 from toolbox.db import Database
-from toolbox.live.models import BoardEvent
+from toolbox.events.models import BoardEvent
 from toolbox.transfer.models import ExternalId, HistoryNote
 from toolbox.transfer.trello import plan_from_trello
 from toolbox.transfer.trello_format import parse_trello

@@ -9,14 +9,14 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import BoardAccess
 from toolbox.accounts.models import ApiToken, Invitation, LoginSession, Membership, Role, User
+from toolbox.board.access import BoardAccess
 from toolbox.board.models import Board
 from toolbox.db import Database, utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid, NotFound
+from toolbox.events.log import record_event
 from toolbox.i18n import LOCALES
 from toolbox.i18n import gettext as _
-from toolbox.live.events import record_event
 from toolbox.lookups import Lookup
 from toolbox.security import hash_password, hash_token, new_token, verify_password
 

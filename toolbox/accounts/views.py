@@ -10,16 +10,16 @@ from starlette.responses import Response
 
 from toolbox import i18n
 from toolbox.accounts import services
-from toolbox.accounts.access import board_access
 from toolbox.accounts.models import Role, User
+from toolbox.board.access import board_access
 from toolbox.board.models import BoardColumn, Card
 from toolbox.board.schemas import BoardIn
 from toolbox.board.services import create_board, visible_boards
 from toolbox.brigade.calendar import calendar_feed_url
 from toolbox.brigade.mine import my_bookings, my_sessions
 from toolbox.errors import DomainError, Invalid, NotSignedIn
+from toolbox.events.log import events_after
 from toolbox.i18n import gettext as _
-from toolbox.live.events import events_after
 from toolbox.middleware import LOCALE_COOKIE, SESSION_COOKIE
 from toolbox.security import signed, unsigned
 from toolbox.templating import render

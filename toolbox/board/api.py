@@ -6,9 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from toolbox.accounts.access import BoardAccess, board_access, board_access_by_id
 from toolbox.board import cards as card_services
 from toolbox.board import services
+from toolbox.board.access import BoardAccess, board_access, board_access_by_id
 from toolbox.board.documents import board_summary, card_document, column_document
 from toolbox.board.models import BoardColumn, Card
 from toolbox.board.schemas import (
@@ -22,9 +22,9 @@ from toolbox.board.schemas import (
 )
 from toolbox.board.search import SearchFilters, search_cards
 from toolbox.errors import NotFound, NotSignedIn
+from toolbox.events.log import event_document, events_after
 from toolbox.i18n import gettext as _
 from toolbox.live.audience import event_for_audience
-from toolbox.live.events import event_document, events_after
 from toolbox.validation import parse_json
 from toolbox.web import current_user, database, int_param, json_response, settings
 

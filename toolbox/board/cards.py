@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import BoardAccess, access_to
 from toolbox.accounts.models import User
+from toolbox.board.access import BoardAccess, access_to
 from toolbox.board.documents import card_document
 from toolbox.board.models import Board, BoardColumn, Card, Label
 from toolbox.board.ordering import place_among
@@ -16,8 +16,8 @@ from toolbox.board.schemas import CardIn, CardPatch
 from toolbox.board.services import column_for
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, Invalid, NotFound
+from toolbox.events.log import lock_board, record_event
 from toolbox.i18n import gettext as _
-from toolbox.live.events import lock_board, record_event
 
 LABEL_COLOURS = ("green", "yellow", "orange", "red", "purple", "blue", "sky", "lime", "pink")
 

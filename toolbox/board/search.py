@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import BoardAccess
+from toolbox.board.access import BoardAccess
 from toolbox.board.models import Card
 from toolbox.board.services import board_columns, cards_by_column
 

@@ -14,16 +14,16 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import BoardAccess
 from toolbox.accounts.models import Membership, Role, User
+from toolbox.board.access import BoardAccess
 from toolbox.board.documents import board_summary, column_document
 from toolbox.board.models import Board, BoardColumn, Card, Registration, Visibility
 from toolbox.board.ordering import place_among
 from toolbox.board.schemas import BoardIn, ColumnIn, ColumnPatch
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid, NotFound
+from toolbox.events.log import lock_board, record_event
 from toolbox.i18n import gettext as _
-from toolbox.live.events import lock_board, record_event
 
 
 async def visible_boards(session: AsyncSession, user: User | None) -> list[Board]:

@@ -11,9 +11,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from toolbox.accounts.access import board_access
 from toolbox.board import cards as card_services
 from toolbox.board import services
+from toolbox.board.access import board_access
 from toolbox.board.models import Card, Kind
 from toolbox.board.schemas import CardIn, CardPatch, ColumnIn, ColumnPatch, MoveCard, MoveColumn
 from toolbox.board.search import SearchFilters, search_cards

@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from toolbox.accounts.access import BoardAccess, board_access, board_access_by_id
 from toolbox.accounts.models import User
+from toolbox.board.access import BoardAccess, board_access, board_access_by_id
 from toolbox.brigade import bookings, claims, schedule
 from toolbox.brigade.documents import booking_document, slot_document
 from toolbox.brigade.models import Booking, Slot

@@ -21,8 +21,8 @@ from icalendar.enums import PARTSTAT, STATUS
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import access_to
 from toolbox.accounts.models import User
+from toolbox.board.access import access_to
 from toolbox.board.models import Board
 from toolbox.brigade.models import Booking, BookingStatus, Slot
 from toolbox.errors import Forbidden, NotFound

@@ -10,8 +10,8 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import BoardAccess
 from toolbox.accounts.models import Membership, Role, User
+from toolbox.board.access import BoardAccess
 from toolbox.brigade.models import Booking, BookingStatus, ExpertProfile, Slot
 from toolbox.brigade.notify import Notifier
 from toolbox.brigade.schemas import ExpertProfileIn

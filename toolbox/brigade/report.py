@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import BoardAccess
 from toolbox.accounts.models import User
+from toolbox.board.access import BoardAccess
 from toolbox.brigade.bookings import bookings_of_slots
 from toolbox.brigade.documents import slot_status
 from toolbox.brigade.models import Booking, Slot

@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import BoardAccess
 from toolbox.accounts.models import User
+from toolbox.board.access import BoardAccess
 from toolbox.board.models import Board
 from toolbox.brigade.models import Booking, BookingStatus, Slot
 from toolbox.brigade.notify import Notifier

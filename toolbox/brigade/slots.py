@@ -8,15 +8,15 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import BoardAccess, viewing_access
 from toolbox.accounts.models import Membership, User
+from toolbox.board.access import BoardAccess, viewing_access
 from toolbox.board.models import Board
 from toolbox.brigade.documents import slot_document
 from toolbox.brigade.models import Slot
 from toolbox.db import Database
 from toolbox.errors import NotFound
+from toolbox.events.log import record_event
 from toolbox.i18n import gettext as _
-from toolbox.live.events import record_event
 from toolbox.lookups import Lookup
 
 Columns = TypeVarTuple("Columns")

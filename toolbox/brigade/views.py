@@ -11,7 +11,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from toolbox.accounts.access import BoardAccess, board_access
+from toolbox.board.access import BoardAccess, board_access
 from toolbox.brigade import bookings, claims, schedule
 from toolbox.brigade.layout import schedule_days
 from toolbox.brigade.models import Outcome

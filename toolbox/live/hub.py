@@ -30,10 +30,10 @@ from starlette.websockets import WebSocketDisconnect
 from toolbox import i18n
 from toolbox.board.models import Board
 from toolbox.db import Database
+from toolbox.events.log import event_document, events_after
 from toolbox.live.audience import Audience
 from toolbox.live.bus import CHANNEL_PREFIX, Bus, board_channel
 from toolbox.live.eager import start_eagerly
-from toolbox.live.events import event_document, events_after
 from toolbox.live.publish import encode
 from toolbox.live.render import (
     BoardState,

@@ -9,9 +9,9 @@ import json
 import logging
 from typing import Any
 
+from toolbox.events.log import event_document
+from toolbox.events.models import BoardEvent
 from toolbox.live.bus import Bus, board_channel
-from toolbox.live.events import event_document
-from toolbox.live.models import BoardEvent
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from toolbox.accounts.access import board_access
+from toolbox.board.access import board_access
 from toolbox.errors import DomainError
 from toolbox.live.audience import Audience
 from toolbox.live.hub import Hub, LiveClient

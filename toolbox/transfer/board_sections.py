@@ -22,9 +22,9 @@ from toolbox.board.models import (
     Kind,
     Label,
 )
+from toolbox.events.models import BoardEvent
 from toolbox.i18n import LOCALES
 from toolbox.i18n import gettext as _
-from toolbox.live.models import BoardEvent
 from toolbox.transfer.models import EXTERNAL_ID_MAX, ExternalId, HistoryNote
 from toolbox.transfer.sections import Restoring, Row, damaged
 

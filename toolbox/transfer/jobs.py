@@ -16,8 +16,8 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import BoardAccess
 from toolbox.accounts.models import User
+from toolbox.board.access import BoardAccess
 from toolbox.board.models import Board
 from toolbox.db import Database, utcnow
 from toolbox.errors import DomainError, NotFound, NotSignedIn

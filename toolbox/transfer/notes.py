@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.access import BoardAccess
+from toolbox.board.access import BoardAccess
 from toolbox.board.models import Card
 from toolbox.transfer.models import HistoryNote
 

@@ -15,7 +15,7 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from toolbox.accounts.access import board_access
+from toolbox.board.access import board_access
 from toolbox.board.models import Board
 from toolbox.db import utcnow
 from toolbox.errors import DomainError, Invalid

@@ -20,7 +20,7 @@ from toolbox.board.cards import LABEL_COLOURS
 from toolbox.board.models import Board, BoardColumn, Card, Kind, Label
 from toolbox.board.positions import GAP
 from toolbox.db import utcnow
-from toolbox.live.events import lock_board, record_event
+from toolbox.events.log import lock_board, record_event
 from toolbox.transfer.models import ExternalId, HistoryNote
 from toolbox.transfer.plan import ImportPlan, PlannedCard, PlannedColumn, Progress, no_progress
 from toolbox.transfer.report import ImportReport, plan_counts

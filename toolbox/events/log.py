@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Integer, column, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.board.models import Board
 from toolbox.db import PENDING_EVENTS, utcnow
-from toolbox.live.models import BoardEvent
+from toolbox.events.models import BoardEvent
+
+# The two columns of the boards table that the log owns: a board's `seq` is the number of its
+# last event. Named as a plain table so that this package needs no domain's model.
+_boards = table("boards", column("id", Integer), column("seq", Integer))
 
 
 async def lock_board(session: AsyncSession, board_id: int) -> None:
@@ -23,7 +26,7 @@ async def lock_board(session: AsyncSession, board_id: int) -> None:
     On PostgreSQL this is a row lock on the board, so concurrent moves on one board compute
     positions one after the other; SQLite's BEGIN IMMEDIATE already serialises writers.
     """
-    await session.execute(select(Board.id).where(Board.id == board_id).with_for_update())
+    await session.execute(select(_boards.c.id).where(_boards.c.id == board_id).with_for_update())
 
 
 async def record_event(
@@ -35,11 +38,10 @@ async def record_event(
     actor_id: int | None,
 ) -> BoardEvent:
     seq = await session.scalar(
-        update(Board)
-        .where(Board.id == board_id)
-        .values(seq=Board.seq + 1)
-        .returning(Board.seq)
-        .execution_options(synchronize_session=False)
+        update(_boards)
+        .where(_boards.c.id == board_id)
+        .values(seq=_boards.c.seq + 1)
+        .returning(_boards.c.seq)
     )
     assert seq is not None, "events are recorded for boards that exist"
     event = BoardEvent(
