@@ -38,10 +38,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.harness import AppServer, percentile, prepared_database, tree_cpu_seconds  # noqa: E402
-from toolbox.accounts.models import Role  # noqa: E402
-from toolbox.accounts.services import create_api_token, create_user, set_membership  # noqa: E402
+from toolbox.accounts.services import create_api_token, create_user  # noqa: E402
 from toolbox.board.access import access_to  # noqa: E402
-from toolbox.board.models import Visibility  # noqa: E402
+from toolbox.board.members import set_membership  # noqa: E402
+from toolbox.board.models import Role, Visibility  # noqa: E402
 from toolbox.board.schemas import BoardIn  # noqa: E402
 from toolbox.board.services import create_board  # noqa: E402
 from toolbox.brigade.claims import claim_slot  # noqa: E402

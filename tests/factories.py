@@ -10,11 +10,12 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.models import Role, User
-from toolbox.accounts.services import create_api_token, create_user, set_membership
+from toolbox.accounts.models import User
+from toolbox.accounts.services import create_api_token, create_user
 from toolbox.board.access import access_to
 from toolbox.board.cards import create_card
-from toolbox.board.models import Board, BoardColumn, Card, Visibility
+from toolbox.board.members import set_membership
+from toolbox.board.models import Board, BoardColumn, Card, Role, Visibility
 from toolbox.board.schemas import BoardIn, CardIn, ColumnIn
 from toolbox.board.services import create_board, create_column
 from toolbox.brigade.claims import claim_slot

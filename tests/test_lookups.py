@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import bindparam, inspect, select, update
 
 from tests.factories import make_board, make_member, make_slot, make_user
-from toolbox.accounts.models import ApiToken, Membership, Role, User
+from toolbox.accounts.models import ApiToken, User
 from toolbox.accounts.services import (
     create_api_token,
     end_session,
@@ -17,7 +17,7 @@ from toolbox.accounts.services import (
     user_for_api_token,
     user_for_session,
 )
-from toolbox.board.models import Board
+from toolbox.board.models import Board, Membership, Role
 from toolbox.brigade.models import Slot
 from toolbox.brigade.slots import slot_as_committed
 from toolbox.db import Database, utcnow

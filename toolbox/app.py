@@ -23,6 +23,7 @@ from toolbox.mail.sender import MailSender
 from toolbox.middleware import BodyLimitMiddleware, RequestContextMiddleware, SameOriginMiddleware
 from toolbox.routes import routes
 from toolbox.settings import Settings
+from toolbox.transfer.files import MAX_FILE_BYTES
 from toolbox.web import handle_domain_error, handle_http_error
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +83,7 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
         routes=routes(str(STATIC_DIR)),
         middleware=[
             Middleware(RequestContextMiddleware, db=db, settings=settings),
-            Middleware(BodyLimitMiddleware),
+            Middleware(BodyLimitMiddleware, upload_limit=MAX_FILE_BYTES),
             Middleware(SameOriginMiddleware, settings=settings),
         ],
         exception_handlers={DomainError: handle_domain_error, HTTPException: handle_http_error},

@@ -12,10 +12,10 @@ from typing import TypeVar
 import click
 
 from toolbox import i18n
-from toolbox.accounts.models import Role
-from toolbox.accounts.services import create_api_token, create_user, set_membership, user_by_email
+from toolbox.accounts.services import create_api_token, create_user, user_by_email
 from toolbox.board.access import get_board
-from toolbox.board.models import Visibility
+from toolbox.board.members import set_membership
+from toolbox.board.models import Role, Visibility
 from toolbox.board.schemas import BoardIn
 from toolbox.board.services import create_board
 from toolbox.db import Database

@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.models import Role
-from toolbox.accounts.services import create_user, set_membership, user_by_email
+from toolbox.accounts.services import create_user, user_by_email
 from toolbox.board.access import BoardAccess, access_to
 from toolbox.board.cards import create_card
-from toolbox.board.models import Board, Kind, Visibility
+from toolbox.board.members import set_membership
+from toolbox.board.models import Board, Kind, Role, Visibility
 from toolbox.board.schemas import BoardIn, CardIn, ColumnIn
 from toolbox.board.services import create_board, create_column
 from toolbox.brigade.bookings import book_seat

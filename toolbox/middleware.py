@@ -21,15 +21,15 @@ from toolbox.db import Database
 from toolbox.errors import TooLarge
 from toolbox.security import same_origin, unsigned
 from toolbox.settings import Settings
-from toolbox.transfer.files import MAX_FILE_BYTES
 
 SESSION_COOKIE = "toolbox_session"
 LOCALE_COOKIE = "toolbox_locale"
 MAX_BODY = 1024 * 1024
-# The import form (`/b/{slug}/import` in routes.py) takes exported boards of up to 50 MB; the
-# margin is for the multipart envelope around the file. Every other body stays at MAX_BODY.
+# The import form (`/b/{slug}/import` in routes.py) takes exported boards (the app passes their
+# limit, `upload_limit`). Every other body stays at MAX_BODY.
 UPLOAD_PATH = re.compile(r"^/b/[^/]+/import$")
-MAX_UPLOAD_BODY = MAX_FILE_BYTES + 64 * 1024
+#: Room for the multipart envelope around an uploaded file.
+MULTIPART_MARGIN = 64 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -151,11 +151,11 @@ class BodyLimitMiddleware:
     memory."""
 
     def __init__(
-        self, app: ASGIApp, *, limit: int = MAX_BODY, upload_limit: int = MAX_UPLOAD_BODY
+        self, app: ASGIApp, *, upload_limit: int, limit: int = MAX_BODY
     ) -> None:
         self.app = app
         self.limit = limit
-        self.upload_limit = upload_limit
+        self.upload_limit = upload_limit + MULTIPART_MARGIN
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

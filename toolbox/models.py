@@ -1,7 +1,15 @@
 """Every model, imported in one place so the metadata knows all tables (Alembic, tests)."""
 
-from toolbox.accounts.models import ApiToken, Invitation, LoginSession, Membership, User
-from toolbox.board.models import Board, BoardColumn, Card, Label, card_labels
+from toolbox.accounts.models import ApiToken, LoginSession, User
+from toolbox.board.models import (
+    Board,
+    BoardColumn,
+    Card,
+    Invitation,
+    Label,
+    Membership,
+    card_labels,
+)
 from toolbox.brigade.models import Booking, ExpertProfile, Slot
 from toolbox.events.models import BoardEvent
 from toolbox.mail.models import OutboxMail

@@ -7,10 +7,12 @@ from starlette.staticfiles import StaticFiles
 
 from toolbox.accounts import views as accounts
 from toolbox.board import api as board_api
+from toolbox.board import manage
 from toolbox.board import views as board
 from toolbox.brigade import api as brigade_api
 from toolbox.brigade import calendar_views as calendars
 from toolbox.brigade import views as brigade
+from toolbox.me import views as me
 from toolbox.openapi import openapi
 from toolbox.transfer import views as transfer
 
@@ -54,21 +56,21 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         # ones whose prefix no page shares, come first, so that they skip forty page patterns.
         Mount("/api/v1", routes=api_routes),
         Mount("/static", app=StaticFiles(directory=static_dir), name="static"),
-        Route("/", accounts.home),
-        Route("/boards", accounts.create_board_form, methods=["POST"]),
+        Route("/", board.home),
+        Route("/boards", board.create_board_form, methods=["POST"]),
         Route("/login", accounts.login_form, methods=["GET"]),
         Route("/login", accounts.login, methods=["POST"]),
         Route("/logout", accounts.logout, methods=["POST"]),
         Route("/language", accounts.choose_language, methods=["POST"]),
-        Route("/me", accounts.me),
-        Route("/me/tokens", accounts.new_api_token, methods=["POST"]),
-        Route("/invite/{token}", accounts.invitation_page, methods=["GET"]),
-        Route("/invite/{token}", accounts.accept_invitation, methods=["POST"]),
+        Route("/me", me.me),
+        Route("/me/tokens", me.new_api_token, methods=["POST"]),
+        Route("/invite/{token}", manage.invitation_page, methods=["GET"]),
+        Route("/invite/{token}", manage.accept_invitation, methods=["POST"]),
         Route("/b/{slug}", board.board_page),
         # /b/{slug}/ws, the board's websocket: served by toolbox.app.ToolboxApp (live/views.py)
-        Route("/b/{slug}/manage", accounts.manage_page),
-        Route("/b/{slug}/invitations", accounts.invite, methods=["POST"]),
-        Route("/b/{slug}/members/{id}/role", accounts.change_role, methods=["POST"]),
+        Route("/b/{slug}/manage", manage.manage_page),
+        Route("/b/{slug}/invitations", manage.invite, methods=["POST"]),
+        Route("/b/{slug}/members/{id}/role", manage.change_role, methods=["POST"]),
         Route("/b/{slug}/import", transfer.upload, methods=["POST"]),
         Route("/b/{slug}/import/{job}", transfer.job_page),
         Route("/b/{slug}/notes", transfer.notes_page),

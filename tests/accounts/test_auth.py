@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.factories import PASSWORD, bearer, make_board, make_member, make_user, origin, signed_in
-from toolbox.accounts.models import Role
+from toolbox.board.models import Role
 from toolbox.db import Database
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from tests.factories import bearer, make_board, make_card, make_column, make_member, make_user
-from toolbox.accounts.models import Role
+from toolbox.board.models import Role
 from toolbox.db import Database
 
 

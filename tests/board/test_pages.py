@@ -13,7 +13,7 @@ from tests.factories import (
     origin,
     signed_in,
 )
-from toolbox.accounts.models import Role
+from toolbox.board.models import Role
 from toolbox.db import Database
 
 

@@ -9,7 +9,7 @@ import httpx
 from sqlalchemy import func, select
 
 from tests.factories import bearer, make_board, make_member, make_slot, make_user
-from toolbox.accounts.models import Role
+from toolbox.board.models import Role
 from toolbox.brigade.models import Booking, BookingStatus, Slot
 from toolbox.db import Database
 

@@ -13,9 +13,9 @@ from sqlalchemy import update
 
 from tests.brigade.builders import CANARY_NEED, CANARY_ORGANISATION, cal_booking, cal_slot
 from tests.factories import bearer, make_board, make_member, make_user
-from toolbox.accounts.models import Role, User
-from toolbox.accounts.services import set_membership
-from toolbox.board.models import Board
+from toolbox.accounts.models import User
+from toolbox.board.members import set_membership
+from toolbox.board.models import Board, Role
 from toolbox.brigade.calendar import calendar_token
 from toolbox.brigade.models import Booking, BookingStatus, Slot
 from toolbox.db import Database, utcnow

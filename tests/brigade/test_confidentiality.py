@@ -11,7 +11,7 @@ from websockets.asyncio.client import connect
 
 from tests.factories import bearer, make_board, make_member, make_slot, make_user
 from tests.servers import LiveServer
-from toolbox.accounts.models import Role
+from toolbox.board.models import Role
 from toolbox.db import Database
 
 NEED = "CANARI-BESOIN-7731 notre conseil d’administration hésite"

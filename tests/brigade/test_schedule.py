@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time
 import httpx
 
 from tests.factories import bearer, make_board, make_member, make_user
-from toolbox.accounts.models import Role
+from toolbox.board.models import Role
 from toolbox.brigade.schedule import grid_times
 from toolbox.brigade.schemas import GridIn
 from toolbox.db import Database

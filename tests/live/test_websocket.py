@@ -16,7 +16,7 @@ from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.factories import bearer, make_board, make_member, make_user
 from tests.servers import LiveServer
-from toolbox.accounts.models import Role
+from toolbox.board.models import Role
 from toolbox.db import Database
 
 

@@ -18,8 +18,8 @@ from tests.factories import make_board, make_member, make_user
 from tests.mail.conftest import SmtpServer
 from tests.servers import wait_until
 from toolbox import i18n
-from toolbox.accounts.models import Role, User
-from toolbox.board.models import Board
+from toolbox.accounts.models import User
+from toolbox.board.models import Board, Role
 from toolbox.brigade.models import Booking, BookingStatus, Slot
 from toolbox.db import Database, utcnow
 from toolbox.mail.messages import MailKind, queue_booking_mail, queue_reminders

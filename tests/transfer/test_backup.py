@@ -20,10 +20,9 @@ from tests.factories import (
     make_user,
 )
 from tests.transfer.builders import toolbox, trello_fixture
-from toolbox.accounts.models import Role
 from toolbox.board.access import BoardAccess, access_to
 from toolbox.board.cards import archive_card
-from toolbox.board.models import Board, Kind
+from toolbox.board.models import Board, Kind, Role
 from toolbox.board.schemas import ColumnIn
 from toolbox.board.services import archive_column, create_column
 from toolbox.brigade.bookings import book_seat

@@ -24,7 +24,7 @@ from tests.factories import (
 from tests.factories import origin as same_origin
 from tests.servers import LiveServer, wait_until
 from tests.transfer.builders import FIXTURES, large_export
-from toolbox.accounts.models import Role
+from toolbox.board.models import Role
 from toolbox.db import Database, utcnow
 from toolbox.transfer.models import ImportJob, JobStatus
 

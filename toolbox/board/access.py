@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.models import Membership, Role, User
-from toolbox.board.models import Board, Visibility
+from toolbox.accounts.models import User
+from toolbox.board.models import Board, Membership, Role, Visibility
 from toolbox.errors import Forbidden, NotFound, NotSignedIn
 from toolbox.i18n import gettext as _
 

@@ -24,6 +24,12 @@ DESCRIPTION_MAX = 20_000
 URL_MAX = 2_000
 
 
+class Role(enum.StrEnum):
+    participant = "participant"
+    expert = "expert"
+    facilitator = "facilitator"
+
+
 class Visibility(enum.StrEnum):
     public = "public"
     members = "members"
@@ -125,4 +131,35 @@ class Card(ModelBase):
 
     labels: Mapped[list[Label]] = relationship(
         secondary=card_labels, lazy="selectin", order_by="Label.name"
+    )
+
+
+class Membership(ModelBase):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("board_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Invitation(ModelBase):
+    """A single-use link that makes whoever opens it a member of a board with a role."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(Enum(Role, native_enum=False, length=20))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    used_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
     )

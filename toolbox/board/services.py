@@ -14,15 +14,24 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.models import Membership, Role, User
+from toolbox.accounts.models import User
 from toolbox.board.access import BoardAccess
 from toolbox.board.documents import board_summary, column_document
-from toolbox.board.models import Board, BoardColumn, Card, Registration, Visibility
+from toolbox.board.models import (
+    Board,
+    BoardColumn,
+    Card,
+    Membership,
+    Registration,
+    Role,
+    Visibility,
+)
 from toolbox.board.ordering import place_among
 from toolbox.board.schemas import BoardIn, ColumnIn, ColumnPatch
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid, NotFound
-from toolbox.events.log import lock_board, record_event
+from toolbox.events.log import events_after, lock_board, record_event
+from toolbox.events.models import BoardEvent
 from toolbox.i18n import gettext as _
 
 
@@ -219,3 +228,26 @@ async def restore_column(session: AsyncSession, access: BoardAccess, column_id: 
 
 def _open_columns_of(board: Board) -> list[ColumnElement[Any]]:
     return [BoardColumn.board_id == board.id, BoardColumn.archived_at.is_(None)]
+
+
+async def archived_contents(
+    session: AsyncSession, board: Board
+) -> tuple[list[BoardColumn], list[Card]]:
+    """The board's archived columns and cards, the most recently archived first."""
+    columns = await session.scalars(
+        select(BoardColumn)
+        .where(BoardColumn.board_id == board.id, BoardColumn.archived_at.is_not(None))
+        .order_by(BoardColumn.archived_at.desc())
+    )
+    cards = await session.scalars(
+        select(Card)
+        .where(Card.board_id == board.id, Card.archived_at.is_not(None))
+        .order_by(Card.archived_at.desc())
+    )
+    return list(columns), list(cards)
+
+
+async def recent_history(session: AsyncSession, board: Board, count: int = 50) -> list[BoardEvent]:
+    """The board's last `count` events, the newest first."""
+    events = await events_after(session, board.id, max(0, board.seq - count))
+    return list(reversed(events))

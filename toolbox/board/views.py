@@ -15,13 +15,21 @@ from toolbox.board import cards as card_services
 from toolbox.board import services
 from toolbox.board.access import board_access
 from toolbox.board.models import Card, Kind
-from toolbox.board.schemas import CardIn, CardPatch, ColumnIn, ColumnPatch, MoveCard, MoveColumn
+from toolbox.board.schemas import (
+    BoardIn,
+    CardIn,
+    CardPatch,
+    ColumnIn,
+    ColumnPatch,
+    MoveCard,
+    MoveColumn,
+)
 from toolbox.board.search import SearchFilters, search_cards
-from toolbox.errors import Conflict, Invalid, NotFound
+from toolbox.errors import Conflict, DomainError, Invalid, NotFound, NotSignedIn
 from toolbox.i18n import gettext
 from toolbox.templating import render
 from toolbox.validation import parse_form
-from toolbox.web import current_user, database, form_fields, int_param, see_other
+from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
 
 
 def _board_url(slug: str, anchor: str = "") -> str:
@@ -283,3 +291,34 @@ async def _card_form(
         },
         status=status,
     )
+
+
+async def home(request: Request) -> Response:
+    async with database(request).read() as session:
+        boards = await services.visible_boards(session, current_user(request))
+    return render(request, "home.html", {"boards": boards, "error": None, "values": {}})
+
+
+async def create_board_form(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        raise NotSignedIn(gettext("Sign in to do this."))
+    fields = await form_fields(request)
+    try:
+        data = parse_form(
+            BoardIn, {k: v for k, v in fields.items() if k in {"slug", "title", "visibility"}}
+        )
+        async with database(request).write() as session:
+            board = await services.create_board(
+                session, user, data, default_timezone=settings(request).timezone, facilitator=user
+            )
+            slug = board.slug
+    except (Invalid, DomainError) as error:
+        if error.status not in {409, 422}:
+            raise
+        async with database(request).read() as session:
+            boards = await services.visible_boards(session, user)
+        return render(
+            request, "home.html", {"boards": boards, "error": error, "values": fields}, status=422
+        )
+    return see_other(f"/b/{slug}")

@@ -23,8 +23,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.models import Role, User
+from toolbox.accounts.models import User
 from toolbox.board.access import BoardAccess
+from toolbox.board.models import Role
 from toolbox.brigade.models import Booking, BookingStatus, Outcome, Slot
 from toolbox.brigade.notify import Notifier
 from toolbox.brigade.schemas import BookingIn

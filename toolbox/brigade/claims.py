@@ -10,8 +10,9 @@ from __future__ import annotations
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.models import Membership, Role, User
+from toolbox.accounts.models import User
 from toolbox.board.access import BoardAccess
+from toolbox.board.models import Membership, Role
 from toolbox.brigade.models import Booking, BookingStatus, ExpertProfile, Slot
 from toolbox.brigade.notify import Notifier
 from toolbox.brigade.schemas import ExpertProfileIn

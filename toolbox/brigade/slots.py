@@ -8,9 +8,9 @@ from typing import Any, TypeVarTuple
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.models import Membership, User
+from toolbox.accounts.models import User
 from toolbox.board.access import BoardAccess, viewing_access
-from toolbox.board.models import Board
+from toolbox.board.models import Board, Membership
 from toolbox.brigade.documents import slot_document
 from toolbox.brigade.models import Slot
 from toolbox.db import Database

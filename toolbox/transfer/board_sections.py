@@ -11,7 +11,7 @@ from sqlalchemy import select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from toolbox.accounts.models import Membership, Role, User
+from toolbox.accounts.models import User
 from toolbox.board.models import (
     DESCRIPTION_MAX,
     TITLE_MAX,
@@ -21,6 +21,8 @@ from toolbox.board.models import (
     Card,
     Kind,
     Label,
+    Membership,
+    Role,
 )
 from toolbox.events.models import BoardEvent
 from toolbox.i18n import LOCALES

@@ -9,9 +9,9 @@ import unicodedata
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.models import Membership, Role, User
+from toolbox.accounts.models import User
 from toolbox.board.access import access_to
-from toolbox.board.models import TITLE_MAX, Board, Registration, Visibility
+from toolbox.board.models import TITLE_MAX, Board, Membership, Registration, Role, Visibility
 from toolbox.board.schemas import BoardIn
 from toolbox.errors import Conflict, Forbidden
 from toolbox.i18n import gettext as _

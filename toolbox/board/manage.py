@@ -1,0 +1,114 @@
+"""The facilitators' manage page (members, invitations, archive, history), and joining a board
+by invitation."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from toolbox import i18n
+from toolbox.accounts import services as accounts
+from toolbox.accounts.views import sign_in
+from toolbox.board import members
+from toolbox.board.access import board_access
+from toolbox.board.models import Role
+from toolbox.board.services import archived_contents, recent_history
+from toolbox.errors import DomainError, Invalid
+from toolbox.i18n import gettext as _
+from toolbox.templating import render
+from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
+
+
+async def manage_page(request: Request, invitation_link: str | None = None) -> Response:
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        access.require_facilitator()
+        board = access.board
+        people = await members.board_members(session, board)
+        archived_columns, archived_cards = await archived_contents(session, board)
+        history = await recent_history(session, board)
+        return render(
+            request,
+            "board/manage.html",
+            {
+                "access": access,
+                "board": board,
+                "members": people,
+                "roles": list(Role),
+                "archived_columns": archived_columns,
+                "archived_cards": archived_cards,
+                "history": history,
+                "invitation_link": invitation_link,
+            },
+        )
+
+
+async def invite(request: Request) -> Response:
+    fields = await form_fields(request)
+    role = _role(fields.get("role"))
+    async with database(request).write() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        token = await members.create_invitation(session, access, role)
+    return await manage_page(
+        request, invitation_link=f"{settings(request).base_url}/invite/{token}"
+    )
+
+
+async def change_role(request: Request) -> Response:
+    fields = await form_fields(request)
+    role = _role(fields.get("role"))
+    slug = request.path_params["slug"]
+    async with database(request).write() as session:
+        access = await board_access(session, slug, current_user(request))
+        await members.change_role(session, access, int_param(request.path_params["id"]), role)
+    return see_other(f"/b/{slug}/manage#members")
+
+
+async def invitation_page(request: Request) -> Response:
+    async with database(request).read() as session:
+        invitation, board = await members.open_invitation(session, request.path_params["token"])
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"board": board, "role": invitation.role, "error": None, "values": {}},
+    )
+
+
+async def accept_invitation(request: Request) -> Response:
+    token = request.path_params["token"]
+    fields = await form_fields(request)
+    user = current_user(request)
+    session_token = None
+    try:
+        async with database(request).write() as session:
+            if user is None:
+                user = await accounts.create_user(
+                    session,
+                    str(fields.get("email", "")),
+                    name=str(fields.get("name", ""))[:121],
+                    password=str(fields.get("password", "")),
+                    locale=i18n.current_locale(),
+                )
+                session_token = await accounts.start_session(session, user)
+            board = await members.accept_invitation(session, token, user)
+            slug = board.slug
+    except DomainError as error:
+        if error.status not in {409, 422}:
+            raise
+        async with database(request).read() as session:
+            invitation, board = await members.open_invitation(session, token)
+        return render(
+            request,
+            "accounts/invitation.html",
+            {"board": board, "role": invitation.role, "error": error, "values": fields},
+            status=error.status,
+        )
+    response = see_other(f"/b/{slug}")
+    return sign_in(request, response, session_token) if session_token else response
+
+
+def _role(value: object) -> Role:
+    try:
+        return Role(str(value))
+    except ValueError:
+        raise Invalid(_("This value is not one of the choices."), field="role") from None

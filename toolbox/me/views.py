@@ -1,0 +1,42 @@
+"""`/me`: my bookings and sessions (brigade), my calendar link, my API tokens (accounts)."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from toolbox.accounts import services
+from toolbox.brigade.calendar import calendar_feed_url
+from toolbox.brigade.mine import my_bookings, my_sessions
+from toolbox.errors import NotSignedIn
+from toolbox.i18n import gettext as _
+from toolbox.templating import render
+from toolbox.web import current_user, database, settings
+
+
+async def me(request: Request, token: str | None = None) -> Response:
+    user = current_user(request)
+    if user is None:
+        raise NotSignedIn(_("Sign in to do this."))
+    config = settings(request)
+    async with database(request).read() as session:
+        return render(
+            request,
+            "accounts/me.html",
+            {
+                "token": token,
+                "bookings": await my_bookings(session, user),
+                "sessions": await my_sessions(session, user),
+                "calendar_url": calendar_feed_url(config.base_url, config.secret_key, user),
+            },
+        )
+
+
+async def new_api_token(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        raise NotSignedIn(_("Sign in to do this."))
+    async with database(request).write() as session:
+        token = await services.create_api_token(session, user, name="/me")
+    # Shown once, on this response only: we keep just its hash.
+    return await me(request, token=token)
