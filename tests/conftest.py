@@ -17,6 +17,9 @@ import pytest
 from tests.servers import LiveServer, migrated_database
 from toolbox.db import Database
 
+# The service tests' rolled-back sessions (`session`, `service_engine`).
+pytest_plugins = ["tests.transactions"]
+
 POSTGRES_URL = os.environ.get("TOOLBOX_TEST_POSTGRES_URL", "")
 REQUIRE_ALL = os.environ.get("TOOLBOX_TEST_REQUIRE_ALL") == "1"
 

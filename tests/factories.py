@@ -1,100 +1,100 @@
-"""Small builders for test data, written through the same services the app uses."""
+"""Test data for the real-server tests: each builder in a transaction of its own, committed, so
+that the server sees it. The data itself is made by the per-domain builders
+(tests/accounts/builders.py, tests/board/builders.py, tests/brigade/builders.py), through the
+same services the app uses; this module only opens `Database.write()` around them."""
 
 from __future__ import annotations
 
-import itertools
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from tests.accounts.builders import PASSWORD, new_api_token, new_person
+from tests.board.builders import fresh, new_board, new_card, new_column, new_member
+from tests.brigade.builders import new_slot
+from tests.names import unique
 from toolbox.accounts.models import User
-from toolbox.accounts.services import create_api_token, create_user
-from toolbox.board.access import access_to
-from toolbox.board.cards import create_card
-from toolbox.board.members import set_membership
-from toolbox.board.models import Board, BoardColumn, Card, Role, Visibility
-from toolbox.board.schemas import BoardIn, CardIn, ColumnIn
-from toolbox.board.services import create_board, create_column
-from toolbox.brigade.claims import claim_slot
+from toolbox.board.models import Board, BoardColumn, Card, Role
 from toolbox.brigade.models import Slot
-from toolbox.brigade.schedule import create_slot
-from toolbox.brigade.schemas import SlotIn
 from toolbox.db import Database
 
-PASSWORD = "correct horse battery"
-_numbers = itertools.count(1)
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{next(_numbers)}-{uuid.uuid4().hex[:6]}"
-
-
-async def fresh(session: AsyncSession, board: Board) -> Board:
-    """The board as the database has it now (a copy held by the test may be stale)."""
-    loaded = await session.get(Board, board.id, populate_existing=True)
-    assert loaded is not None
-    return loaded
+__all__ = [
+    "PASSWORD",
+    "bearer",
+    "fresh",
+    "make_board",
+    "make_card",
+    "make_column",
+    "make_member",
+    "make_slot",
+    "make_user",
+    "origin",
+    "signed_in",
+    "unique",
+]
 
 
 async def make_user(db: Database, *, admin: bool = False, locale: str | None = None) -> User:
     async with db.write() as session:
-        return await create_user(
-            session,
-            f"{unique('person')}@example.org",
-            name=unique("Person"),
-            password=PASSWORD,
-            is_admin=admin,
-            locale=locale,
-        )
+        return await new_person(session, admin=admin, locale=locale, password=PASSWORD)
 
 
 async def make_board(
     db: Database, *, public: bool = True, facilitator: User | None = None
 ) -> Board:
     async with db.write() as session:
-        return await create_board(
-            session,
-            None,
-            BoardIn(
-                slug=unique("board"),
-                title="Tableau d’essai",
-                visibility=Visibility.public if public else Visibility.members,
-            ),
-            default_timezone="America/Toronto",
-            facilitator=facilitator,
-        )
+        return await new_board(session, public=public, facilitator=facilitator)
 
 
 async def make_member(db: Database, board: Board, role: Role, **kwargs: Any) -> User:
-    user = await make_user(db, **kwargs)
+    kwargs.setdefault("password", PASSWORD)
     async with db.write() as session:
-        await set_membership(session, board, user, role)
-    return user
+        return await new_member(session, board, role, **kwargs)
 
 
 async def make_column(
     db: Database, board: Board, facilitator: User, title: str = ""
 ) -> BoardColumn:
     async with db.write() as session:
-        access = await access_to(session, await fresh(session, board), facilitator)
-        return await create_column(session, access, ColumnIn(title=title or unique("Colonne")))
+        return await new_column(session, board, facilitator, title)
 
 
 async def make_card(
     db: Database, board: Board, column: BoardColumn, facilitator: User, **fields: Any
 ) -> Card:
     async with db.write() as session:
-        access = await access_to(session, await fresh(session, board), facilitator)
-        data = CardIn(column_id=column.id, title=fields.pop("title", unique("Ressource")), **fields)
-        return await create_card(session, access, data)
+        return await new_card(session, board, column, facilitator, **fields)
+
+
+async def make_slot(
+    db: Database,
+    board: Board,
+    facilitator: User,
+    *,
+    starts_in: timedelta = timedelta(days=2),
+    minutes: int = 45,
+    capacity: int = 1,
+    place: str = "Table 1",
+    expert: User | None = None,
+) -> Slot:
+    """A slot (claimed by `expert` when given), written through the brigade's services."""
+    async with db.write() as session:
+        return await new_slot(
+            session,
+            board,
+            facilitator,
+            starts_in=starts_in,
+            minutes=minutes,
+            capacity=capacity,
+            place=place,
+            expert=expert,
+        )
 
 
 async def bearer(db: Database, user: User) -> dict[str, str]:
     async with db.write() as session:
-        return {"Authorization": f"Bearer {await create_api_token(session, user)}"}
+        return {"Authorization": f"Bearer {await new_api_token(session, user)}"}
 
 
 def origin(client: httpx.AsyncClient) -> dict[str, str]:
@@ -111,34 +111,3 @@ async def signed_in(client: httpx.AsyncClient, user: User) -> httpx.AsyncClient:
     )
     assert response.status_code == 303, response.text
     return client
-
-
-async def make_slot(
-    db: Database,
-    board: Board,
-    facilitator: User,
-    *,
-    starts_in: timedelta = timedelta(days=2),
-    minutes: int = 45,
-    capacity: int = 1,
-    place: str = "Table 1",
-    expert: User | None = None,
-) -> Slot:
-    """A slot (claimed by `expert` when given), written through the brigade's services."""
-    starts = datetime.now(UTC).replace(microsecond=0) + starts_in
-    async with db.write() as session:
-        access = await access_to(session, await fresh(session, board), facilitator)
-        slot = await create_slot(
-            session,
-            access,
-            SlotIn(
-                starts_at=starts,
-                ends_at=starts + timedelta(minutes=minutes),
-                place=place,
-                capacity=capacity,
-            ),
-        )
-        if expert is not None:
-            await session.flush()
-            await claim_slot(session, access, slot.id, expert.id)
-        return slot

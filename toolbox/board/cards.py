@@ -51,8 +51,14 @@ async def card_on_board(session: AsyncSession, access: BoardAccess, card_id: int
 
 
 async def labels_named(session: AsyncSession, board: Board, names: list[str]) -> list[Label]:
-    """The board's labels with these names, creating the ones it does not have yet."""
-    wanted = list(dict.fromkeys(name.strip() for name in names if name.strip()))
+    """The board's labels with these names, creating the ones it does not have yet.
+
+    Names are one label whatever their case ("Données", "données"): the first spelling is kept.
+    """
+    wanted: dict[str, str] = {}
+    for name in names:
+        if name.strip():
+            wanted.setdefault(name.strip().casefold(), name.strip())
     if not wanted:
         return []
     existing = {
@@ -61,13 +67,13 @@ async def labels_named(session: AsyncSession, board: Board, names: list[str]) ->
     }
     count = len(existing)
     labels: list[Label] = []
-    for name in wanted:
-        label = existing.get(name.casefold())
+    for key, name in wanted.items():
+        label = existing.get(key)
         if label is None:
             label = Label(board_id=board.id, name=name, colour=LABEL_COLOURS[count % 9])
             count += 1
             session.add(label)
-            existing[name.casefold()] = label
+            existing[key] = label
         labels.append(label)
     await session.flush()
     return labels
