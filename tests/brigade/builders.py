@@ -74,12 +74,13 @@ async def new_booking(
     participant: User,
     *,
     organisation: str = "",
+    need: str = "",
     waitlist: bool = False,
     notifier: Notifier | None = None,
 ) -> Booking:
     """`participant` books a seat in `slot` (or a place on its waitlist) through `book_seat`."""
     access = await access_of(session, board, participant)
-    form = booking_form(organisation, waitlist=waitlist)
+    form = booking_form(organisation, need, waitlist=waitlist)
     return await book_seat(session, access, slot.id, form, notifier)
 
 
