@@ -211,7 +211,8 @@ async def test_a_members_only_board_is_closed_to_visitors_and_outsiders(
     board, facilitator = await a_board(session, public=False)
     participant = await new_member(session, board, Role.participant)
     outsider = await new_person(session)
-    assert (await refused(session, board_access(session, board.slug, None), NotSignedIn)).status
+    error = await refused(session, board_access(session, board.slug, None), NotSignedIn)
+    assert error.status == 401
     error = await refused(session, board_access_by_id(session, board.id, outsider), Forbidden)
     assert error.status == 403
     assert (await board_access(session, board.slug, participant)).role == Role.participant
