@@ -150,9 +150,7 @@ class BodyLimitMiddleware:
     """Bodies over 1 MiB (50 MB for an uploaded export) get a 413 before they are read into
     memory."""
 
-    def __init__(
-        self, app: ASGIApp, *, upload_limit: int, limit: int = MAX_BODY
-    ) -> None:
+    def __init__(self, app: ASGIApp, *, upload_limit: int, limit: int = MAX_BODY) -> None:
         self.app = app
         self.limit = limit
         self.upload_limit = upload_limit + MULTIPART_MARGIN
