@@ -11,11 +11,11 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 from sqlalchemy import func, select, text
+from toolbox.lookups import Lookup
 
 from tests.servers import migrated_database
 from toolbox.accounts.models import User
 from toolbox.db import Database, ReadOnlySession
-from toolbox.lookups import Lookup
 
 POSTGRES_URL = os.environ.get("TOOLBOX_TEST_POSTGRES_URL", "")
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import bindparam, inspect, select, update
+from toolbox.lookups import Lookup
 
 from tests.factories import make_board, make_member, make_slot, make_user
 from toolbox.accounts.models import ApiToken, User
@@ -22,7 +23,6 @@ from toolbox.brigade.models import Slot
 from toolbox.brigade.slots import slot_as_committed
 from toolbox.db import Database, utcnow
 from toolbox.errors import NotFound
-from toolbox.lookups import Lookup
 
 
 def _columns(instance: object) -> dict[str, object]:

@@ -13,6 +13,8 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.types import Receive, Scope, Send
 
+from toolbox.accounts.services import identify_with
+from toolbox.brigade.notify import Notifier
 from toolbox.db import Database
 from toolbox.errors import DomainError
 from toolbox.live.bus import create_bus
@@ -59,7 +61,11 @@ def check_assets(static_dir: Path = STATIC_DIR) -> None:
 def create_app(settings: Settings | None = None) -> ToolboxApp:
     settings = settings or Settings.from_env()
     check_assets()
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, sqlite_inline=settings.sqlite_inline)
+    # Who is asking, for the middleware and the websocket endpoint (neither imports accounts).
+    identify = identify_with(db)
+    # The one Notifier: every entry point (form, API) hands it to the brigade's services.
+    notifier = Notifier(base_url=settings.base_url, default_locale=settings.default_locale)
     bus = create_bus(settings.broadcast_url)
     hub = Hub(db, bus)
     db.publish = functools.partial(publish_events, bus)
@@ -82,7 +88,7 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     app = ToolboxApp(
         routes=routes(str(STATIC_DIR)),
         middleware=[
-            Middleware(RequestContextMiddleware, db=db, settings=settings),
+            Middleware(RequestContextMiddleware, identify=identify, settings=settings),
             Middleware(BodyLimitMiddleware, upload_limit=MAX_FILE_BYTES),
             Middleware(SameOriginMiddleware, settings=settings),
         ],
@@ -90,6 +96,8 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
         lifespan=lifespan,
     )
     app.state.db = db
+    app.state.identify = identify
+    app.state.notifier = notifier
     app.state.hub = hub
     app.state.mailer = mailer
     app.state.settings = settings

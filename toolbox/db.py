@@ -10,14 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Any, cast
 
-import asyncpg
 from sqlalchemy import DateTime, MetaData, event, exc, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Row, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,9 +25,10 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
 
-from toolbox import sqlite_inline
+from toolbox import sqlite_inline as sqlite_inline_driver
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -42,29 +42,8 @@ PENDING_EVENTS = "toolbox.pending_events"
 READ_ONLY = "toolbox.read_only"
 #: A pooled PostgreSQL connection idle for longer is pinged before it is used again.
 IDLE_BEFORE_PING = 10.0
-#: PostgreSQL connections per process (see `create_engine`), and for the lookups (see
-#: `Database._postgres_lookups`).
+#: PostgreSQL connections per process, the only pool it has (see `create_engine`).
 POSTGRES_POOL_SIZE = 20
-POSTGRES_LOOKUP_POOL_SIZE = 4
-#: What asyncpg raises on a connection the server has ended (the last one when the server's
-#: goodbye arrives in the middle of a query).
-_CONNECTION_LOST = (
-    asyncpg.PostgresConnectionError,
-    asyncpg.exceptions.OperatorInterventionError,
-    asyncpg.InterfaceError,
-    asyncpg.InternalClientError,
-    ConnectionError,
-)
-#: Arguments of SQLAlchemy's asyncpg dialect that asyncpg itself does not take.
-_SQLALCHEMY_ASYNCPG_OPTIONS = (
-    "prepared_statement_cache_size",
-    "prepared_statement_name_func",
-    "async_creator_fn",
-)
-
-
-async def _leave_as_is(_connection: asyncpg.Connection) -> None:
-    return None
 
 
 class ReadOnlySession(RuntimeError):
@@ -110,25 +89,28 @@ class Database:
     """One engine and its sessions; `write()` is the only door for changes."""
 
     def __init__(
-        self, url: str, *, echo: bool = False, idle_before_ping: float = IDLE_BEFORE_PING
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        idle_before_ping: float = IDLE_BEFORE_PING,
+        sqlite_inline: bool = True,
     ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
-        self._sqlite_path = make_url(url).database or ":memory:"
-        self._lookup_connection: sqlite_inline.InlineConnection | None = None
-        self._lookup_pool: asyncpg.Pool | None = None
-        self._lookup_pool_opening = asyncio.Lock()
-        self.engine: AsyncEngine = create_engine(url, echo=echo, idle_before_ping=idle_before_ping)
+        self.engine: AsyncEngine = create_engine(
+            url, echo=echo, idle_before_ping=idle_before_ping, sqlite_inline=sqlite_inline
+        )
         # PostgreSQL reads run in autocommit mode: at READ COMMITTED a transaction gives a read
         # nothing (each statement takes a new snapshot anyway), and BEGIN and ROLLBACK are two
         # round trips more per request. SQLite keeps its read transaction: that one is a
         # snapshot, and it costs nothing (see toolbox.sqlite_inline).
-        reader = (
+        self._reader: AsyncEngine = (
             self.engine
             if self.is_sqlite
             else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
-        self._sessions = async_sessionmaker(reader, expire_on_commit=False)
+        self._sessions = async_sessionmaker(self._reader, expire_on_commit=False)
         # SQLite: a write transaction takes the write lock when it begins (BEGIN IMMEDIATE), so
         # two writers queue on busy_timeout instead of one failing at its first write with
         # "database is locked" after both have read.
@@ -153,51 +135,27 @@ class Database:
             # its connection, until the pool runs dry. A read has nothing to lose if cancelled.
             await session.close()
 
-    async def driver_row(self, sql: str, arguments: Sequence[Any]) -> Sequence[Any] | None:
-        """The first row of one SELECT, run on the driver without a transaction of its own (see
-        `toolbox.lookups` for why, and for the only statements that come this way)."""
-        if self.is_sqlite:
-            return await self._sqlite_lookups().fetch_one(sql, arguments)
-        pool = await self._postgres_lookups()
-        try:
-            row: Sequence[Any] | None = await pool.fetchrow(sql, *arguments)
-        except _CONNECTION_LOST:
-            # The server closed connections while they waited in the pool (a restart, an
-            # administrator): have the pool open new ones; a read can simply be asked again.
-            await pool.expire_connections()
-            row = await pool.fetchrow(sql, *arguments)
-        return row
+    async def first_row(
+        self, statement: Executable, parameters: Mapping[str, Any] | None = None
+    ) -> Row[Any] | None:
+        """The first row of one Core SELECT, on the engine's pool and outside any session: for
+        the small reads nearly every request makes (who is asking, a slot with its board and the
+        caller's role), which an ORM session would make several times dearer (identity map,
+        unit of work, instances; docs/performance.md, "Contention"). The columns' own types
+        convert the values (an aware `UTCDateTime`, a `Role` as the enum).
 
-    async def _postgres_lookups(self) -> asyncpg.Pool:
-        """A small asyncpg pool of its own for the lookups. Through SQLAlchemy's pool, each
-        lookup paid a greenlet and a place in its queue twice (checkout and return); with two
-        hundred requests in flight that was most of a refused booking's cost (2.4–2.7 ms against
-        1.4–1.9 ms of CPU, docs/performance.md). Few connections: on two cores, more backends
-        only compete for them (measured: 2 to 8 alike, 20 slower)."""
-        if self._lookup_pool is None:
-            async with self._lookup_pool_opening:
-                if self._lookup_pool is None:
-                    options = dict(self.engine.dialect.create_connect_args(make_url(self.url))[1])
-                    for sqlalchemy_only in _SQLALCHEMY_ASYNCPG_OPTIONS:
-                        options.pop(sqlalchemy_only, None)
-                    self._lookup_pool = await asyncpg.create_pool(
-                        min_size=1,
-                        max_size=POSTGRES_LOOKUP_POOL_SIZE,
-                        # Lookups leave no state on a connection: nothing to reset (asyncpg's
-                        # default reset is one more round trip per lookup).
-                        reset=_leave_as_is,
-                        **options,
-                    )
-        return self._lookup_pool
-
-    def _sqlite_lookups(self) -> sqlite_inline.InlineConnection:
-        """One connection of its own for the lookups, shared by every task: a statement runs on
-        the event loop's thread from start to last row (toolbox.sqlite_inline), so two lookups
-        never interleave on it, and with no transaction open it holds no snapshot between them.
-        No pool checkout, and no greenlet, which together cost more than the read itself."""
-        if self._lookup_connection is None:
-            self._lookup_connection = sqlite_inline.open_connection(self._sqlite_path)
-        return self._lookup_connection
+        A connection the server closed while it waited in the pool (a restart, an administrator)
+        is found out by this read: SQLAlchemy then invalidates the pool, and the read, which
+        changes nothing, is asked once more on a fresh connection rather than failing."""
+        for attempt in (1, 2):
+            try:
+                async with self._reader.connect() as connection:
+                    result = await connection.execute(statement, parameters)
+                    return result.first()
+            except exc.DBAPIError as error:
+                if attempt == 2 or not error.connection_invalidated:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -212,12 +170,6 @@ class Database:
             await self.publish(events)
 
     async def dispose(self) -> None:
-        if self._lookup_pool is not None:
-            await self._lookup_pool.close()
-            self._lookup_pool = None
-        if self._lookup_connection is not None:
-            self._lookup_connection.stop()
-            self._lookup_connection = None
         await self.engine.dispose()
 
 
@@ -238,8 +190,18 @@ def _refuse_writes_when_reading(session: Any, _context: Any, _instances: Any) ->
 
 
 def create_engine(
-    url: str, *, echo: bool = False, idle_before_ping: float = IDLE_BEFORE_PING
+    url: str,
+    *,
+    echo: bool = False,
+    idle_before_ping: float = IDLE_BEFORE_PING,
+    sqlite_inline: bool = True,
 ) -> AsyncEngine:
+    """The process's one engine, and its one pool.
+
+    `sqlite_inline` (the operator's `TOOLBOX_SQLITE_INLINE`, on unless set to 0) runs SQLite on
+    the event loop's thread (toolbox.sqlite_inline); off, the stock aiosqlite driver runs it in
+    a thread of its own, with the same transactions and locks (tests/test_sqlite_modes.py).
+    """
     if not url.startswith("sqlite"):
         # A fixed pool, opened as the load comes and then kept: with SQLAlchemy's default (5, and
         # 10 more closed again as soon as they are returned), a crowd of requests kept opening
@@ -248,15 +210,29 @@ def create_engine(
         engine = create_async_engine(url, echo=echo, pool_size=POSTGRES_POOL_SIZE, max_overflow=0)
         _ping_when_idle(engine, idle_before_ping)
         return engine
-    # The connections run SQLite on the event loop's thread (see toolbox.sqlite_inline): they
-    # open in autocommit mode (we emit BEGIN ourselves, below) and wait for another process's
-    # write lock with asyncio.sleep rather than inside SQLite.
-    database = make_url(url).database or ":memory:"
-    engine = create_async_engine(url, echo=echo, async_creator=sqlite_inline.connector(database))
+    if sqlite_inline:
+        # The connections run SQLite on the event loop's thread: they open in autocommit mode
+        # (we emit BEGIN ourselves, below) and wait for another process's write lock with
+        # asyncio.sleep rather than inside SQLite.
+        database = make_url(url).database or ":memory:"
+        engine = create_async_engine(
+            url, echo=echo, async_creator=sqlite_inline_driver.connector(database)
+        )
+    else:
+        engine = create_async_engine(url, echo=echo)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+        if not sqlite_inline:
+            # As the inline connections are: autocommit at the driver, so that the BEGIN below
+            # is the only one (Python's sqlite3 would otherwise begin by itself, and only before
+            # a write, leaving reads without their snapshot). SQLite itself waits for another
+            # process's lock here, in aiosqlite's thread, as long as the inline driver would.
+            dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        if not sqlite_inline:
+            busy_ms = int(sqlite_inline_driver.BUSY_DEADLINE * 1000)
+            cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
@@ -265,12 +241,12 @@ def create_engine(
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
-        if mode == "DEFERRED":
+        if mode == "DEFERRED" and sqlite_inline:
             # A deferred BEGIN takes no lock, so it never finds the database busy: it goes
             # straight to the driver, without SQLAlchemy's execution path (≈ 0.1 ms, as much as
-            # a read request's own lookup).
+            # a read request's own queries).
             driver = connection.connection.driver_connection
-            cast(sqlite_inline.InlineConnection, driver).begin_deferred()
+            cast(sqlite_inline_driver.InlineConnection, driver).begin_deferred()
         else:
             connection.exec_driver_sql(f"BEGIN {mode}")
 

@@ -15,10 +15,8 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from toolbox import i18n
-from toolbox.accounts.models import User
-from toolbox.accounts.services import user_for_api_token, user_for_session
-from toolbox.db import Database
 from toolbox.errors import TooLarge
+from toolbox.principal import Identify, Principal
 from toolbox.security import same_origin, unsigned
 from toolbox.settings import Settings
 
@@ -53,27 +51,30 @@ async def _send_error(send: Send, status: int, code: str, message: str) -> None:
 
 
 async def resolve_context(
-    scope: Scope, *, db: Database, settings: Settings
+    scope: Scope, *, identify: Identify, settings: Settings
 ) -> dict[str, Any] | None:
     """Who is asking (session cookie or bearer token) and in which language, as the request's
-    `state`: user, via_token, locale. None for a bearer token that is not valid (the reader's
-    language is set all the same, for the refusal)."""
+    `state`: user (a `Principal`), via_token, locale. None for a bearer token that is not valid
+    (the reader's language is set all the same, for the refusal).
+
+    `identify` is the app's (toolbox.accounts.services.identify_with): this module knows
+    credentials, not where people are stored."""
     headers = Headers(scope=scope)
     cookies = _cookies(headers.get("cookie"))
     default = settings.default_locale
-    user: User | None = None
+    user: Principal | None = None
     via_token = False
     authorization = headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
         via_token = True
-        user = await user_for_api_token(db, authorization[7:].strip())
+        user = await identify("api_token", authorization[7:].strip())
         if user is None:
             i18n.set_locale(i18n.negotiate(headers.get("accept-language"), default))
             return None
     elif (cookie := cookies.get(SESSION_COOKIE)) and (
         token := unsigned(settings.secret_key, cookie)
     ):
-        user = await user_for_session(db, token)
+        user = await identify("session", token)
     locale = (
         (user.locale if user and user.locale else None)
         or (cookies.get(LOCALE_COOKIE) if cookies.get(LOCALE_COOKIE) in i18n.LOCALES else None)
@@ -86,16 +87,16 @@ async def resolve_context(
 class RequestContextMiddleware:
     """Resolves the signed-in user (session cookie or bearer token) and the reader's language."""
 
-    def __init__(self, app: ASGIApp, *, db: Database, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, *, identify: Identify, settings: Settings) -> None:
         self.app = app
-        self.db = db
+        self.identify = identify
         self.settings = settings
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in {"http", "websocket"}:
             await self.app(scope, receive, send)
             return
-        context = await resolve_context(scope, db=self.db, settings=self.settings)
+        context = await resolve_context(scope, identify=self.identify, settings=self.settings)
         if context is None:
             await _send_error(
                 send, 401, "unauthorized", i18n.gettext("This API token is not valid.")

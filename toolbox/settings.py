@@ -27,6 +27,9 @@ class Settings:
     default_locale: str = "fr_CA"
     env: str = "development"
     trusted_proxies: frozenset[str] = frozenset()
+    #: An operator knob, not in DESIGN.md's table: SQLite on the event loop's thread
+    #: (toolbox.sqlite_inline), or, with TOOLBOX_SQLITE_INLINE=0, the stock aiosqlite driver.
+    sqlite_inline: bool = True
 
     @property
     def production(self) -> bool:
@@ -54,6 +57,9 @@ class Settings:
         if locale not in {"fr_CA", "en"}:
             raise SettingsError(f"TOOLBOX_DEFAULT_LOCALE must be fr_CA or en, not {locale!r}")
         proxies = env.get("TOOLBOX_TRUSTED_PROXIES", "")
+        inline = env.get("TOOLBOX_SQLITE_INLINE", "1").strip().lower()
+        if inline not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
+            raise SettingsError(f"TOOLBOX_SQLITE_INLINE must be 1 or 0, not {inline!r}")
         return cls(
             database_url=env.get("TOOLBOX_DATABASE_URL", DEFAULT_DATABASE_URL),
             broadcast_url=env.get("TOOLBOX_BROADCAST_URL", "memory://"),
@@ -64,6 +70,7 @@ class Settings:
             default_locale=locale,
             env=mode,
             trusted_proxies=frozenset(p.strip() for p in proxies.split(",") if p.strip()),
+            sqlite_inline=inline in {"1", "true", "yes", "on"},
         )
 
 

@@ -14,6 +14,10 @@ What this gives up, and why it is acceptable here:
   retried after an `asyncio.sleep`, up to `BUSY_DEADLINE` seconds. Writers of this process
   already queue on `Database`'s lock; only another process (the CLI, a second server) can be
   holding the lock.
+
+An operator knob, not a product setting: `TOOLBOX_SQLITE_INLINE=0` falls back to the stock
+aiosqlite driver (toolbox.db.create_engine), should this module ever misbehave on some platform;
+tests/test_sqlite_modes.py runs the same database behaviours both ways.
 """
 
 from __future__ import annotations
@@ -129,20 +133,6 @@ class InlineConnection:
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> InlineCursor:
         return await self.cursor().execute(sql, parameters)
 
-    async def fetch_one(self, sql: str, parameters: Sequence[Any]) -> Sequence[Any] | None:
-        """The first row of `sql`, for `Database.driver_row` (no cursor kept)."""
-
-        def first_row() -> Sequence[Any] | None:
-            cursor = self._conn.execute(sql, parameters)
-            try:
-                row: Sequence[Any] | None = cursor.fetchone()
-                return row
-            finally:
-                # Closed at once: an unfinished statement would keep its read snapshot open.
-                cursor.close()
-
-        return await _patiently(first_row)
-
     async def commit(self) -> None:
         await _patiently(self._conn.commit)
 
@@ -157,11 +147,6 @@ class InlineConnection:
         self._conn.create_function(*args, **kwargs)
 
     async def close(self) -> None:
-        if self._connection is not None:
-            self._connection.close()
-            self._connection = None
-
-    def stop(self) -> None:
         if self._connection is not None:
             self._connection.close()
             self._connection = None

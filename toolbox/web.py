@@ -11,9 +11,9 @@ from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from toolbox import i18n
-from toolbox.accounts.models import User
 from toolbox.db import Database
 from toolbox.errors import DomainError, NotFound
+from toolbox.principal import Principal
 from toolbox.settings import Settings
 from toolbox.templating import render
 
@@ -28,8 +28,9 @@ def settings(connection: HTTPConnection) -> Settings:
     return value
 
 
-def current_user(connection: HTTPConnection) -> User | None:
-    user: User | None = connection.scope.get("state", {}).get("user")
+def current_user(connection: HTTPConnection) -> Principal | None:
+    """Who is asking, as the middleware read them (toolbox.middleware.resolve_context)."""
+    user: Principal | None = connection.scope.get("state", {}).get("user")
     return user
 
 

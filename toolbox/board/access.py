@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.models import User
 from toolbox.board.models import Board, Membership, Role, Visibility
 from toolbox.errors import Forbidden, NotFound, NotSignedIn
 from toolbox.i18n import gettext as _
+from toolbox.principal import Actor
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class BoardAccess:
     """A person (or a visitor, `user` None) in front of one board, with their role there."""
 
     board: Board
-    user: User | None
+    user: Actor | None
     role: Role | None
 
     @property
@@ -27,7 +27,7 @@ class BoardAccess:
 
     @property
     def can_view(self) -> bool:
-        return self.board.visibility == Visibility.public or self.role is not None or self.is_admin
+        return may_view(self.board.visibility, self.user, self.role)
 
     @property
     def is_facilitator(self) -> bool:
@@ -60,11 +60,7 @@ class BoardAccess:
         return self.user.display_name if self.user else ""
 
     def require_view(self) -> None:
-        if self.can_view:
-            return
-        if self.user is None:
-            raise NotSignedIn(_("Sign in to see this board."))
-        raise Forbidden(_("This board is for its members only."))
+        require_view(self.board.visibility, self.user, self.role)
 
     def require_facilitator(self) -> None:
         self.require_view()
@@ -72,6 +68,20 @@ class BoardAccess:
             if self.user is None:
                 raise NotSignedIn(_("Sign in as a facilitator to change this board."))
             raise Forbidden(_("Only the board's facilitators can do this."))
+
+
+def may_view(visibility: Visibility, user: Actor | None, role: Role | None) -> bool:
+    return visibility == Visibility.public or role is not None or bool(user and user.is_admin)
+
+
+def require_view(visibility: Visibility, user: Actor | None, role: Role | None) -> None:
+    """The reading check, for a read model that carries the board's visibility but not the
+    board (toolbox.brigade.slots.slot_as_committed) as for a `BoardAccess`."""
+    if may_view(visibility, user, role):
+        return
+    if user is None:
+        raise NotSignedIn(_("Sign in to see this board."))
+    raise Forbidden(_("This board is for its members only."))
 
 
 # Built once: every request to a board asks these, and building a statement costs more than
@@ -92,28 +102,28 @@ async def get_board(session: AsyncSession, slug: str) -> Board:
     return board
 
 
-async def access_to(session: AsyncSession, board: Board, user: User | None) -> BoardAccess:
+async def access_to(session: AsyncSession, board: Board, user: Actor | None) -> BoardAccess:
     role = None
     if user is not None:
         role = await session.scalar(_ROLE, {"board_id": board.id, "user_id": user.id})
     return BoardAccess(board=board, user=user, role=role)
 
 
-async def board_access(session: AsyncSession, slug: str, user: User | None) -> BoardAccess:
+async def board_access(session: AsyncSession, slug: str, user: Actor | None) -> BoardAccess:
     """The access of `user` to the board `slug`, checked for reading."""
     board, role = await _board_and_role(session, _BOARD_BY_SLUG, {"slug": slug}, user)
     return viewing_access(board, user, role)
 
 
 async def board_access_by_id(
-    session: AsyncSession, board_id: int, user: User | None
+    session: AsyncSession, board_id: int, user: Actor | None
 ) -> BoardAccess:
     """The access of `user` to the board that holds a column, card, slot or booking."""
     board, role = await _board_and_role(session, _BOARD_BY_ID, {"board_id": board_id}, user)
     return viewing_access(board, user, role)
 
 
-def viewing_access(board: Board, user: User | None, role: Role | None) -> BoardAccess:
+def viewing_access(board: Board, user: Actor | None, role: Role | None) -> BoardAccess:
     """The access of `user`, whose role on `board` is `role`, checked for reading."""
     access = BoardAccess(board=board, user=user, role=role)
     access.require_view()
@@ -124,7 +134,7 @@ async def _board_and_role(
     session: AsyncSession,
     query: Select[Board, Role],
     params: dict[str, object],
-    user: User | None,
+    user: Actor | None,
 ) -> tuple[Board, Role | None]:
     """A board and the role `user` has there, in one statement (a visitor matches no member)."""
     row = (await session.execute(query, {**params, "user_id": user.id if user else None})).first()

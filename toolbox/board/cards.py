@@ -7,7 +7,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.models import User
 from toolbox.board.access import BoardAccess, access_to
 from toolbox.board.documents import card_document
 from toolbox.board.models import Board, BoardColumn, Card, Label
@@ -18,12 +17,13 @@ from toolbox.db import utcnow
 from toolbox.errors import Conflict, Invalid, NotFound
 from toolbox.events.log import lock_board, record_event
 from toolbox.i18n import gettext as _
+from toolbox.principal import Actor
 
 LABEL_COLOURS = ("green", "yellow", "orange", "red", "purple", "blue", "sky", "lime", "pink")
 
 
 async def card_access(
-    session: AsyncSession, card_id: int, user: User | None
+    session: AsyncSession, card_id: int, user: Actor | None
 ) -> tuple[Card, BoardAccess]:
     """A card and the caller's access to its board, checked for reading.
 

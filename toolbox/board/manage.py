@@ -15,6 +15,7 @@ from toolbox.board.models import Role
 from toolbox.board.services import archived_contents, recent_history
 from toolbox.errors import DomainError, Invalid
 from toolbox.i18n import gettext as _
+from toolbox.principal import Actor
 from toolbox.templating import render
 from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
 
@@ -77,7 +78,7 @@ async def invitation_page(request: Request) -> Response:
 async def accept_invitation(request: Request) -> Response:
     token = request.path_params["token"]
     fields = await form_fields(request)
-    user = current_user(request)
+    user: Actor | None = current_user(request)
     session_token = None
     try:
         async with database(request).write() as session:

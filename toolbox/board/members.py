@@ -14,13 +14,14 @@ from toolbox.db import utcnow
 from toolbox.errors import Forbidden, NotFound
 from toolbox.events.log import record_event
 from toolbox.i18n import gettext as _
+from toolbox.principal import Actor
 from toolbox.security import hash_token, new_token
 
 INVITATION_LIFETIME = timedelta(days=14)
 
 
 async def set_membership(
-    session: AsyncSession, board: Board, user: User, role: Role, *, actor_id: int | None = None
+    session: AsyncSession, board: Board, user: Actor, role: Role, *, actor_id: int | None = None
 ) -> Membership:
     """Make `user` a member of `board` with `role` (or change the role they have)."""
     membership = await session.scalar(
@@ -98,7 +99,7 @@ async def open_invitation(session: AsyncSession, token: str) -> tuple[Invitation
     return invitation, board
 
 
-async def accept_invitation(session: AsyncSession, token: str, user: User) -> Board:
+async def accept_invitation(session: AsyncSession, token: str, user: Actor) -> Board:
     invitation, board = await open_invitation(session, token)
     # Mark it used with a guarded update, so two tabs accepting at once use it only once.
     used = await session.execute(

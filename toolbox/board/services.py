@@ -14,7 +14,6 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.models import User
 from toolbox.board.access import BoardAccess
 from toolbox.board.documents import board_summary, column_document
 from toolbox.board.models import (
@@ -33,9 +32,10 @@ from toolbox.errors import Conflict, Forbidden, Invalid, NotFound
 from toolbox.events.log import events_after, lock_board, record_event
 from toolbox.events.models import BoardEvent
 from toolbox.i18n import gettext as _
+from toolbox.principal import Actor
 
 
-async def visible_boards(session: AsyncSession, user: User | None) -> list[Board]:
+async def visible_boards(session: AsyncSession, user: Actor | None) -> list[Board]:
     query = select(Board).order_by(Board.title, Board.id)
     if user is None:
         query = query.where(Board.visibility == Visibility.public)
@@ -47,11 +47,11 @@ async def visible_boards(session: AsyncSession, user: User | None) -> list[Board
 
 async def create_board(
     session: AsyncSession,
-    user: User | None,
+    user: Actor | None,
     data: BoardIn,
     *,
     default_timezone: str,
-    facilitator: User | None = None,
+    facilitator: Actor | None = None,
 ) -> Board:
     """Admins create boards (the command line passes no user: it speaks for the admin)."""
     if user is not None and not user.is_admin:

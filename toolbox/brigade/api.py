@@ -14,6 +14,7 @@ from toolbox.board.access import BoardAccess, board_access, board_access_by_id
 from toolbox.brigade import bookings, claims, schedule
 from toolbox.brigade.documents import booking_document, slot_document
 from toolbox.brigade.models import Booking, Slot
+from toolbox.brigade.notify import notifier
 from toolbox.brigade.schemas import (
     BookingIn,
     ClaimIn,
@@ -24,7 +25,6 @@ from toolbox.brigade.schemas import (
     SlotPatch,
 )
 from toolbox.brigade.slots import board_slots, experts_by_id, slot_with_access
-from toolbox.brigade.views import notifier
 from toolbox.errors import Invalid, NotFound
 from toolbox.i18n import gettext as _
 from toolbox.validation import parse_json
@@ -112,12 +112,10 @@ async def release(request: Request) -> Response:
 async def book(request: Request) -> Response:
     data = parse_json(BookingIn, await request.body())
     slot_id = int_param(request.path_params["id"])
-    user = current_user(request)
-    db = database(request)
-    async with bookings.seat_attempt(db, slot_id, user, data), db.write() as session:
-        access, _slot = await slot_with_access(session, slot_id, user)
-        booking = await bookings.book_seat(session, access, slot_id, data, notifier(request))
-        document = await _booking_document(session, booking)
+    booked = await bookings.book(
+        database(request), current_user(request), slot_id, data, notifier(request)
+    )
+    document = booking_document(booked.booking, booked.slot, booked.participant)
     return json_response(document, status=201)
 
 

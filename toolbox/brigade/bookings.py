@@ -16,7 +16,9 @@ import asyncio
 import unicodedata
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
 from weakref import WeakValueDictionary
 
 from sqlalchemy import select, update
@@ -24,16 +26,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.accounts.models import User
-from toolbox.board.access import BoardAccess
+from toolbox.board.access import BoardAccess, board_access
 from toolbox.board.models import Role
 from toolbox.brigade.models import Booking, BookingStatus, Outcome, Slot
 from toolbox.brigade.notify import Notifier
 from toolbox.brigade.schemas import BookingIn
-from toolbox.brigade.slots import record_slot_event, slot_as_committed, slot_on_board
+from toolbox.brigade.slots import (
+    record_slot_event,
+    slot_as_committed,
+    slot_on_board,
+    slot_with_access,
+)
 from toolbox.db import Database, serialize_on, utcnow
 from toolbox.errors import Conflict, Forbidden, NotFound
 from toolbox.i18n import gettext as _
 from toolbox.mail.messages import MailKind
+from toolbox.principal import Actor
 
 
 def organisation_key(name: str) -> str:
@@ -41,7 +49,27 @@ def organisation_key(name: str) -> str:
     return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
 
 
-def _why_not(slot: Slot) -> Conflict:
+class Seats(Protocol):
+    """What a booking is judged on: a `Slot` in the transaction, or the slot as last committed
+    (`toolbox.brigade.slots.SlotAsCommitted`)."""
+
+    @property
+    def capacity(self) -> int: ...
+
+    @property
+    def seats_taken(self) -> int: ...
+
+    @property
+    def expert_id(self) -> int | None: ...
+
+    @property
+    def cancelled_at(self) -> datetime | None: ...
+
+    @property
+    def starts_at(self) -> datetime: ...
+
+
+def _why_not(slot: Seats) -> Conflict:
     """The sentence for a seat that could not be taken, checked in the order a person would."""
     if slot.cancelled_at is not None:
         return Conflict(_("This session is cancelled."), code="slot_cancelled")
@@ -54,7 +82,7 @@ def _why_not(slot: Slot) -> Conflict:
     return Conflict(_("This session is full. You can join its waitlist."), code="slot_full")
 
 
-def _bookable(slot: Slot) -> bool:
+def _bookable(slot: Seats) -> bool:
     """What the conditional UPDATE in `book_seat` requires, as seen in `slot`."""
     return (
         slot.seats_taken < slot.capacity
@@ -64,7 +92,7 @@ def _bookable(slot: Slot) -> bool:
     )
 
 
-def refuse_unbookable(access: BoardAccess, slot: Slot, data: BookingIn) -> User:
+def refuse_unbookable(access: BoardAccess, slot: Seats, data: BookingIn) -> Actor:
     """The participant who may try to book `slot`, or the refusal they would end with anyway.
 
     Judged on `slot` as last read: when it is already full, cancelled, past or unclaimed, the
@@ -72,11 +100,15 @@ def refuse_unbookable(access: BoardAccess, slot: Slot, data: BookingIn) -> User:
     lock (see `seat_attempt`). It is only a shortcut: for every seat that looks free
     here, the conditional UPDATE in `book_seat` stays the guard.
     """
-    if access.role != Role.participant or access.user is None:
+    return _refuse(access.role, access.user, slot, data)
+
+
+def _refuse(role: Role | None, user: Actor | None, slot: Seats, data: BookingIn) -> Actor:
+    if role != Role.participant or user is None:
         raise Forbidden(_("Only the board's participants can book a session."))
     if not data.waitlist and not _bookable(slot):
         raise _why_not(slot)
-    return access.user
+    return user
 
 
 _turns: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
@@ -84,7 +116,7 @@ _turns: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
 
 @asynccontextmanager
 async def seat_attempt(
-    db: Database, slot_id: int, user: User | None, data: BookingIn
+    db: Database, slot_id: int, user: Actor | None, data: BookingIn
 ) -> AsyncIterator[None]:
     """The way to `book_seat` for a room pressing "Book" at once: refused as early and as
     cheaply as can be, on what was last committed, outside any transaction.
@@ -106,10 +138,47 @@ async def seat_attempt(
 
 
 async def _refuse_as_committed(
-    db: Database, slot_id: int, user: User | None, data: BookingIn
+    db: Database, slot_id: int, user: Actor | None, data: BookingIn
 ) -> None:
-    access, slot = await slot_as_committed(db, slot_id, user)
-    refuse_unbookable(access, slot, data)
+    seen = await slot_as_committed(db, slot_id, user)
+    _refuse(seen.role, user, seen, data)
+
+
+@dataclass(frozen=True)
+class Booked:
+    """A booking just made, with what its document needs (loaded in its transaction)."""
+
+    booking: Booking
+    slot: Slot
+    participant: User
+
+
+async def book(
+    db: Database,
+    actor: Actor | None,
+    slot_id: int,
+    data: BookingIn,
+    notifier: Notifier | None,
+    *,
+    board_slug: str | None = None,
+) -> Booked:
+    """The one way to book a seat (or a waitlist place), for every entry point (the form, the
+    API): the crowd's early refusals and turns (`seat_attempt`) around one write transaction
+    that checks the caller's access and takes the seat (`book_seat`).
+
+    `board_slug`: the board the caller's address names (the form's `/b/{slug}/...`); a slot on
+    another board is then not found. Without it, the slot's own board is the one.
+    """
+    async with seat_attempt(db, slot_id, actor, data), db.write() as session:
+        if board_slug is None:
+            access, _slot = await slot_with_access(session, slot_id, actor)
+        else:
+            access = await board_access(session, board_slug, actor)
+        booking = await book_seat(session, access, slot_id, data, notifier)
+        slot = await session.get(Slot, booking.slot_id)
+        participant = await session.get(User, booking.participant_id)
+        assert slot is not None and participant is not None  # foreign keys
+    return Booked(booking, slot, participant)
 
 
 async def book_seat(
@@ -188,7 +257,8 @@ async def book_seat(
             booking=booking,
             slot=slot,
             board=access.board,
-            recipient=participant,
+            # The account as stored (its language, its address), not the request's read model.
+            recipient=await session.get(User, participant.id),
         )
         if slot.expert_id:
             await notifier.booking(

@@ -27,6 +27,7 @@ from toolbox.board.models import Board
 from toolbox.brigade.models import Booking, BookingStatus, Slot
 from toolbox.errors import Forbidden, NotFound
 from toolbox.i18n import gettext as _
+from toolbox.principal import Actor, Principal
 from toolbox.security import sign
 
 PRODID = "-//Toolbox//Coffre a outils//FR"
@@ -187,17 +188,17 @@ def _years(events: Sequence[Event]) -> tuple[date, date]:
 # The private feed link -----------------------------------------------------------------------
 
 
-def calendar_token(secret_key: str, user: User) -> str:
+def calendar_token(secret_key: str, user: User | Principal) -> str:
     """The secret part of a person's feed URL. Nothing is stored: it is derived from their id,
     their `calendar_salt` (a new salt revokes the old link) and the server's secret key."""
     return f"{user.id}-{_token_digest(secret_key, user)}"
 
 
-def _token_digest(secret_key: str, user: User) -> str:
+def _token_digest(secret_key: str, user: User | Principal) -> str:
     return sign(secret_key, f"calendar:{user.id}:{user.calendar_salt}")
 
 
-def calendar_feed_url(base_url: str, secret_key: str, user: User) -> str:
+def calendar_feed_url(base_url: str, secret_key: str, user: User | Principal) -> str:
     return f"{base_url.rstrip('/')}/calendar/{calendar_token(secret_key, user)}.ics"
 
 
@@ -217,7 +218,7 @@ async def user_for_calendar_token(
 
 
 async def booking_calendar(
-    session: AsyncSession, user: User, booking_id: int, *, base_url: str
+    session: AsyncSession, user: Actor, booking_id: int, *, base_url: str
 ) -> bytes:
     """One booking's .ics, for the participant who made it, the slot's expert and the board's
     facilitators."""
@@ -243,7 +244,7 @@ async def booking_calendar(
     return calendar_document([event], method=None, tz=board.timezone)
 
 
-async def feed_calendar(session: AsyncSession, user: User, *, base_url: str) -> bytes:
+async def feed_calendar(session: AsyncSession, user: Actor, *, base_url: str) -> bytes:
     """Everything in one person's calendar, across boards: their seats (cancelled ones kept, as
     CANCELLED, so subscribed calendars strike them out; the waitlist left out) and the sessions
     they hold as an expert."""

@@ -21,6 +21,7 @@ from toolbox.db import serialize_on, utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid
 from toolbox.i18n import gettext as _
 from toolbox.mail.messages import MailKind
+from toolbox.principal import Actor
 
 
 async def board_experts(
@@ -59,7 +60,7 @@ async def save_profile(
     return profile
 
 
-async def _expert_for(session: AsyncSession, access: BoardAccess, expert_id: int | None) -> User:
+async def _expert_for(session: AsyncSession, access: BoardAccess, expert_id: int | None) -> Actor:
     """Who takes the slot: the expert themself, or the one a facilitator names."""
     if expert_id is None or (access.user and expert_id == access.user.id and access.is_expert):
         if not access.is_expert or access.user is None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts.models import User
 from toolbox.board.models import Board
 from toolbox.brigade.models import Booking, BookingStatus, Slot
 from toolbox.db import utcnow
+from toolbox.principal import Actor
 
 
-async def my_bookings(session: AsyncSession, user: User) -> list[tuple[Booking, Slot, Board]]:
+async def my_bookings(session: AsyncSession, user: Actor) -> list[tuple[Booking, Slot, Board]]:
     rows = await session.execute(
         select(Booking, Slot, Board)
         .join(Slot, Slot.id == Booking.slot_id)
@@ -26,7 +26,7 @@ async def my_bookings(session: AsyncSession, user: User) -> list[tuple[Booking, 
     return [(booking, slot, board) for booking, slot, board in rows.all()]
 
 
-async def my_sessions(session: AsyncSession, user: User) -> list[tuple[Slot, Board]]:
+async def my_sessions(session: AsyncSession, user: Actor) -> list[tuple[Slot, Board]]:
     rows = await session.execute(
         select(Slot, Board)
         .join(Board, Board.id == Slot.board_id)

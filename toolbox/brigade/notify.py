@@ -1,6 +1,8 @@
 """Telling people about their sessions: which mail goes to whom after each brigade change.
 
-Services call these inside their transaction; the mail waits in the outbox until commit.
+Services call these inside their transaction; the mail waits in the outbox until commit. The
+app builds one `Notifier` (toolbox.app, `app.state.notifier`); the entry points (the pages, the
+API) take it from there with `notifier(request)` and hand it to the services.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
 
 from toolbox.accounts.models import User
 from toolbox.board.models import Board
@@ -62,3 +65,9 @@ class Notifier:
                     board=board,
                     recipient=await session.get(User, recipient_id),
                 )
+
+
+def notifier(connection: HTTPConnection) -> Notifier:
+    """The app's one Notifier, for a view to pass to a service."""
+    built: Notifier = connection.app.state.notifier
+    return built

@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVarTuple
+from typing import TypeVarTuple
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.accounts.models import User
-from toolbox.board.access import BoardAccess, viewing_access
-from toolbox.board.models import Board, Membership
+from toolbox.board.access import BoardAccess, require_view, viewing_access
+from toolbox.board.models import Board, Membership, Role, Visibility
 from toolbox.brigade.documents import slot_document
 from toolbox.brigade.models import Slot
 from toolbox.db import Database
 from toolbox.errors import NotFound
 from toolbox.events.log import record_event
 from toolbox.i18n import gettext as _
-from toolbox.lookups import Lookup
+from toolbox.principal import Actor
 
 Columns = TypeVarTuple("Columns")
 
@@ -35,13 +36,44 @@ def _with_board_and_role(query: Select[*Columns]) -> Select[*Columns]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class SlotAsCommitted:
+    """A slot's seats as last committed, with its board and the caller's role there: what a
+    booking is judged on before it queues for the write lock (toolbox.brigade.bookings). A read
+    model, not a `Slot`: nothing in it can be changed or saved."""
+
+    slot_id: int
+    board_id: int
+    board_visibility: Visibility
+    #: The caller's role on the board (None for a visitor or someone who is not a member).
+    role: Role | None
+    capacity: int
+    seats_taken: int
+    expert_id: int | None
+    cancelled_at: datetime | None
+    starts_at: datetime
+
+
 # Built once: building a statement costs more than running it.
 _SLOT_BOARD_ROLE = _with_board_and_role(select(Slot, Board, Membership.role))
-_SLOT_AS_COMMITTED = Lookup([Slot, Board, Membership.role], _with_board_and_role)
+_SLOT_AS_COMMITTED = _with_board_and_role(
+    # The columns are named as the fields of `SlotAsCommitted`.
+    select(
+        Slot.id.label("slot_id"),
+        Slot.board_id,
+        Board.visibility.label("board_visibility"),
+        Membership.role,
+        Slot.capacity,
+        Slot.seats_taken,
+        Slot.expert_id,
+        Slot.cancelled_at,
+        Slot.starts_at,
+    )
+)
 
 
 async def slot_with_access(
-    session: AsyncSession, slot_id: int, user: User | None
+    session: AsyncSession, slot_id: int, user: Actor | None
 ) -> tuple[BoardAccess, Slot]:
     """A slot and the access of `user` to its board, checked for reading."""
     row = (
@@ -49,23 +81,24 @@ async def slot_with_access(
             _SLOT_BOARD_ROLE, {"slot_id": slot_id, "user_id": user.id if user else None}
         )
     ).first()
-    return _access_and_slot(row, user)
-
-
-async def slot_as_committed(
-    db: Database, slot_id: int, user: User | None
-) -> tuple[BoardAccess, Slot]:
-    """`slot_with_access` outside any session, on the driver (see `toolbox.lookups`): for a
-    decision that needs no lock, such as refusing a seat in a session already full."""
-    row = await _SLOT_AS_COMMITTED.first(db, slot_id=slot_id, user_id=user.id if user else None)
-    return _access_and_slot(row, user)
-
-
-def _access_and_slot(row: Any, user: User | None) -> tuple[BoardAccess, Slot]:
     if row is None:
         raise NotFound(_("There is no such session."))
     slot, board, role = row
     return viewing_access(board, user, role), slot
+
+
+async def slot_as_committed(db: Database, slot_id: int, user: Actor | None) -> SlotAsCommitted:
+    """The slot's seats with its board and the caller's role, checked for reading as
+    `slot_with_access` checks, in one Core read outside any session: for a decision that needs
+    no lock, such as refusing a seat in a session already full."""
+    row = await db.first_row(
+        _SLOT_AS_COMMITTED, {"slot_id": slot_id, "user_id": user.id if user else None}
+    )
+    if row is None:
+        raise NotFound(_("There is no such session."))
+    seen = SlotAsCommitted(**row._mapping)
+    require_view(seen.board_visibility, user, seen.role)
+    return seen
 
 
 async def slot_on_board(session: AsyncSession, access: BoardAccess, slot_id: int) -> Slot:

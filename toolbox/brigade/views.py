@@ -15,7 +15,7 @@ from toolbox.board.access import BoardAccess, board_access
 from toolbox.brigade import bookings, claims, schedule
 from toolbox.brigade.layout import schedule_days
 from toolbox.brigade.models import Outcome
-from toolbox.brigade.notify import Notifier
+from toolbox.brigade.notify import notifier
 from toolbox.brigade.report import report_rows
 from toolbox.brigade.schemas import (
     BookingIn,
@@ -33,14 +33,9 @@ from toolbox.errors import DomainError, NotFound
 from toolbox.i18n import gettext as _
 from toolbox.templating import render
 from toolbox.validation import parse_form
-from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
+from toolbox.web import current_user, database, form_fields, int_param, see_other
 
 RECENT = timedelta(days=2)  # sessions this recent stay on the schedule (to mark them held)
-
-
-def notifier(request: Request) -> Notifier:
-    config = settings(request)
-    return Notifier(base_url=config.base_url, default_locale=config.default_locale)
 
 
 async def schedule_context(session: Any, access: BoardAccess) -> dict[str, Any]:
@@ -120,9 +115,7 @@ async def slot_action(request: Request) -> Response:
                 BookingIn,
                 {k: v for k, v in fields.items() if k in {"need", "organisation", "waitlist"}},
             )
-            async with bookings.seat_attempt(db, slot_id, user, data), db.write() as session:
-                access = await board_access(session, slug, user)
-                await bookings.book_seat(session, access, slot_id, data, notifier(request))
+            await bookings.book(db, user, slot_id, data, notifier(request), board_slug=slug)
             return see_other(f"/b/{slug}/brigade/slots/{slot_id}")
         async with db.write() as session:
             access = await board_access(session, slug, user)

@@ -72,7 +72,7 @@ async def serve_board_socket(
 ) -> None:
     scope["app"] = app
     scope["path_params"] = {"slug": slug}
-    context = await resolve_context(scope, db=app.state.db, settings=app.state.settings)
+    context = await resolve_context(scope, identify=app.state.identify, settings=app.state.settings)
     websocket = WebSocket(scope, receive, send)
     if context is None:  # a bearer token that is not valid
         await websocket.close(code=CLOSE_POLICY)

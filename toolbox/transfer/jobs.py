@@ -22,6 +22,7 @@ from toolbox.board.models import Board
 from toolbox.db import Database, utcnow
 from toolbox.errors import DomainError, NotFound, NotSignedIn
 from toolbox.i18n import gettext as _
+from toolbox.principal import Actor
 from toolbox.transfer.importer import import_plan
 from toolbox.transfer.models import ImportJob, JobStatus
 from toolbox.transfer.plan import ImportPlan
@@ -119,7 +120,7 @@ async def run_import_job(
             _progress.pop(job_id, None)
 
 
-async def job_for(session: AsyncSession, job_id: str, user: User | None) -> ImportJob:
+async def job_for(session: AsyncSession, job_id: str, user: Actor | None) -> ImportJob:
     """A job, for the person who started it only."""
     if user is None:
         raise NotSignedIn(_("Sign in to do this."))
