@@ -1,5 +1,5 @@
-"""The database's two doors: reads that cannot write, and PostgreSQL connections that are checked
-only when they sat idle (toolbox.db)."""
+"""The database's doors: reads that cannot write, Core reads on the same pool, and PostgreSQL
+connections that are checked only when they sat idle (toolbox.db)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 from sqlalchemy import func, select, text
-from toolbox.lookups import Lookup
 
 from tests.servers import migrated_database
 from toolbox.accounts.models import User
@@ -83,21 +82,25 @@ async def test_a_connection_the_server_closed_while_idle_is_replaced(postgres_ur
 
 
 @pytest.mark.postgres
-async def test_lookups_answer_after_the_server_ended_their_connections(postgres_url: str) -> None:
-    """The lookups' own pool (toolbox.db, `_postgres_lookups`) replaces a connection the server
-    closed, and the read is asked again: the request that meets it does not fail."""
+async def test_a_core_read_answers_after_the_server_ended_its_connection(
+    postgres_url: str,
+) -> None:
+    """`Database.first_row` on a pooled connection the server closed a moment ago (too recently
+    for the idle ping): SQLAlchemy invalidates the pool and the read is asked again, so the
+    request that meets it does not fail. And it is the one pool: no connection of its own."""
     database = Database(postgres_url)
-    backend = Lookup([func.pg_backend_pid()], lambda query: query)
+    backend = select(func.pg_backend_pid())
     try:
-        first = await backend.first(database)
+        first = await database.first_row(backend)
         assert first is not None
+        assert database.engine.pool.checkedin() == 1  # type: ignore[attr-defined]
         admin = await asyncpg.connect(POSTGRES_URL.replace("postgresql+asyncpg", "postgresql"))
         try:
             assert await admin.fetchval("SELECT pg_terminate_backend($1)", first[0])
         finally:
             await admin.close()
-        for _ in range(3):  # whichever pooled connection each one gets
-            again = await backend.first(database)
+        for _ in range(3):
+            again = await database.first_row(backend)
             assert again is not None and again[0] != first[0]
     finally:
         await database.dispose()
