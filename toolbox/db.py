@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any, cast
 
 from sqlalchemy import DateTime, MetaData, event, exc, text
-from sqlalchemy.engine import Connection, Row, make_url
+from sqlalchemy.engine import Connection, Engine, Row, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -27,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
+from sqlalchemy.util import greenlet_spawn
 
 from toolbox import sqlite_inline as sqlite_inline_driver
 
@@ -39,6 +40,8 @@ NAMING_CONVENTION = {
 }
 
 PENDING_EVENTS = "toolbox.pending_events"
+#: The `sqlite_begin` of a single statement read on its own (`Database.first_row`).
+NO_BEGIN = "NONE"
 READ_ONLY = "toolbox.read_only"
 #: A pooled PostgreSQL connection idle for longer is pinged before it is used again.
 IDLE_BEFORE_PING = 10.0
@@ -111,6 +114,11 @@ class Database:
             else self.engine.execution_options(isolation_level="AUTOCOMMIT")
         )
         self._sessions = async_sessionmaker(self._reader, expire_on_commit=False)
+        self._single_statement: Engine = (
+            self.engine.sync_engine.execution_options(sqlite_begin=NO_BEGIN)
+            if self.is_sqlite
+            else self._reader.sync_engine
+        )
         # SQLite: a write transaction takes the write lock when it begins (BEGIN IMMEDIATE), so
         # two writers queue on busy_timeout instead of one failing at its first write with
         # "database is locked" after both have read.
@@ -144,18 +152,26 @@ class Database:
         unit of work, instances; docs/performance.md, "Contention"). The columns' own types
         convert the values (an aware `UTCDateTime`, a `Role` as the enum).
 
+        One statement needs no transaction: PostgreSQL runs it in autocommit, SQLite without a
+        BEGIN (the statement is its own snapshot). The checkout, the statement and the return
+        to the pool run in one greenlet (SQLAlchemy's async API would enter one for each).
+
         A connection the server closed while it waited in the pool (a restart, an administrator)
         is found out by this read: SQLAlchemy then invalidates the pool, and the read, which
         changes nothing, is asked once more on a fresh connection rather than failing."""
         for attempt in (1, 2):
             try:
-                async with self._reader.connect() as connection:
-                    result = await connection.execute(statement, parameters)
-                    return result.first()
+                return await greenlet_spawn(self._first_row, statement, parameters)
             except exc.DBAPIError as error:
                 if attempt == 2 or not error.connection_invalidated:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _first_row(
+        self, statement: Executable, parameters: Mapping[str, Any] | None
+    ) -> Row[Any] | None:
+        with self._single_statement.connect() as connection:
+            return connection.execute(statement, parameters).first()
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -241,6 +257,10 @@ def create_engine(
     @event.listens_for(engine.sync_engine, "begin")
     def _begin(connection: Connection) -> None:
         mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        if mode == NO_BEGIN:
+            # `Database.first_row`: one statement, in the driver's autocommit mode. The rollback
+            # when the connection returns to the pool finds no transaction, and does nothing.
+            return
         if mode == "DEFERRED" and sqlite_inline:
             # A deferred BEGIN takes no lock, so it never finds the database busy: it goes
             # straight to the driver, without SQLAlchemy's execution path (≈ 0.1 ms, as much as
