@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from toolbox import i18n
 from toolbox.board.models import Kind
+from toolbox.board.schemas import CardIn
 from toolbox.templating import kind_name
 
 
@@ -18,6 +19,8 @@ def test_each_kind_has_its_name_in_each_language() -> None:
     assert len(set(french.values())) == len(Kind) == len(set(english.values()))
 
 
-def test_a_kind_is_its_value() -> None:
+def test_a_kind_is_its_value_and_the_api_schema_reads_the_enum() -> None:
     assert Kind("glossary") is Kind.glossary and Kind.glossary == "glossary"
-    assert [kind.value for kind in Kind][0] == "tool" and Kind.other.value == "other"
+    assert str(Kind.other) == "other" and Kind.other.value == "other"
+    schema = CardIn.model_json_schema()
+    assert schema["$defs"]["Kind"]["enum"] == [kind.value for kind in Kind]
