@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
-from typing import TypeVar
 
 import click
 
@@ -18,43 +15,18 @@ from toolbox.board.members import set_membership
 from toolbox.board.models import Role, Visibility
 from toolbox.board.schemas import BoardIn
 from toolbox.board.services import create_board
+from toolbox.cli_support import cli_settings, run_async
 from toolbox.db import Database
 from toolbox.errors import DomainError
-from toolbox.settings import Settings, SettingsError
 from toolbox.transfer.cli import export_board, import_group
 from toolbox.validation import parse_form
-
-T = TypeVar("T")
-
-
-def _settings() -> Settings:
-    try:
-        return Settings.from_env()
-    except SettingsError as error:
-        raise click.ClickException(str(error)) from None
-
-
-def _run(work: Callable[[Database], Awaitable[T]]) -> T:
-    """Run one piece of async work against the configured database, with errors as sentences."""
-
-    async def main() -> T:
-        db = Database(_settings().database_url)
-        try:
-            return await work(db)
-        finally:
-            await db.dispose()
-
-    try:
-        return asyncio.run(main())
-    except DomainError as error:
-        raise click.ClickException(error.message) from None
 
 
 @click.group()
 def main() -> None:
     """Toolbox (Coffre à outils): a live toolbox board for cultural digital accelerators."""
     # Messages from the services speak the deployment's language (TOOLBOX_DEFAULT_LOCALE).
-    i18n.set_locale(_settings().default_locale)
+    i18n.set_locale(cli_settings().default_locale)
 
 
 # Websockets as the app serves them: no per-message compression (its buffers cost every idle
@@ -114,7 +86,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
     from toolbox.app import MissingAssets, check_assets
 
-    settings = _settings()
+    settings = cli_settings()
     try:
         check_assets()
     except MissingAssets as error:
@@ -145,7 +117,7 @@ def db_upgrade(revision: str) -> None:
     """Migrate the database to the latest schema (or REVISION)."""
     from toolbox.schema import upgrade
 
-    upgrade(_settings().database_url, revision)
+    upgrade(cli_settings().database_url, revision)
     click.echo(f"Database at {revision}.")
 
 
@@ -155,7 +127,7 @@ def db_downgrade(revision: str) -> None:
     """Migrate the database back to REVISION ("base" empties it)."""
     from toolbox.schema import downgrade
 
-    downgrade(_settings().database_url, revision)
+    downgrade(cli_settings().database_url, revision)
     click.echo(f"Database at {revision}.")
 
 
@@ -164,8 +136,8 @@ def demo() -> None:
     """Load the French demo board (once; a second run changes nothing)."""
     from toolbox.demo import DEMO_ACCOUNTS, load_demo
 
-    settings = _settings()
-    loaded = _run(lambda database: load_demo(database, timezone=settings.timezone))
+    settings = cli_settings()
+    loaded = run_async(lambda database: load_demo(database, timezone=settings.timezone))
     if not loaded:
         click.echo("The demo board is already there.")
         return
@@ -193,7 +165,7 @@ def user_add(email: str, name: str, password: str | None, admin: bool) -> None:
         async with database.write() as session:
             await create_user(session, email, name=name, password=password, is_admin=admin)
 
-    _run(work)
+    run_async(work)
     click.echo(f"Account {email} created.")
 
 
@@ -209,7 +181,7 @@ def user_token(email: str) -> None:
                 raise click.ClickException(f"No account has the e-mail {email}.")
             return await create_api_token(session, person, name="cli")
 
-    click.echo(_run(work))
+    click.echo(run_async(work))
 
 
 @main.group()
@@ -224,7 +196,7 @@ def board() -> None:
 @click.option("--public", is_flag=True, help="Readable by anyone with the link.")
 def board_add(slug: str, title: str, facilitator_email: str | None, public: bool) -> None:
     """Create a board."""
-    settings = _settings()
+    settings = cli_settings()
     visibility = Visibility.public if public else Visibility.members
     data = parse_form(BoardIn, {"slug": slug, "title": title, "visibility": visibility})
 
@@ -240,7 +212,7 @@ def board_add(slug: str, title: str, facilitator_email: str | None, public: bool
             )
 
     try:
-        _run(work)
+        run_async(work)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Board {slug} created.")
@@ -265,7 +237,7 @@ def member_add(slug: str, email: str, role: str) -> None:
                 raise click.ClickException(f"No account has the e-mail {email}.")
             await set_membership(session, await get_board(session, slug), person, Role(role))
 
-    _run(work)
+    run_async(work)
     click.echo(f"{email} is now {role} on {slug}.")
 
 

@@ -23,20 +23,7 @@ TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
 def kind_name(kind: Kind | str) -> str:
     """The kind of a resource, in the reader's language."""
-    _ = i18n.gettext
-    names = {
-        "tool": _("Tool"),
-        "guide": _("Guide"),
-        "template": _("Template"),
-        "glossary": _("Glossary"),
-        "article": _("Article"),
-        "video": _("Video"),
-        "training": _("Training"),
-        "organisation": _("Organisation"),
-        "event": _("Event"),
-        "other": _("Other"),
-    }
-    return names[Kind(kind).value]
+    return Kind(kind).label
 
 
 def role_name(role: str) -> str:

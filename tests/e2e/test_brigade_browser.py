@@ -7,12 +7,15 @@ from playwright.async_api import Browser, expect
 
 from tests.e2e.sessions import signed_in_page
 from tests.servers import LiveServer
-from toolbox.demo import PARTICIPANT, DemoAccount
-from toolbox.demo_data import DEMO_EXPERTS
+from toolbox.demo import EXPERT_PASSWORD, PARTICIPANT, TABLES, DemoAccount, demo_document
 
 pytestmark = pytest.mark.browser
 BRIGADE = "/b/accelerateur-numerique/brigade"
-EXPERT = DemoAccount(DEMO_EXPERTS[0]["email"], "expert-demo", DEMO_EXPERTS[0]["name"], None)
+EXPERT = next(
+    DemoAccount(person["email"], EXPERT_PASSWORD, person["name"], None)
+    for person in demo_document()["people"]
+    if person["email"] == TABLES["Table 1"]
+)
 
 
 async def test_expert_sees_a_booking_appear_live(browser: Browser, demo_server: LiveServer) -> None:

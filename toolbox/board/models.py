@@ -18,6 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from toolbox.db import ModelBase, UTCDateTime, utcnow
+from toolbox.i18n import gettext
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 20_000
@@ -40,17 +41,42 @@ class Registration(enum.StrEnum):
     invitation = "invitation"
 
 
+def N_(message: str) -> str:
+    """Mark a message for the catalogs (`make messages`) without translating it: it is
+    translated where it is shown, in the reader's language."""
+    return message
+
+
 class Kind(enum.StrEnum):
-    tool = "tool"
-    guide = "guide"
-    template = "template"
-    glossary = "glossary"
-    article = "article"
-    video = "video"
-    training = "training"
-    organisation = "organisation"
-    event = "event"
-    other = "other"
+    """What a card's resource is: the one list of kinds, each with its name for people, that
+    the forms, the filters, the API schemas, the imports and the demo read."""
+
+    _value_: str
+    msgid: str
+
+    # Run once per member as the class is made. `Kind("tool")` later looks a member up and runs
+    # none of this; the default only tells the type checker that this call is fine.
+    def __new__(cls, value: str, msgid: str = "") -> Kind:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.msgid = msgid
+        return member
+
+    tool = "tool", N_("Tool")
+    guide = "guide", N_("Guide")
+    template = "template", N_("Template")
+    glossary = "glossary", N_("Glossary")
+    article = "article", N_("Article")
+    video = "video", N_("Video")
+    training = "training", N_("Training")
+    organisation = "organisation", N_("Organisation")
+    event = "event", N_("Event")
+    other = "other", N_("Other")
+
+    @property
+    def label(self) -> str:
+        """The kind's name in the reader's language."""
+        return gettext(self.msgid)
 
 
 class Board(ModelBase):

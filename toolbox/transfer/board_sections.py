@@ -189,7 +189,7 @@ async def export_cards(session: AsyncSession, board: Board) -> list[dict[str, An
             "created_at": _when(card.created_at),
             "updated_at": _when(card.updated_at),
         }
-        for card, email in rows.tuples()
+        for card, email in rows.all()
     ]
 
 
@@ -260,7 +260,7 @@ async def export_memberships(session: AsyncSession, board: Board) -> list[dict[s
     )
     return [
         {"email": email, "role": m.role.value, "created_at": _when(m.created_at)}
-        for m, email in rows.tuples()
+        for m, email in rows.all()
     ]
 
 
@@ -294,7 +294,7 @@ async def export_events(session: AsyncSession, board: Board) -> list[dict[str, A
     )
     return [
         {"seq": e.seq, "type": e.type, "actor": email, "at": _when(e.at), "data": e.data}
-        for e, email in rows.tuples()
+        for e, email in rows.all()
     ]
 
 

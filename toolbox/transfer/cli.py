@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from toolbox.accounts.models import User
 from toolbox.accounts.services import user_by_email
 from toolbox.board.models import Board
+from toolbox.cli_support import cli_settings, run_async
 from toolbox.db import Database
 from toolbox.errors import DomainError
 from toolbox.transfer.backup import check_backup, consistent_snapshot, export_backup, restore_backup
@@ -65,11 +66,8 @@ def _progress_bar(description: str) -> Iterator[ProgressCallback]:
 
 
 def _database_run(work: Callable[[Database], Awaitable[T]]) -> T:
-    # Imported here: toolbox.cli imports this module to register its commands.
-    from toolbox.cli import _run
-
     try:
-        return _run(work)
+        return run_async(work)
     except SQLAlchemyError as error:
         raise click.ClickException(
             f"The database refused the import, and nothing was written: {error}"
@@ -110,9 +108,7 @@ def import_group() -> None:
 @click.option("--facilitator", "facilitator_email", default=None, help="E-mail of a facilitator.")
 def import_trello(file: Path, slug: str | None, facilitator_email: str | None) -> None:
     """Import a Trello board export (JSON). Importing it again updates what it made."""
-    from toolbox.cli import _settings
-
-    timezone = _settings().timezone
+    timezone = cli_settings().timezone
     plan = _checked(lambda: plan_from_trello(parse_trello(load_json(read_file(file)))))
 
     async def work(database: Database) -> ImportReport:

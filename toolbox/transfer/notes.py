@@ -25,6 +25,6 @@ async def notes_by_card(
         .order_by(Card.column_id, Card.position, Card.id, HistoryNote.at, HistoryNote.id)
     )
     grouped: dict[int, tuple[Card, list[HistoryNote]]] = {}
-    for note, card in rows.tuples():
+    for note, card in rows.all():
         grouped.setdefault(card.id, (card, []))[1].append(note)
     return list(grouped.values())
