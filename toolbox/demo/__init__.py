@@ -3,7 +3,8 @@
 The board's content (columns, cards, labels, people, their roles, the experts' profiles) is
 `board.json`, a backup in the format `toolbox export SLUG --format json` writes, restored
 through the backup's own import (`check_backup`, `restore_backup`): to change the demo, edit
-that file, or build the board in the app and export it. Only the brigade's grid stays code,
+that file, or build the board in the app, export it, and keep all but its `events`, `slots` and
+`bookings` (the ids and moments in it matter only within the file). Only the brigade stays code,
 since its sessions are dated from today. A backup restores the history it holds and this one
 holds none, so the board's history begins with the brigade's events.
 
