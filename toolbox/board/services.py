@@ -32,6 +32,14 @@ from toolbox.db import utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid, NotFound
 from toolbox.events.log import events_after, lock_board, record_event
 from toolbox.events.models import BoardEvent
+from toolbox.events.types import (
+    BoardUpdated,
+    ColumnArchived,
+    ColumnCreated,
+    ColumnMoved,
+    ColumnRestored,
+    ColumnUpdated,
+)
 from toolbox.i18n import gettext as _
 
 
@@ -84,8 +92,7 @@ async def create_board(
     await record_event(
         session,
         board.id,
-        "board.updated",
-        {"board": board_summary(board)},
+        BoardUpdated(board=board_summary(board)),
         actor_id=user.id if user else None,
     )
     return board
@@ -136,8 +143,9 @@ async def create_column(session: AsyncSession, access: BoardAccess, data: Column
     await record_event(
         session,
         access.board.id,
-        "column.created",
-        {"column": column_document(column, []), "index": placement.index},
+        ColumnCreated(
+            column=column_document(column, []), index=placement.index, by=access.actor_name
+        ),
         actor_id=access.actor_id,
     )
     return column
@@ -158,8 +166,7 @@ async def update_column(
     await record_event(
         session,
         access.board.id,
-        "column.updated",
-        {"column": column_document(column)},
+        ColumnUpdated(column=column_document(column), by=access.actor_name),
         actor_id=access.actor_id,
     )
     return column
@@ -180,13 +187,9 @@ async def move_column(
     await record_event(
         session,
         access.board.id,
-        "column.moved",
-        {
-            "column_id": column.id,
-            "title": column.title,
-            "index": placement.index,
-            "by": access.actor_name,
-        },
+        ColumnMoved(
+            column_id=column.id, title=column.title, index=placement.index, by=access.actor_name
+        ),
         actor_id=access.actor_id,
     )
     return column
@@ -200,8 +203,7 @@ async def archive_column(session: AsyncSession, access: BoardAccess, column_id: 
         await record_event(
             session,
             access.board.id,
-            "column.archived",
-            {"column_id": column.id, "title": column.title, "by": access.actor_name},
+            ColumnArchived(column_id=column.id, title=column.title, by=access.actor_name),
             actor_id=access.actor_id,
         )
     return column
@@ -219,8 +221,9 @@ async def restore_column(session: AsyncSession, access: BoardAccess, column_id: 
         await record_event(
             session,
             access.board.id,
-            "column.restored",
-            {"column": column_document(column), "index": placement.index},
+            ColumnRestored(
+                column=column_document(column), index=placement.index, by=access.actor_name
+            ),
             actor_id=access.actor_id,
         )
     return column
