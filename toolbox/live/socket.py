@@ -26,7 +26,7 @@ from toolbox.live.client import LiveClient
 from toolbox.live.hub import Hub
 from toolbox.middleware import resolve_context
 from toolbox.security import same_origin
-from toolbox.web import settings
+from toolbox.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +41,9 @@ def _origin_allowed(websocket: WebSocket) -> bool:
     if origin is None:
         return True  # not a browser (a script, the benchmark): no ambient credentials to abuse
     scheme = "https" if websocket.url.scheme == "wss" else "http"
+    settings: Settings = websocket.app.state.settings
     return same_origin(
-        origin,
-        host=websocket.headers.get("host"),
-        scheme=scheme,
-        base_url=settings(websocket).base_url,
+        origin, host=websocket.headers.get("host"), scheme=scheme, base_url=settings.base_url
     )
 
 
