@@ -7,6 +7,8 @@ in the same transaction (the caller opened it with `Database.write()`).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,6 +41,7 @@ from toolbox.events.types import (
     ColumnMoved,
     ColumnRestored,
     ColumnUpdated,
+    parse,
 )
 from toolbox.i18n import gettext as _
 
@@ -250,7 +253,23 @@ async def archived_contents(
     return list(columns), list(cards)
 
 
-async def recent_history(session: AsyncSession, board: Board, count: int = 50) -> list[BoardEvent]:
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of the manage page's history: when, which kind of change, about what."""
+
+    at: datetime
+    type: str
+    subject: str  # a card's or column's title, as its event's declaration names it; or ""
+
+
+async def recent_history(
+    session: AsyncSession, board: Board, count: int = 50
+) -> list[HistoryEntry]:
     """The board's last `count` events, the newest first."""
     events = await events_after(session, board.id, max(0, board.seq - count))
-    return list(reversed(events))
+    return [_history_entry(event) for event in reversed(events)]
+
+
+def _history_entry(row: BoardEvent) -> HistoryEntry:
+    event = parse(row.type, row.data)
+    return HistoryEntry(at=row.at, type=row.type, subject=event.subject if event else "")
