@@ -23,7 +23,6 @@ from typing import Any
 from starlette.types import Message as Frame
 
 from toolbox.db import Database
-from toolbox.events.audience import Audience
 from toolbox.events.log import board_seq, event_document, events_after
 from toolbox.live.bus import CHANNEL_PREFIX, Bus, board_channel
 from toolbox.live.client import QUEUE_LIMIT, LiveClient, enqueue, frame, send_frame, too_slow
@@ -31,6 +30,7 @@ from toolbox.live.presence import Presence, RoomPresence, aggregate
 from toolbox.live.rendering import (
     LiveRegistry,
     LiveView,
+    audience_for,
     render_html,
     render_json,
     render_reset_html,
@@ -168,9 +168,7 @@ class Hub:
             if "view" not in cache:
                 cache["view"] = await self.live.load_view(self.db, event)
             view = cache["view"]
-            audience = client.audience
-            if view is not None and _gets_own_rendering(client, view):
-                audience = Audience(audience.role, audience.locale, client.user_id)
+            audience = audience_for(client.audience, client.user_id, view)
             enqueue(client, render_html(event, audience, view), self._spawn)
         client.sent_seq = event["seq"]
 
@@ -219,14 +217,12 @@ class Hub:
             if seq <= client.sent_seq:
                 continue
             key: tuple[Any, ...] = client.key
-            audience = client.audience
             if client.format == "html" and not view_loaded:
                 view = await self.live.load_view(self.db, event)
                 view_loaded = True
-            if view is not None and _gets_own_rendering(client, view):
-                # Their own booking or session is in this change: rendered for them alone.
-                key = (*key, client.user_id)
-                audience = Audience(audience.role, audience.locale, client.user_id)
+            audience = audience_for(client.audience, client.user_id, view)
+            if audience.user_id is not None:
+                key = (*key, audience.user_id)  # their own booking or session: for them alone
             if key not in rendered:
                 if client.format == "json":
                     rendered[key] = frame(render_json(event, audience))
@@ -248,13 +244,3 @@ class Hub:
         if not room.clients and self.rooms.get(room.board_id) is room:
             del self.rooms[room.board_id]
             await self.bus.unsubscribe(board_channel(room.board_id))
-
-
-def _gets_own_rendering(client: LiveClient, view: LiveView) -> bool:
-    """Facilitators see every detail as a role; an expert or participant sees details only of
-    their own sessions and bookings, so for those they get a rendering of their own."""
-    return (
-        client.user_id is not None
-        and not client.audience.is_facilitator
-        and client.user_id in view.involved
-    )

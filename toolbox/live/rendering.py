@@ -97,6 +97,15 @@ class LiveRegistry:
         return await self.connecting(connection, slug)
 
 
+def audience_for(audience: Audience, user_id: int | None, view: LiveView | None) -> Audience:
+    """Facilitators see every detail as a role; an expert or participant sees details only of
+    their own sessions and bookings, so for a change to those they get a rendering of their own
+    (`user_id` set). Everyone else shares their role's."""
+    if view is None or user_id is None or audience.is_facilitator or user_id not in view.involved:
+        return audience
+    return Audience(audience.role, audience.locale, user_id)
+
+
 def render_json(event: dict[str, Any], audience: Audience) -> str | None:
     visible = event_for_audience(event, audience.role)
     if visible is None:
