@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from toolbox.events.types import EVENT_TYPES, FACILITATOR, Reach
+from toolbox.events.types import EVENT_TYPES, FACILITATOR
 
 PUBLIC_FIELDS = ("seq", "type", "at", "data")
 
@@ -41,6 +41,6 @@ def event_for_audience(document: dict[str, Any], role: str) -> dict[str, Any] | 
     A type no longer declared reaches everyone, as a row of the log it is history like any other.
     """
     declaration = EVENT_TYPES.get(document["type"])
-    if declaration is not None and declaration.reach is Reach.FACILITATORS and role != FACILITATOR:
+    if declaration is not None and not declaration.visible_to(role):
         return None
     return {field: document[field] for field in PUBLIC_FIELDS}

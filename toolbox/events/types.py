@@ -16,6 +16,8 @@ import enum
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypeVar
 
+FACILITATOR = "facilitator"  # the role that sees every event (`Audience.role`)
+
 
 class Reach(enum.Enum):
     """Who receives an event at all."""
@@ -51,8 +53,9 @@ class Event:
         """The stored JSON `data`, key for key as the board has always recorded it."""
         return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
 
-    def visible_to(self, role: str) -> bool:
-        return self.reach is Reach.EVERYONE or role == FACILITATOR
+    @classmethod
+    def visible_to(cls, role: str) -> bool:
+        return cls.reach is Reach.EVERYONE or role == FACILITATOR
 
     @property
     def subject(self) -> str:
@@ -64,8 +67,6 @@ class Event:
         """The columns whose content changed (for `Refresh.COLUMNS`)."""
         return set()
 
-
-FACILITATOR = "facilitator"
 
 EVENT_TYPES: dict[str, type[Event]] = {}
 Declared = TypeVar("Declared", bound=type[Event])
