@@ -124,7 +124,7 @@ async def _load(
 
 def announcement(event: Event) -> str:
     """The sentence a screen reader says about a change someone else made."""
-    name = getattr(event, "by", None) or _("someone")
+    name = event.author or _("someone")
     title = event.subject
     match event:
         case CardCreated():

@@ -63,6 +63,13 @@ class Event:
         return ""
 
     @property
+    def author(self) -> str:
+        """The name of who made the change, for its sentence ("" if not recorded: a visitor,
+        the command line, or a row from before the author was written down)."""
+        by = getattr(self, "by", None)  # a field of most declarations, not of all
+        return by if isinstance(by, str) else ""
+
+    @property
     def column_ids(self) -> set[int]:
         """The columns whose content changed (for `Refresh.COLUMNS`)."""
         return set()
