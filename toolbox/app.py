@@ -13,14 +13,19 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.types import Receive, Scope, Send
 
+from toolbox import templating
 from toolbox.accounts.services import identify_with
+from toolbox.board import jinja as board_jinja
+from toolbox.board import live as board_live
+from toolbox.brigade import live as brigade_live
 from toolbox.brigade.notify import Notifier
 from toolbox.db import Database
 from toolbox.errors import DomainError
 from toolbox.live.bus import create_bus
 from toolbox.live.hub import Hub
 from toolbox.live.publish import publish_events
-from toolbox.live.views import serve_board_socket, socket_slug
+from toolbox.live.rendering import LiveRegistry
+from toolbox.live.socket import serve_board_socket, socket_slug
 from toolbox.mail.sender import MailSender
 from toolbox.middleware import BodyLimitMiddleware, RequestContextMiddleware, SameOriginMiddleware
 from toolbox.routes import routes
@@ -35,7 +40,7 @@ VENDOR_FILES = ("htmx.min.js", "ws.min.js", "Sortable.min.js")
 
 class ToolboxApp(Starlette):
     """Starlette, except that a board's websocket goes straight to its handler, before the
-    middleware and the router (why: `toolbox.live.views`). Everything else takes the usual way."""
+    middleware and the router (why: `toolbox.live.socket`). Everything else takes the usual way."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket" and (slug := socket_slug(scope["path"])):
@@ -58,16 +63,27 @@ def check_assets(static_dir: Path = STATIC_DIR) -> None:
         )
 
 
+def live_rendering() -> LiveRegistry:
+    """Each domain's live rendering, handed to the hub: `toolbox.live` imports no domain."""
+    live = LiveRegistry()
+    live.register_views(board_live.EVENTS, board_live.load_view)
+    live.register_views(brigade_live.EVENTS, brigade_live.load_view)
+    live.register_reset(board_live.load_whole_board)
+    live.register_connecting(board_live.who_is_connecting)
+    return live
+
+
 def create_app(settings: Settings | None = None) -> ToolboxApp:
     settings = settings or Settings.from_env()
     check_assets()
+    templating.register_filters(**board_jinja.FILTERS)
     db = Database(settings.database_url, sqlite_inline=settings.sqlite_inline)
     # Who is asking, for the middleware and the websocket endpoint (neither imports accounts).
     identify = identify_with(db)
     # The one Notifier: every entry point (form, API) hands it to the brigade's services.
     notifier = Notifier(base_url=settings.base_url, default_locale=settings.default_locale)
     bus = create_bus(settings.broadcast_url)
-    hub = Hub(db, bus)
+    hub = Hub(db, bus, live_rendering())
     db.publish = functools.partial(publish_events, bus)
     mailer = MailSender(db, settings)
 

@@ -33,7 +33,8 @@ def run_async(work: Callable[[Database], Awaitable[T]]) -> T:
     """Run one piece of async work against the configured database, with errors as sentences."""
 
     async def main() -> T:
-        db = Database(cli_settings().database_url)
+        settings = cli_settings()
+        db = Database(settings.database_url, sqlite_inline=settings.sqlite_inline)
         try:
             return await work(db)
         finally:

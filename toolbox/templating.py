@@ -1,11 +1,14 @@
 """Jinja2, set up once: autoescape, translations through `toolbox.i18n`, and a few filters.
 
-Templates are dumb: they format what the view gives them and never query.
+Templates are dumb: they format what the view gives them and never query. The filters that
+belong to a domain (the board's `markdown`, `kind_name`) are registered by the app at start-up
+(`register_filters`), so that this module, which `toolbox.live` uses, imports no domain.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,15 +18,8 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from toolbox import i18n
-from toolbox.board.markdown import render_markdown
-from toolbox.board.models import Kind
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
-
-
-def kind_name(kind: Kind | str) -> str:
-    """The kind of a resource, in the reader's language."""
-    return Kind(kind).label
 
 
 def role_name(role: str) -> str:
@@ -69,11 +65,9 @@ def _environment() -> Environment:
         newstyle=True,
     )
     env.filters.update(
-        markdown=render_markdown,
         datetime=i18n.format_datetime,
         date=i18n.format_date,
         time=i18n.format_time,
-        kind_name=kind_name,
         role_name=role_name,
         language_name=language_name,
         json_script=json_script,
@@ -90,6 +84,12 @@ def _environment() -> Environment:
 
 
 environment = _environment()
+
+
+def register_filters(**filters: Callable[..., Any]) -> None:
+    """Add a domain's filters; done once at start-up, before any template is compiled (Jinja
+    resolves a filter's name when it compiles the template)."""
+    environment.filters.update(filters)
 
 
 def render_fragment(name: str, **context: Any) -> str:

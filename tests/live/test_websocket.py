@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket as stdlib_socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,12 +12,16 @@ from typing import Any
 
 import httpx
 import pytest
+from markupsafe import escape
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.factories import bearer, make_board, make_member, make_user
 from tests.servers import LiveServer
-from toolbox.board.models import Role
+from toolbox.accounts.models import User
+from toolbox.board.access import access_to
+from toolbox.board.models import Board, Role
+from toolbox.board.services import restore_column
 from toolbox.db import Database
 
 
@@ -349,3 +354,47 @@ async def test_a_browser_too_far_behind_gets_the_whole_board(
     assert 'id="columns"' in frame and 'hx-swap-oob="true"' in frame
     assert "Gauche" in frame and "Droite" in frame
     assert f'data-seq="{seq}"' in frame
+
+
+async def test_a_column_change_is_announced_with_its_authors_name(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    """column.created, .updated and .restored carry `by`: a screen reader hears who did it."""
+    board, facilitator, auth, columns, seq = await live_board(db, client)
+    name = str(escape(facilitator.display_name))
+    async with socket(server, board.slug, query="", resume=seq) as ws:
+        created = await client.post(
+            f"/api/v1/boards/{board.slug}/columns", json={"title": "Nouvelle"}, headers=auth
+        )
+        assert created.status_code == 201
+        await client.patch(
+            f"/api/v1/columns/{columns[0]}", json={"title": "Renommée"}, headers=auth
+        )
+        await client.delete(f"/api/v1/columns/{columns[1]}", headers=auth)
+        # Restored outside the server: it reaches the socket when the next event shows the gap.
+        async with db.write() as session:
+            board_row = await session.get(Board, board.id)
+            assert board_row is not None
+            access = await access_to(session, board_row, await session.get(User, facilitator.id))
+            await restore_column(session, access, columns[1])
+        await client.patch(f"/api/v1/columns/{columns[0]}", json={"title": "Fin"}, headers=auth)
+        announcements = await html_announcements(ws, 5)
+    assert announcements[0] == f"Colonne « Nouvelle » ajoutée par {name}"
+    assert announcements[1] == f"Colonne « Renommée » modifiée par {name}"
+    assert announcements[3] == f"Colonne « Droite » restaurée par {name}"
+    assert "someone" not in " ".join(announcements) and "quelqu’un" not in " ".join(announcements)
+
+
+async def html_announcements(ws: ClientConnection, count: int) -> list[str]:
+    """The screen reader's sentence of each of the next `count` HTML updates."""
+    sentences: list[str] = []
+    async with asyncio.timeout(10):
+        while len(sentences) < count:
+            frame = str(await ws.recv())
+            if 'id="board-seq"' not in frame:
+                continue  # presence
+            match = re.search(
+                r'<div id="live-announcer" hx-swap-oob="innerHTML">(.*?)</div>', frame
+            )
+            sentences.append(match[1] if match else "")
+    return sentences

@@ -22,9 +22,9 @@ from toolbox.board.schemas import (
 )
 from toolbox.board.search import SearchFilters, search_cards
 from toolbox.errors import NotFound, NotSignedIn
+from toolbox.events.audience import event_for_audience
 from toolbox.events.log import event_document, events_after
 from toolbox.i18n import gettext as _
-from toolbox.live.audience import event_for_audience
 from toolbox.validation import parse_json
 from toolbox.web import current_user, database, int_param, json_response, settings
 

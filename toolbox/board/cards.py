@@ -16,6 +16,7 @@ from toolbox.board.services import column_for
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, Invalid, NotFound
 from toolbox.events.log import lock_board, record_event
+from toolbox.events.types import CardArchived, CardCreated, CardMoved, CardRestored, CardUpdated
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
 
@@ -105,8 +106,7 @@ async def create_card(session: AsyncSession, access: BoardAccess, data: CardIn) 
     await record_event(
         session,
         access.board.id,
-        "card.created",
-        {"card": card_document(card), "index": placement.index, "by": access.actor_name},
+        CardCreated(card=card_document(card), index=placement.index, by=access.actor_name),
         actor_id=access.actor_id,
     )
     return card
@@ -138,8 +138,7 @@ async def update_card(
     await record_event(
         session,
         access.board.id,
-        "card.updated",
-        {"card": card_document(card), "by": access.actor_name},
+        CardUpdated(card=card_document(card), by=access.actor_name),
         actor_id=access.actor_id,
     )
     return card
@@ -164,16 +163,15 @@ async def move_card(
     await record_event(
         session,
         access.board.id,
-        "card.moved",
-        {
-            "card_id": card.id,
-            "title": card.title,
-            "from_column_id": from_column_id,
-            "column_id": target.id,
-            "column_title": target.title,
-            "index": placement.index,
-            "by": access.actor_name,
-        },
+        CardMoved(
+            card_id=card.id,
+            title=card.title,
+            from_column_id=from_column_id,
+            column_id=target.id,
+            column_title=target.title,
+            index=placement.index,
+            by=access.actor_name,
+        ),
         actor_id=access.actor_id,
     )
     return card
@@ -188,13 +186,9 @@ async def archive_card(session: AsyncSession, access: BoardAccess, card_id: int)
         await record_event(
             session,
             access.board.id,
-            "card.archived",
-            {
-                "card_id": card.id,
-                "column_id": card.column_id,
-                "title": card.title,
-                "by": access.actor_name,
-            },
+            CardArchived(
+                card_id=card.id, column_id=card.column_id, title=card.title, by=access.actor_name
+            ),
             actor_id=access.actor_id,
         )
     return card
@@ -214,8 +208,7 @@ async def restore_card(session: AsyncSession, access: BoardAccess, card_id: int)
         await record_event(
             session,
             access.board.id,
-            "card.restored",
-            {"card": card_document(card), "index": placement.index, "by": access.actor_name},
+            CardRestored(card=card_document(card), index=placement.index, by=access.actor_name),
             actor_id=access.actor_id,
         )
     return card

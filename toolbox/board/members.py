@@ -13,6 +13,7 @@ from toolbox.board.models import Board, Invitation, Membership, Role
 from toolbox.db import utcnow
 from toolbox.errors import Forbidden, NotFound
 from toolbox.events.log import record_event
+from toolbox.events.types import MemberUpdated
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
 from toolbox.security import hash_token, new_token
@@ -36,8 +37,7 @@ async def set_membership(
     await record_event(
         session,
         board.id,
-        "member.updated",
-        {"user_id": user.id, "name": user.display_name, "role": role.value},
+        MemberUpdated(user_id=user.id, name=user.display_name, role=role.value),
         actor_id=actor_id,
     )
     return membership

@@ -7,6 +7,8 @@ in the same transaction (the caller opened it with `Database.write()`).
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -31,6 +33,15 @@ from toolbox.db import utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid, NotFound
 from toolbox.events.log import events_after, lock_board, record_event
 from toolbox.events.models import BoardEvent
+from toolbox.events.types import (
+    BoardUpdated,
+    ColumnArchived,
+    ColumnCreated,
+    ColumnMoved,
+    ColumnRestored,
+    ColumnUpdated,
+    parse,
+)
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
 
@@ -84,8 +95,7 @@ async def create_board(
     await record_event(
         session,
         board.id,
-        "board.updated",
-        {"board": board_summary(board)},
+        BoardUpdated(board=board_summary(board)),
         actor_id=user.id if user else None,
     )
     return board
@@ -136,8 +146,9 @@ async def create_column(session: AsyncSession, access: BoardAccess, data: Column
     await record_event(
         session,
         access.board.id,
-        "column.created",
-        {"column": column_document(column, []), "index": placement.index},
+        ColumnCreated(
+            column=column_document(column, []), index=placement.index, by=access.actor_name
+        ),
         actor_id=access.actor_id,
     )
     return column
@@ -158,8 +169,7 @@ async def update_column(
     await record_event(
         session,
         access.board.id,
-        "column.updated",
-        {"column": column_document(column)},
+        ColumnUpdated(column=column_document(column), by=access.actor_name),
         actor_id=access.actor_id,
     )
     return column
@@ -180,13 +190,9 @@ async def move_column(
     await record_event(
         session,
         access.board.id,
-        "column.moved",
-        {
-            "column_id": column.id,
-            "title": column.title,
-            "index": placement.index,
-            "by": access.actor_name,
-        },
+        ColumnMoved(
+            column_id=column.id, title=column.title, index=placement.index, by=access.actor_name
+        ),
         actor_id=access.actor_id,
     )
     return column
@@ -200,8 +206,7 @@ async def archive_column(session: AsyncSession, access: BoardAccess, column_id: 
         await record_event(
             session,
             access.board.id,
-            "column.archived",
-            {"column_id": column.id, "title": column.title, "by": access.actor_name},
+            ColumnArchived(column_id=column.id, title=column.title, by=access.actor_name),
             actor_id=access.actor_id,
         )
     return column
@@ -219,8 +224,9 @@ async def restore_column(session: AsyncSession, access: BoardAccess, column_id: 
         await record_event(
             session,
             access.board.id,
-            "column.restored",
-            {"column": column_document(column), "index": placement.index},
+            ColumnRestored(
+                column=column_document(column), index=placement.index, by=access.actor_name
+            ),
             actor_id=access.actor_id,
         )
     return column
@@ -247,7 +253,23 @@ async def archived_contents(
     return list(columns), list(cards)
 
 
-async def recent_history(session: AsyncSession, board: Board, count: int = 50) -> list[BoardEvent]:
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One line of the manage page's history: when, which kind of change, about what."""
+
+    at: datetime
+    type: str
+    subject: str  # a card's or column's title, as its event's declaration names it; or ""
+
+
+async def recent_history(
+    session: AsyncSession, board: Board, count: int = 50
+) -> list[HistoryEntry]:
     """The board's last `count` events, the newest first."""
     events = await events_after(session, board.id, max(0, board.seq - count))
-    return list(reversed(events))
+    return [_history_entry(event) for event in reversed(events)]
+
+
+def _history_entry(row: BoardEvent) -> HistoryEntry:
+    event = parse(row.type, row.data)
+    return HistoryEntry(at=row.at, type=row.type, subject=event.subject if event else "")

@@ -17,6 +17,7 @@ from toolbox.brigade.models import Slot
 from toolbox.db import Database
 from toolbox.errors import NotFound
 from toolbox.events.log import record_event
+from toolbox.events.types import SlotEventType, slot_event
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
 
@@ -134,7 +135,7 @@ async def experts_by_id(session: AsyncSession, slots: list[Slot]) -> dict[int, U
 
 
 async def record_slot_event(
-    session: AsyncSession, access: BoardAccess, type: str, slot: Slot
+    session: AsyncSession, access: BoardAccess, type: SlotEventType, slot: Slot
 ) -> None:
     """The event says what anyone on the board may know: never who booked, or why."""
     await session.flush()
@@ -142,7 +143,6 @@ async def record_slot_event(
     await record_event(
         session,
         access.board.id,
-        type,
-        {"slot": slot_document(slot, expert), "by": access.actor_name},
+        slot_event(type, slot_document(slot, expert), access.actor_name),
         actor_id=access.actor_id,
     )

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.db import PENDING_EVENTS, utcnow
 from toolbox.events.models import BoardEvent
+from toolbox.events.types import Event
 
 # The two columns of the boards table that the log owns: a board's `seq` is the number of its
 # last event. Named as a plain table so that this package needs no domain's model.
@@ -32,11 +33,11 @@ async def lock_board(session: AsyncSession, board_id: int) -> None:
 async def record_event(
     session: AsyncSession,
     board_id: int,
-    type: str,
-    data: dict[str, Any],
+    event: Event,
     *,
     actor_id: int | None,
 ) -> BoardEvent:
+    """Record `event` on the board: its row gets the board's next `seq`."""
     seq = await session.scalar(
         update(_boards)
         .where(_boards.c.id == board_id)
@@ -44,13 +45,24 @@ async def record_event(
         .returning(_boards.c.seq)
     )
     assert seq is not None, "events are recorded for boards that exist"
-    event = BoardEvent(
-        board_id=board_id, seq=seq, type=type, actor_id=actor_id, at=utcnow(), data=data
+    row = BoardEvent(
+        board_id=board_id,
+        seq=seq,
+        type=event.type,
+        actor_id=actor_id,
+        at=utcnow(),
+        data=event.to_data(),
     )
-    session.add(event)
+    session.add(row)
     await session.flush()
-    session.info.setdefault(PENDING_EVENTS, []).append(event)
-    return event
+    session.info.setdefault(PENDING_EVENTS, []).append(row)
+    return row
+
+
+async def board_seq(session: AsyncSession, board_id: int) -> int:
+    """The `seq` of the board's last event (0 for none, or for a board that is gone)."""
+    seq = await session.scalar(select(_boards.c.seq).where(_boards.c.id == board_id))
+    return int(seq or 0)
 
 
 async def events_after(

@@ -21,6 +21,7 @@ from toolbox.board.models import Board, BoardColumn, Card, Kind, Label
 from toolbox.board.positions import GAP
 from toolbox.db import utcnow
 from toolbox.events.log import lock_board, record_event
+from toolbox.events.types import BoardImported
 from toolbox.transfer.models import ExternalId, HistoryNote
 from toolbox.transfer.plan import ImportPlan, PlannedCard, PlannedColumn, Progress, no_progress
 from toolbox.transfer.report import ImportReport, plan_counts
@@ -51,8 +52,12 @@ async def apply_plan(
     await record_event(
         session,
         board.id,
-        "board.imported",
-        {"source": plan.source, **{k: counts[k] for k in ("columns", "cards", "labels")}},
+        BoardImported(
+            source=plan.source,
+            columns=counts["columns"],
+            cards=counts["cards"],
+            labels=counts["labels"],
+        ),
         actor_id=actor_id,
     )
     return ImportReport(

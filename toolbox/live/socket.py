@@ -15,19 +15,18 @@ import contextlib
 import json
 import logging
 import re
-from dataclasses import dataclass
 
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from toolbox.board.access import board_access
 from toolbox.errors import DomainError
-from toolbox.live.audience import Audience
-from toolbox.live.hub import Hub, LiveClient
+from toolbox.events.audience import Audience
+from toolbox.live.client import LiveClient
+from toolbox.live.hub import Hub
 from toolbox.middleware import resolve_context
 from toolbox.security import same_origin
-from toolbox.web import current_user, database, settings
+from toolbox.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -42,11 +41,9 @@ def _origin_allowed(websocket: WebSocket) -> bool:
     if origin is None:
         return True  # not a browser (a script, the benchmark): no ambient credentials to abuse
     scheme = "https" if websocket.url.scheme == "wss" else "http"
+    settings: Settings = websocket.app.state.settings
     return same_origin(
-        origin,
-        host=websocket.headers.get("host"),
-        scheme=scheme,
-        base_url=settings(websocket).base_url,
+        origin, host=websocket.headers.get("host"), scheme=scheme, base_url=settings.base_url
     )
 
 
@@ -85,15 +82,16 @@ async def board_socket(websocket: WebSocket, server_send: Send) -> None:
     if not _origin_allowed(websocket):
         await websocket.close(code=CLOSE_POLICY)  # before accept: the handshake gets a 403
         return
+    hub: Hub = websocket.app.state.hub
     try:
-        who = await _who_is_connecting(websocket)
+        # The board says who this is there (and refuses those who may not watch it).
+        who = await hub.live.who_is_connecting(websocket, websocket.path_params["slug"])
     except DomainError:
         await websocket.close(code=CLOSE_POLICY)
         return
     after_text = websocket.query_params.get("after", "")
     after = int(after_text) if after_text.isdigit() and len(after_text) < 18 else None
     await websocket.accept()
-    hub: Hub = websocket.app.state.hub
 
     async def close(code: int, reason: str) -> None:
         client.closing = True  # the hub sends it nothing more
@@ -130,19 +128,3 @@ async def board_socket(websocket: WebSocket, server_send: Send) -> None:
         pass
     finally:
         await hub.disconnect(client, board_id)
-
-
-@dataclass(frozen=True)
-class Connecting:
-    board_id: int
-    audience: str
-    name: str
-    user_id: int | None
-
-
-async def _who_is_connecting(websocket: WebSocket) -> Connecting:
-    """Plain values only: a connection lives for hours, and holding the ORM objects (and with
-    them the closed session) would cost every idle client a few kilobytes."""
-    async with database(websocket).read() as session:
-        access = await board_access(session, websocket.path_params["slug"], current_user(websocket))
-        return Connecting(access.board.id, access.audience, access.actor_name, access.user_id)

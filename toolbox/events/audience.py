@@ -1,7 +1,8 @@
 """Who sees what of an event. The one filter for the events API and the live hub.
 
 An audience is a role on the board (visitor, reader, participant, expert, facilitator) and, for
-HTML, a language: everyone in one audience gets the same bytes.
+HTML, a language: everyone in one audience gets the same bytes. Whether a role sees an event is
+the event's declaration's to say (`toolbox.events.types`).
 """
 
 from __future__ import annotations
@@ -9,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-FACILITATOR = "facilitator"
-# Event types that speak of people and roles: for the board's facilitators only.
-FACILITATOR_ONLY_PREFIXES = ("member.",)
+from toolbox.events.types import EVENT_TYPES, FACILITATOR
+
 PUBLIC_FIELDS = ("seq", "type", "at", "data")
+
+__all__ = ["FACILITATOR", "PUBLIC_FIELDS", "Audience", "event_for_audience"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +36,11 @@ class Audience:
 
 
 def event_for_audience(document: dict[str, Any], role: str) -> dict[str, Any] | None:
-    """The event as `role` may see it (without internal fields), or None: none of their business."""
-    if document["type"].startswith(FACILITATOR_ONLY_PREFIXES) and role != FACILITATOR:
+    """The event as `role` may see it (without internal fields), or None: none of their business.
+
+    A type no longer declared reaches everyone, as a row of the log it is history like any other.
+    """
+    declaration = EVENT_TYPES.get(document["type"])
+    if declaration is not None and not declaration.visible_to(role):
         return None
     return {field: document[field] for field in PUBLIC_FIELDS}
