@@ -16,6 +16,7 @@ from toolbox.db import Database
 from toolbox.errors import DomainError, NotFound
 from toolbox.settings import Settings
 from toolbox.templating import render
+from toolbox.urls import url_path
 
 
 def database(connection: HTTPConnection) -> Database:
@@ -86,7 +87,7 @@ async def handle_domain_error(request: Request, exc: Exception) -> Response:
             document["current"] = exc.current
         return JSONResponse(document, status_code=exc.status)
     if exc.status == 401:
-        return see_other(f"/login?next={quote(request.url.path)}")
+        return see_other(url_path("login") + f"?next={quote(request.url.path)}")
     return render(request, "error.html", {"error": exc}, status=exc.status)
 
 

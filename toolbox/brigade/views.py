@@ -32,6 +32,7 @@ from toolbox.db import utcnow
 from toolbox.errors import DomainError, NotFound
 from toolbox.i18n import gettext as _
 from toolbox.templating import render
+from toolbox.urls import url_path
 from toolbox.validation import parse_form
 from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
 
@@ -123,7 +124,7 @@ async def slot_action(request: Request) -> Response:
             async with bookings.seat_attempt(db, slot_id, user, data), db.write() as session:
                 access = await board_access(session, slug, user)
                 await bookings.book_seat(session, access, slot_id, data, notifier(request))
-            return see_other(f"/b/{slug}/brigade/slots/{slot_id}")
+            return see_other(url_path("slot", slug=slug, id=slot_id))
         async with db.write() as session:
             access = await board_access(session, slug, user)
             if action == "claim":
@@ -147,7 +148,7 @@ async def slot_action(request: Request) -> Response:
         if error.status not in {409, 422}:
             raise
         return await slot_page(request, error=error, values=fields, status=error.status)
-    return see_other(f"/b/{slug}/brigade/slots/{slot_id}")
+    return see_other(url_path("slot", slug=slug, id=slot_id))
 
 
 async def cancel_booking(request: Request) -> Response:
@@ -158,7 +159,7 @@ async def cancel_booking(request: Request) -> Response:
             session, access, int_param(request.path_params["id"]), notifier(request)
         )
         slot_id = booking.slot_id
-    return see_other(f"/b/{slug}/brigade/slots/{slot_id}")
+    return see_other(url_path("slot", slug=slug, id=slot_id))
 
 
 async def save_profile(request: Request) -> Response:
@@ -171,7 +172,7 @@ async def save_profile(request: Request) -> Response:
     async with database(request).write() as session:
         access = await board_access(session, slug, current_user(request))
         await claims.save_profile(session, access, data)
-    return see_other(f"/b/{slug}/brigade#profile")
+    return see_other(url_path("brigade", slug=slug) + "#profile")
 
 
 async def schedule_form(
@@ -211,7 +212,7 @@ async def build_schedule(request: Request) -> Response:
         if error.status not in {409, 422}:
             raise
         return await schedule_form(request, error=error, values=fields, status=error.status)
-    return see_other(f"/b/{slug}/brigade")
+    return see_other(url_path("brigade", slug=slug))
 
 
 async def save_settings(request: Request) -> Response:
@@ -222,7 +223,7 @@ async def save_settings(request: Request) -> Response:
     async with database(request).write() as session:
         access = await board_access(session, slug, current_user(request))
         await schedule.set_cancel_hours(session, access, data.cancel_hours)
-    return see_other(f"/b/{slug}/brigade/schedule")
+    return see_other(url_path("schedule", slug=slug))
 
 
 async def report_page(request: Request) -> Response:
