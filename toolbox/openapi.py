@@ -23,13 +23,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route
 
+from toolbox.validation import DB_INT_MAX
 from toolbox.web import json_response
 
 API_PREFIX = "/api/v1"
 REF = "#/components/schemas/{model}"
 PATH_PARAMETER = re.compile(r"{(\w+)(?::\w+)?}")
-# The identifiers of rows: `int_param` answers a 404 for anything but up to 18 digits.
-ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}
+# The identifiers of rows: `int_param` answers a 404 for anything else.
+ID_SCHEMA: dict[str, Any] = {"type": "integer", "minimum": 0, "maximum": DB_INT_MAX}
 
 
 class ErrorDetail(BaseModel):

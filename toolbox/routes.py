@@ -28,7 +28,7 @@ from toolbox.brigade import schemas as brigade_in
 from toolbox.brigade import views as brigade
 from toolbox.live.views import serve_board_socket
 from toolbox.me import views as me
-from toolbox.openapi import ApiRoute, OpenApiDocument, openapi
+from toolbox.openapi import ID_SCHEMA, ApiRoute, OpenApiDocument, openapi
 from toolbox.openapi import Operation as Op
 from toolbox.transfer import views as transfer
 
@@ -90,7 +90,7 @@ api_routes: list[BaseRoute] = [
         Op(
             "Events after a seq, in order, as the caller may see them",
             board_out.EventsPage,
-            query={"after": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
+            query={"after": ID_SCHEMA},
         ),
     ),
     ApiRoute(

@@ -17,6 +17,7 @@ from toolbox.errors import DomainError, NotFound
 from toolbox.settings import Settings
 from toolbox.templating import render
 from toolbox.urls import url_path
+from toolbox.validation import DB_INT_MAX
 
 
 def database(connection: HTTPConnection) -> Database:
@@ -45,7 +46,8 @@ def see_other(url: str) -> RedirectResponse:
 
 
 def int_param(value: str, *, field: str = "id") -> int:
-    if not value.isdigit() or len(value) > 18:
+    # Past the database's INTEGER no row can match, and the driver would refuse it (a 500).
+    if not value.isdigit() or len(value) > 10 or int(value) > DB_INT_MAX:
         raise NotFound(i18n.gettext("There is nothing at this address."), field=field)
     return int(value)
 

@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from toolbox.board.models import DESCRIPTION_MAX, TITLE_MAX, Kind, Visibility
 from toolbox.i18n import gettext as _
-from toolbox.validation import check_web_link
+from toolbox.validation import DbInt, check_web_link
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 COLOUR = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z]{3,12})$")
@@ -111,7 +111,7 @@ class MoveColumn(Strict):
 
 
 class CardIn(Strict):
-    column_id: int
+    column_id: DbInt
     title: Title
     url: WebLink = None
     description: Description = ""
@@ -125,7 +125,7 @@ class CardIn(Strict):
 
 
 class CardPatch(Strict):
-    version: int
+    version: DbInt
     title: Title | None = None
     url: WebLink = None
     description: Description | None = None
@@ -138,5 +138,5 @@ class CardPatch(Strict):
 
 
 class MoveCard(Strict):
-    column_id: int
+    column_id: DbInt
     index: Index
