@@ -6,11 +6,13 @@ Code and templates build URLs from these names, never by hand: `toolbox.urls.url
 - a form's target is the thing and the verb: "card_create", "card_update", "slot_action";
 - the JSON API is the "api" namespace, each route named for its endpoint: "api:get_board";
 - the board's websocket is "board_socket", the static files "static" (`path=` the file).
+Text parameters are `{name:segment}`: `str` without a NUL (see `Segment`).
 Paths and query strings are part of the public contract (DESIGN.md §6): change none.
 """
 
 from __future__ import annotations
 
+from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -33,6 +35,16 @@ from toolbox.openapi import Operation as Op
 from toolbox.transfer import views as transfer
 
 STATIC_DIR = "static"
+
+
+class Segment(StringConvertor):
+    """A path segment, as `str` takes it, but never one holding a NUL: nothing is named so, and
+    PostgreSQL fails on comparing one (a 500 where a 404 is due)."""
+
+    regex = "[^/\x00]+"
+
+
+register_url_convertor("segment", Segment())
 TEXT: dict[str, object] = {"type": "string", "maxLength": 500}
 MOMENT: dict[str, object] = {"type": "string", "format": "date-time"}
 
@@ -53,7 +65,7 @@ api_routes: list[BaseRoute] = [
     ),
     ApiRoute(
         "GET",
-        "/boards/{slug}",
+        "/boards/{slug:segment}",
         board_api.get_board,
         Op(
             "A board with its columns and cards in order (archived ones with archived=1)",
@@ -63,19 +75,19 @@ api_routes: list[BaseRoute] = [
     ),
     ApiRoute(
         "POST",
-        "/boards/{slug}/columns",
+        "/boards/{slug:segment}/columns",
         board_api.create_column,
         Op("Add a column (facilitator)", board_out.ColumnWithCards, 201, (board_in.ColumnIn,)),
     ),
     ApiRoute(
         "POST",
-        "/boards/{slug}/cards",
+        "/boards/{slug:segment}/cards",
         board_api.create_card,
         Op("Add a card (facilitator)", board_out.CardOut, 201, (board_in.CardIn,)),
     ),
     ApiRoute(
         "GET",
-        "/boards/{slug}/search",
+        "/boards/{slug:segment}/search",
         board_api.search,
         Op(
             "Search a board's resources: accent- and case-insensitive, ranked",
@@ -85,7 +97,7 @@ api_routes: list[BaseRoute] = [
     ),
     ApiRoute(
         "GET",
-        "/boards/{slug}/events",
+        "/boards/{slug:segment}/events",
         board_api.events,
         Op(
             "Events after a seq, in order, as the caller may see them",
@@ -155,7 +167,7 @@ api_routes: list[BaseRoute] = [
     ),
     ApiRoute(
         "GET",
-        "/boards/{slug}/slots",
+        "/boards/{slug:segment}/slots",
         brigade_api.list_slots,
         Op(
             "The brigade's slots, without needs or names of who booked",
@@ -165,7 +177,7 @@ api_routes: list[BaseRoute] = [
     ),
     ApiRoute(
         "POST",
-        "/boards/{slug}/slots",
+        "/boards/{slug:segment}/slots",
         brigade_api.create_slots,
         Op(
             "One slot, or a grid in the board's time zone (facilitator)",
@@ -176,13 +188,13 @@ api_routes: list[BaseRoute] = [
     ),
     ApiRoute(
         "GET",
-        "/boards/{slug}/experts",
+        "/boards/{slug:segment}/experts",
         brigade_api.list_experts,
         Op("The brigade's experts", brigade_out.ExpertList),
     ),
     ApiRoute(
         "PUT",
-        "/boards/{slug}/experts/me",
+        "/boards/{slug:segment}/experts/me",
         brigade_api.save_profile,
         Op(
             "One's own expert profile (expert)",
@@ -280,80 +292,107 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/language", accounts.choose_language, methods=["POST"], name="language_choose"),
         Route("/me", me.me, name="me"),
         Route("/me/tokens", me.new_api_token, methods=["POST"], name="token_create"),
-        Route("/invite/{token}", manage.invitation_page, methods=["GET"], name="invitation"),
         Route(
-            "/invite/{token}",
+            "/invite/{token:segment}", manage.invitation_page, methods=["GET"], name="invitation"
+        ),
+        Route(
+            "/invite/{token:segment}",
             manage.accept_invitation,
             methods=["POST"],
             name="invitation_accept",
         ),
-        Route("/b/{slug}", board.board_page, name="board"),
-        WebSocketRoute("/b/{slug}/ws", BoardSocket(), name="board_socket"),
-        Route("/b/{slug}/manage", manage.manage_page, name="manage"),
-        Route("/b/{slug}/invitations", manage.invite, methods=["POST"], name="invitation_create"),
+        Route("/b/{slug:segment}", board.board_page, name="board"),
+        WebSocketRoute("/b/{slug:segment}/ws", BoardSocket(), name="board_socket"),
+        Route("/b/{slug:segment}/manage", manage.manage_page, name="manage"),
         Route(
-            "/b/{slug}/members/{id}/role", manage.change_role, methods=["POST"], name="member_role"
+            "/b/{slug:segment}/invitations",
+            manage.invite,
+            methods=["POST"],
+            name="invitation_create",
         ),
-        Route("/b/{slug}/import", transfer.upload, methods=["POST"], name="import_upload"),
-        Route("/b/{slug}/import/{job}", transfer.job_page, name="import_job"),
-        Route("/b/{slug}/notes", transfer.notes_page, name="import_notes"),
-        Route("/b/{slug}/export.csv", transfer.export_csv, name="export_csv"),
-        Route("/b/{slug}/export.json", transfer.export_json, name="export_json"),
-        Route("/b/{slug}/columns", board.create_column, methods=["POST"], name="column_create"),
         Route(
-            "/b/{slug}/columns/{id}/{action:str}",
+            "/b/{slug:segment}/members/{id}/role",
+            manage.change_role,
+            methods=["POST"],
+            name="member_role",
+        ),
+        Route("/b/{slug:segment}/import", transfer.upload, methods=["POST"], name="import_upload"),
+        Route("/b/{slug:segment}/import/{job:segment}", transfer.job_page, name="import_job"),
+        Route("/b/{slug:segment}/notes", transfer.notes_page, name="import_notes"),
+        Route("/b/{slug:segment}/export.csv", transfer.export_csv, name="export_csv"),
+        Route("/b/{slug:segment}/export.json", transfer.export_json, name="export_json"),
+        Route(
+            "/b/{slug:segment}/columns", board.create_column, methods=["POST"], name="column_create"
+        ),
+        Route(
+            "/b/{slug:segment}/columns/{id}/{action:str}",
             board.column_action,
             methods=["POST"],
             name="column_action",
         ),
-        Route("/b/{slug}/cards/new", board.new_card_form, name="card_new"),
-        Route("/b/{slug}/cards", board.create_card, methods=["POST"], name="card_create"),
-        Route("/b/{slug}/cards/{id}", board.card_page, methods=["GET"], name="card"),
-        Route("/b/{slug}/cards/{id}/edit", board.edit_card_form, methods=["GET"], name="card_edit"),
-        Route("/b/{slug}/cards/{id}/edit", board.update_card, methods=["POST"], name="card_update"),
+        Route("/b/{slug:segment}/cards/new", board.new_card_form, name="card_new"),
+        Route("/b/{slug:segment}/cards", board.create_card, methods=["POST"], name="card_create"),
+        Route("/b/{slug:segment}/cards/{id}", board.card_page, methods=["GET"], name="card"),
         Route(
-            "/b/{slug}/cards/{id}/{action:str}",
+            "/b/{slug:segment}/cards/{id}/edit",
+            board.edit_card_form,
+            methods=["GET"],
+            name="card_edit",
+        ),
+        Route(
+            "/b/{slug:segment}/cards/{id}/edit",
+            board.update_card,
+            methods=["POST"],
+            name="card_update",
+        ),
+        Route(
+            "/b/{slug:segment}/cards/{id}/{action:str}",
             board.card_action,
             methods=["POST"],
             name="card_action",
         ),
-        Route("/b/{slug}/brigade", brigade.brigade_page, name="brigade"),
+        Route("/b/{slug:segment}/brigade", brigade.brigade_page, name="brigade"),
         Route(
-            "/b/{slug}/brigade/schedule", brigade.schedule_form, methods=["GET"], name="schedule"
+            "/b/{slug:segment}/brigade/schedule",
+            brigade.schedule_form,
+            methods=["GET"],
+            name="schedule",
         ),
         Route(
-            "/b/{slug}/brigade/schedule",
+            "/b/{slug:segment}/brigade/schedule",
             brigade.build_schedule,
             methods=["POST"],
             name="schedule_build",
         ),
         Route(
-            "/b/{slug}/brigade/profile",
+            "/b/{slug:segment}/brigade/profile",
             brigade.save_profile,
             methods=["POST"],
             name="profile_save",
         ),
         Route(
-            "/b/{slug}/brigade/settings",
+            "/b/{slug:segment}/brigade/settings",
             brigade.save_settings,
             methods=["POST"],
             name="brigade_settings_save",
         ),
-        Route("/b/{slug}/brigade/report", brigade.report_page, name="report"),
-        Route("/b/{slug}/brigade/report.csv", brigade.report_csv, name="report_csv"),
-        Route("/b/{slug}/brigade/slots/{id}", brigade.slot_page, methods=["GET"], name="slot"),
+        Route("/b/{slug:segment}/brigade/report", brigade.report_page, name="report"),
+        Route("/b/{slug:segment}/brigade/report.csv", brigade.report_csv, name="report_csv"),
         Route(
-            "/b/{slug}/brigade/slots/{id}/{action:str}",
+            "/b/{slug:segment}/brigade/slots/{id}", brigade.slot_page, methods=["GET"], name="slot"
+        ),
+        Route(
+            "/b/{slug:segment}/brigade/slots/{id}/{action:str}",
             brigade.slot_action,
             methods=["POST"],
             name="slot_action",
         ),
         Route(
-            "/b/{slug}/brigade/bookings/{id}/cancel",
+            "/b/{slug:segment}/brigade/bookings/{id}/cancel",
             brigade.cancel_booking,
             methods=["POST"],
             name="booking_cancel",
         ),
         Route("/bookings/{id}.ics", calendars.booking_ics, name="booking_ics"),
-        Route("/calendar/{token}.ics", calendars.calendar_feed, name="calendar_feed"),
+        Route("/calendar/{token:segment}.ics", calendars.calendar_feed, name="calendar_feed"),
     ]
