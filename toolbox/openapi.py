@@ -176,4 +176,8 @@ def openapi_document(routes: list[BaseRoute]) -> dict[str, Any]:
 
 
 async def openapi(request: Request) -> Response:
-    return json_response(openapi_document(request.app.routes))
+    # The table does not change while the app runs: build the document once.
+    document = getattr(request.app.state, "openapi", None)
+    if document is None:
+        document = request.app.state.openapi = openapi_document(request.app.routes)
+    return json_response(document)

@@ -86,7 +86,12 @@ class Strict(BaseModel):
 
 
 class BoardIn(Strict):
-    slug: Annotated[str, Field(max_length=60), AfterValidator(_check_slug)]
+    # The pattern is documented (OpenAPI) but checked by `_check_slug`, for its translated message.
+    slug: Annotated[
+        str,
+        Field(max_length=60, json_schema_extra={"pattern": SLUG.pattern}),
+        AfterValidator(_check_slug),
+    ]
     title: Title
     description: Description = ""
     visibility: Visibility = Visibility.members
