@@ -30,7 +30,7 @@ from toolbox.brigade import schemas as brigade_in
 from toolbox.brigade import views as brigade
 from toolbox.live.views import serve_board_socket
 from toolbox.me import views as me
-from toolbox.openapi import ID_SCHEMA, ApiRoute, OpenApiDocument, openapi
+from toolbox.openapi import ApiRoute, OpenApiDocument, openapi
 from toolbox.openapi import Operation as Op
 from toolbox.transfer import views as transfer
 
@@ -102,7 +102,7 @@ api_routes: list[BaseRoute] = [
         Op(
             "Events after a seq, in order, as the caller may see them",
             board_out.EventsPage,
-            query={"after": ID_SCHEMA},
+            query={"after": {"type": "integer", "minimum": 0, "maximum": board_api.SEQ_MAX}},
         ),
     ),
     ApiRoute(

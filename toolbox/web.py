@@ -45,9 +45,9 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def int_param(value: str, *, field: str = "id") -> int:
+def int_param(value: str, *, field: str = "id", maximum: int = DB_INT_MAX) -> int:
     # Past the database's INTEGER no row can match, and the driver would refuse it (a 500).
-    if not value.isdigit() or len(value) > 10 or int(value) > DB_INT_MAX:
+    if not value.isdigit() or len(value) > 18 or int(value) > maximum:
         raise NotFound(i18n.gettext("There is nothing at this address."), field=field)
     return int(value)
 
