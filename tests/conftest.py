@@ -13,9 +13,12 @@ from collections.abc import AsyncIterator, Iterator
 
 import httpx
 import pytest
+from starlette.routing import Router
 
 from tests.servers import LiveServer, migrated_database
 from toolbox.db import Database
+from toolbox.routes import routes
+from toolbox.urls import use_router
 
 # The service tests' rolled-back sessions (`session`, `service_engine`).
 pytest_plugins = ["tests.transactions"]
@@ -27,6 +30,13 @@ REQUIRE_ALL = os.environ.get("TOOLBOX_TEST_REQUIRE_ALL") == "1"
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if REQUIRE_ALL and not POSTGRES_URL:
         raise pytest.UsageError("TOOLBOX_TEST_REQUIRE_ALL=1 but TOOLBOX_TEST_POSTGRES_URL is unset")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def router() -> None:
+    """What `create_app` does for the code that builds URLs (mail, calendars) when a test calls
+    it in this process, without an app."""
+    use_router(Router(routes()))
 
 
 @pytest.fixture(

@@ -31,6 +31,7 @@ from toolbox.middleware import BodyLimitMiddleware, RequestContextMiddleware, Sa
 from toolbox.routes import routes
 from toolbox.settings import Settings
 from toolbox.transfer.files import MAX_FILE_BYTES
+from toolbox.urls import use_router
 from toolbox.web import handle_domain_error, handle_http_error
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -111,6 +112,9 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
         exception_handlers={DomainError: handle_domain_error, HTTPException: handle_http_error},
         lifespan=lifespan,
     )
+    # Templates rendered by the hub and messages written by the mailer build URLs too, outside
+    # any request: they ask this router (`toolbox.urls`).
+    use_router(app.router)
     app.state.db = db
     app.state.identify = identify
     app.state.notifier = notifier

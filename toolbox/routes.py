@@ -1,99 +1,398 @@
-"""Every URL of the app, in one table."""
+"""Every URL of the app, in one table, each route named.
+
+Code and templates build URLs from these names, never by hand: `toolbox.urls.url_path(name,
+**params)` in Python and `url_for(name, **params)` in templates. The names:
+- a page is named for what it shows: "board", "card", "slot", "manage", "me";
+- a form's target is the thing and the verb: "card_create", "card_update", "slot_action";
+- the JSON API is the "api" namespace, each route named for its endpoint: "api:get_board";
+- the board's websocket is "board_socket", the static files "static" (`path=` the file).
+Text parameters are `{name:segment}`: `str` without a NUL (see `Segment`).
+Paths and query strings are part of the public contract (DESIGN.md §6): change none.
+"""
 
 from __future__ import annotations
 
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.convertors import StringConvertor, register_url_convertor
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.types import Receive, Scope, Send
 
 from toolbox.accounts import views as accounts
 from toolbox.board import api as board_api
 from toolbox.board import manage
+from toolbox.board import responses as board_out
+from toolbox.board import schemas as board_in
 from toolbox.board import views as board
 from toolbox.brigade import api as brigade_api
 from toolbox.brigade import calendar_views as calendars
+from toolbox.brigade import responses as brigade_out
+from toolbox.brigade import schemas as brigade_in
 from toolbox.brigade import views as brigade
+from toolbox.live.views import serve_board_socket
 from toolbox.me import views as me
-from toolbox.openapi import openapi
+from toolbox.openapi import ApiRoute, OpenApiDocument, openapi
+from toolbox.openapi import Operation as Op
 from toolbox.transfer import views as transfer
 
 STATIC_DIR = "static"
 
+
+class Segment(StringConvertor):
+    """A path segment, as `str` takes it, but never one holding a NUL: nothing is named so, and
+    PostgreSQL fails on comparing one (a 500 where a 404 is due)."""
+
+    regex = "[^/\x00]+"
+
+
+register_url_convertor("segment", Segment())
+TEXT: dict[str, object] = {"type": "string", "maxLength": 500}
+MOMENT: dict[str, object] = {"type": "string", "format": "date-time"}
+
+# Each method of each path is one `ApiRoute` with its `Operation`: what `toolbox.openapi` documents.
 api_routes: list[BaseRoute] = [
-    Route("/openapi.json", openapi),
-    Route("/boards", board_api.list_boards, methods=["GET"]),
-    Route("/boards", board_api.create_board, methods=["POST"]),
-    Route("/boards/{slug}", board_api.get_board),
-    Route("/boards/{slug}/columns", board_api.create_column, methods=["POST"]),
-    Route("/boards/{slug}/cards", board_api.create_card, methods=["POST"]),
-    Route("/boards/{slug}/search", board_api.search),
-    Route("/boards/{slug}/events", board_api.events),
-    Route("/columns/{id}", board_api.update_column, methods=["PATCH"]),
-    Route("/columns/{id}", board_api.archive_column, methods=["DELETE"]),
-    Route("/columns/{id}/move", board_api.move_column, methods=["POST"]),
-    Route("/cards/{id}", board_api.get_card, methods=["GET"]),
-    Route("/cards/{id}", board_api.update_card, methods=["PATCH"]),
-    Route("/cards/{id}", board_api.archive_card, methods=["DELETE"]),
-    Route("/cards/{id}/move", board_api.move_card, methods=["POST"]),
-    Route("/cards/{id}/restore", board_api.restore_card, methods=["POST"]),
-    Route("/boards/{slug}/slots", brigade_api.list_slots, methods=["GET"]),
-    Route("/boards/{slug}/slots", brigade_api.create_slots, methods=["POST"]),
-    Route("/boards/{slug}/experts", brigade_api.list_experts, methods=["GET"]),
-    Route("/boards/{slug}/experts/me", brigade_api.save_profile, methods=["PUT"]),
-    Route("/slots/{id}", brigade_api.update_slot, methods=["PATCH"]),
-    Route("/slots/{id}", brigade_api.cancel_slot, methods=["DELETE"]),
-    Route("/slots/{id}/claim", brigade_api.claim, methods=["POST"]),
-    Route("/slots/{id}/claim", brigade_api.release, methods=["DELETE"]),
-    Route("/slots/{id}/bookings", brigade_api.book, methods=["POST"]),
-    Route("/slots/{id}/outcome", brigade_api.outcome, methods=["POST"]),
-    Route("/bookings/{id}", brigade_api.get_booking, methods=["GET"]),
-    Route("/bookings/{id}", brigade_api.delete_booking, methods=["DELETE"]),
+    ApiRoute("GET", "/openapi.json", openapi, Op("This document", OpenApiDocument)),
+    ApiRoute(
+        "GET",
+        "/boards",
+        board_api.list_boards,
+        Op("Boards the caller can see", board_out.BoardList),
+    ),
+    ApiRoute(
+        "POST",
+        "/boards",
+        board_api.create_board,
+        Op("Create a board (admin)", board_out.BoardOut, 201, (board_in.BoardIn,)),
+    ),
+    ApiRoute(
+        "GET",
+        "/boards/{slug:segment}",
+        board_api.get_board,
+        Op(
+            "A board with its columns and cards in order (archived ones with archived=1)",
+            board_out.BoardWithColumns,
+            query={"archived": {"type": "string", "enum": ["0", "1"]}},
+        ),
+    ),
+    ApiRoute(
+        "POST",
+        "/boards/{slug:segment}/columns",
+        board_api.create_column,
+        Op("Add a column (facilitator)", board_out.ColumnWithCards, 201, (board_in.ColumnIn,)),
+    ),
+    ApiRoute(
+        "POST",
+        "/boards/{slug:segment}/cards",
+        board_api.create_card,
+        Op("Add a card (facilitator)", board_out.CardOut, 201, (board_in.CardIn,)),
+    ),
+    ApiRoute(
+        "GET",
+        "/boards/{slug:segment}/search",
+        board_api.search,
+        Op(
+            "Search a board's resources: accent- and case-insensitive, ranked",
+            board_out.SearchResults,
+            query={"q": TEXT, "label": TEXT, "kind": TEXT, "lang": TEXT},
+        ),
+    ),
+    ApiRoute(
+        "GET",
+        "/boards/{slug:segment}/events",
+        board_api.events,
+        Op(
+            "Events after a seq, in order, as the caller may see them",
+            board_out.EventsPage,
+            query={"after": {"type": "integer", "minimum": 0, "maximum": board_api.SEQ_MAX}},
+        ),
+    ),
+    ApiRoute(
+        "PATCH",
+        "/columns/{id}",
+        board_api.update_column,
+        Op("Edit a column (facilitator)", board_out.ColumnOut, body=(board_in.ColumnPatch,)),
+    ),
+    ApiRoute(
+        "DELETE",
+        "/columns/{id}",
+        board_api.archive_column,
+        Op("Archive a column (facilitator)", board_out.ColumnOut),
+    ),
+    ApiRoute(
+        "POST",
+        "/columns/{id}/move",
+        board_api.move_column,
+        Op(
+            "Move a column to an index (facilitator)",
+            board_out.ColumnOut,
+            body=(board_in.MoveColumn,),
+        ),
+    ),
+    ApiRoute(
+        "GET",
+        "/cards/{id}",
+        board_api.get_card,
+        Op("One card, with its version", board_out.CardOut),
+    ),
+    ApiRoute(
+        "PATCH",
+        "/cards/{id}",
+        board_api.update_card,
+        Op(
+            "Edit a card (facilitator); a stale version is a 409 with the current card",
+            board_out.CardOut,
+            body=(board_in.CardPatch,),
+        ),
+    ),
+    ApiRoute(
+        "DELETE",
+        "/cards/{id}",
+        board_api.archive_card,
+        Op("Archive a card (facilitator)", board_out.CardOut),
+    ),
+    ApiRoute(
+        "POST",
+        "/cards/{id}/move",
+        board_api.move_card,
+        Op(
+            "Move a card to a column and a 0-based index (facilitator)",
+            board_out.CardOut,
+            body=(board_in.MoveCard,),
+        ),
+    ),
+    ApiRoute(
+        "POST",
+        "/cards/{id}/restore",
+        board_api.restore_card,
+        Op("Restore an archived card (facilitator)", board_out.CardOut),
+    ),
+    ApiRoute(
+        "GET",
+        "/boards/{slug:segment}/slots",
+        brigade_api.list_slots,
+        Op(
+            "The brigade's slots, without needs or names of who booked",
+            brigade_out.SlotList,
+            query={"from": MOMENT, "to": MOMENT},
+        ),
+    ),
+    ApiRoute(
+        "POST",
+        "/boards/{slug:segment}/slots",
+        brigade_api.create_slots,
+        Op(
+            "One slot, or a grid in the board's time zone (facilitator)",
+            brigade_out.SlotList,
+            201,
+            (brigade_in.SlotIn, brigade_in.GridIn),
+        ),
+    ),
+    ApiRoute(
+        "GET",
+        "/boards/{slug:segment}/experts",
+        brigade_api.list_experts,
+        Op("The brigade's experts", brigade_out.ExpertList),
+    ),
+    ApiRoute(
+        "PUT",
+        "/boards/{slug:segment}/experts/me",
+        brigade_api.save_profile,
+        Op(
+            "One's own expert profile (expert)",
+            brigade_out.ProfileOut,
+            body=(brigade_in.ExpertProfileIn,),
+        ),
+    ),
+    ApiRoute(
+        "PATCH",
+        "/slots/{id}",
+        brigade_api.update_slot,
+        Op("Edit a slot (facilitator)", brigade_out.SlotOut, body=(brigade_in.SlotPatch,)),
+    ),
+    ApiRoute(
+        "DELETE",
+        "/slots/{id}",
+        brigade_api.cancel_slot,
+        Op("Cancel a slot (facilitator)", brigade_out.SlotOut),
+    ),
+    ApiRoute(
+        "POST",
+        "/slots/{id}/claim",
+        brigade_api.claim,
+        Op(
+            "Claim a slot: an expert for themself, a facilitator for an expert_id",
+            brigade_out.SlotOut,
+            body=(brigade_in.ClaimIn,),
+        ),
+    ),
+    ApiRoute(
+        "DELETE",
+        "/slots/{id}/claim",
+        brigade_api.release,
+        Op("Release a claimed slot (its expert or a facilitator)", brigade_out.SlotOut),
+    ),
+    ApiRoute(
+        "POST",
+        "/slots/{id}/bookings",
+        brigade_api.book,
+        Op(
+            "Book a seat (participant); 409 slot_full, slot_unclaimed or already_booked",
+            brigade_out.BookingOut,
+            201,
+            (brigade_in.BookingIn,),
+        ),
+    ),
+    ApiRoute(
+        "POST",
+        "/slots/{id}/outcome",
+        brigade_api.outcome,
+        Op(
+            "Say whether a session was held (its expert or a facilitator)",
+            brigade_out.SlotOut,
+            body=(brigade_in.OutcomeIn,),
+        ),
+    ),
+    ApiRoute(
+        "GET",
+        "/bookings/{id}",
+        brigade_api.get_booking,
+        Op("A booking (its participant, the slot's expert, facilitators)", brigade_out.BookingOut),
+    ),
+    ApiRoute(
+        "DELETE",
+        "/bookings/{id}",
+        brigade_api.delete_booking,
+        Op(
+            "Cancel a booking (its participant, the slot's expert, facilitators)",
+            brigade_out.BookingOut,
+        ),
+    ),
 ]
+
+
+class BoardSocket:
+    """`/b/{slug}/ws`. `toolbox.app.ToolboxApp` serves it before the middleware and the router
+    (why: `toolbox.live.views`); the route is here for its name, and for an app built without
+    that shortcut."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await serve_board_socket(scope["app"], scope["path_params"]["slug"], scope, receive, send)
 
 
 def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
     return [
         # The router tries routes in order: the API and the static files, the busiest and the
         # ones whose prefix no page shares, come first, so that they skip forty page patterns.
-        Mount("/api/v1", routes=api_routes),
+        Mount("/api/v1", routes=api_routes, name="api"),
         Mount("/static", app=StaticFiles(directory=static_dir), name="static"),
-        Route("/", board.home),
-        Route("/boards", board.create_board_form, methods=["POST"]),
-        Route("/login", accounts.login_form, methods=["GET"]),
-        Route("/login", accounts.login, methods=["POST"]),
-        Route("/logout", accounts.logout, methods=["POST"]),
-        Route("/language", accounts.choose_language, methods=["POST"]),
-        Route("/me", me.me),
-        Route("/me/tokens", me.new_api_token, methods=["POST"]),
-        Route("/invite/{token}", manage.invitation_page, methods=["GET"]),
-        Route("/invite/{token}", manage.accept_invitation, methods=["POST"]),
-        Route("/b/{slug}", board.board_page),
-        # /b/{slug}/ws, the board's websocket: served by toolbox.app.ToolboxApp (live/views.py)
-        Route("/b/{slug}/manage", manage.manage_page),
-        Route("/b/{slug}/invitations", manage.invite, methods=["POST"]),
-        Route("/b/{slug}/members/{id}/role", manage.change_role, methods=["POST"]),
-        Route("/b/{slug}/import", transfer.upload, methods=["POST"]),
-        Route("/b/{slug}/import/{job}", transfer.job_page),
-        Route("/b/{slug}/notes", transfer.notes_page),
-        Route("/b/{slug}/export.csv", transfer.export_csv),
-        Route("/b/{slug}/export.json", transfer.export_json),
-        Route("/b/{slug}/columns", board.create_column, methods=["POST"]),
-        Route("/b/{slug}/columns/{id}/{action:str}", board.column_action, methods=["POST"]),
-        Route("/b/{slug}/cards/new", board.new_card_form),
-        Route("/b/{slug}/cards", board.create_card, methods=["POST"]),
-        Route("/b/{slug}/cards/{id}", board.card_page, methods=["GET"]),
-        Route("/b/{slug}/cards/{id}/edit", board.edit_card_form, methods=["GET"]),
-        Route("/b/{slug}/cards/{id}/edit", board.update_card, methods=["POST"]),
-        Route("/b/{slug}/cards/{id}/{action:str}", board.card_action, methods=["POST"]),
-        Route("/b/{slug}/brigade", brigade.brigade_page),
-        Route("/b/{slug}/brigade/schedule", brigade.schedule_form, methods=["GET"]),
-        Route("/b/{slug}/brigade/schedule", brigade.build_schedule, methods=["POST"]),
-        Route("/b/{slug}/brigade/profile", brigade.save_profile, methods=["POST"]),
-        Route("/b/{slug}/brigade/settings", brigade.save_settings, methods=["POST"]),
-        Route("/b/{slug}/brigade/report", brigade.report_page),
-        Route("/b/{slug}/brigade/report.csv", brigade.report_csv),
-        Route("/b/{slug}/brigade/slots/{id}", brigade.slot_page, methods=["GET"]),
-        Route("/b/{slug}/brigade/slots/{id}/{action:str}", brigade.slot_action, methods=["POST"]),
-        Route("/b/{slug}/brigade/bookings/{id}/cancel", brigade.cancel_booking, methods=["POST"]),
-        Route("/bookings/{id}.ics", calendars.booking_ics),
-        Route("/calendar/{token}.ics", calendars.calendar_feed),
+        Route("/", board.home, name="home"),
+        Route("/boards", board.create_board_form, methods=["POST"], name="board_create"),
+        Route("/login", accounts.login_form, methods=["GET"], name="login"),
+        Route("/login", accounts.login, methods=["POST"], name="login_submit"),
+        Route("/logout", accounts.logout, methods=["POST"], name="logout"),
+        Route("/language", accounts.choose_language, methods=["POST"], name="language_choose"),
+        Route("/me", me.me, name="me"),
+        Route("/me/tokens", me.new_api_token, methods=["POST"], name="token_create"),
+        Route(
+            "/invite/{token:segment}", manage.invitation_page, methods=["GET"], name="invitation"
+        ),
+        Route(
+            "/invite/{token:segment}",
+            manage.accept_invitation,
+            methods=["POST"],
+            name="invitation_accept",
+        ),
+        Route("/b/{slug:segment}", board.board_page, name="board"),
+        WebSocketRoute("/b/{slug:segment}/ws", BoardSocket(), name="board_socket"),
+        Route("/b/{slug:segment}/manage", manage.manage_page, name="manage"),
+        Route(
+            "/b/{slug:segment}/invitations",
+            manage.invite,
+            methods=["POST"],
+            name="invitation_create",
+        ),
+        Route(
+            "/b/{slug:segment}/members/{id}/role",
+            manage.change_role,
+            methods=["POST"],
+            name="member_role",
+        ),
+        Route("/b/{slug:segment}/import", transfer.upload, methods=["POST"], name="import_upload"),
+        Route("/b/{slug:segment}/import/{job:segment}", transfer.job_page, name="import_job"),
+        Route("/b/{slug:segment}/notes", transfer.notes_page, name="import_notes"),
+        Route("/b/{slug:segment}/export.csv", transfer.export_csv, name="export_csv"),
+        Route("/b/{slug:segment}/export.json", transfer.export_json, name="export_json"),
+        Route(
+            "/b/{slug:segment}/columns", board.create_column, methods=["POST"], name="column_create"
+        ),
+        Route(
+            "/b/{slug:segment}/columns/{id}/{action:str}",
+            board.column_action,
+            methods=["POST"],
+            name="column_action",
+        ),
+        Route("/b/{slug:segment}/cards/new", board.new_card_form, name="card_new"),
+        Route("/b/{slug:segment}/cards", board.create_card, methods=["POST"], name="card_create"),
+        Route("/b/{slug:segment}/cards/{id}", board.card_page, methods=["GET"], name="card"),
+        Route(
+            "/b/{slug:segment}/cards/{id}/edit",
+            board.edit_card_form,
+            methods=["GET"],
+            name="card_edit",
+        ),
+        Route(
+            "/b/{slug:segment}/cards/{id}/edit",
+            board.update_card,
+            methods=["POST"],
+            name="card_update",
+        ),
+        Route(
+            "/b/{slug:segment}/cards/{id}/{action:str}",
+            board.card_action,
+            methods=["POST"],
+            name="card_action",
+        ),
+        Route("/b/{slug:segment}/brigade", brigade.brigade_page, name="brigade"),
+        Route(
+            "/b/{slug:segment}/brigade/schedule",
+            brigade.schedule_form,
+            methods=["GET"],
+            name="schedule",
+        ),
+        Route(
+            "/b/{slug:segment}/brigade/schedule",
+            brigade.build_schedule,
+            methods=["POST"],
+            name="schedule_build",
+        ),
+        Route(
+            "/b/{slug:segment}/brigade/profile",
+            brigade.save_profile,
+            methods=["POST"],
+            name="profile_save",
+        ),
+        Route(
+            "/b/{slug:segment}/brigade/settings",
+            brigade.save_settings,
+            methods=["POST"],
+            name="brigade_settings_save",
+        ),
+        Route("/b/{slug:segment}/brigade/report", brigade.report_page, name="report"),
+        Route("/b/{slug:segment}/brigade/report.csv", brigade.report_csv, name="report_csv"),
+        Route(
+            "/b/{slug:segment}/brigade/slots/{id}", brigade.slot_page, methods=["GET"], name="slot"
+        ),
+        Route(
+            "/b/{slug:segment}/brigade/slots/{id}/{action:str}",
+            brigade.slot_action,
+            methods=["POST"],
+            name="slot_action",
+        ),
+        Route(
+            "/b/{slug:segment}/brigade/bookings/{id}/cancel",
+            brigade.cancel_booking,
+            methods=["POST"],
+            name="booking_cancel",
+        ),
+        Route("/bookings/{id}.ics", calendars.booking_ics, name="booking_ics"),
+        Route("/calendar/{token:segment}.ics", calendars.calendar_feed, name="calendar_feed"),
     ]

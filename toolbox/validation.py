@@ -7,21 +7,26 @@ in the reader's language and whose `field` names the culprit.
 from __future__ import annotations
 
 import math
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from toolbox.errors import Invalid
 from toolbox.i18n import gettext as _
 
 M = TypeVar("M", bound=BaseModel)
 
+# A row's id or version as the database keeps it: INTEGER, 32 bits on PostgreSQL (64 on SQLite).
+# A bigger number would reach the driver and fail there, a 500; out of this range it is a 422.
+DB_INT_MAX = 2**31 - 1
+DbInt = Annotated[int, Field(ge=-DB_INT_MAX - 1, le=DB_INT_MAX)]
+
 
 def parse_json(model: type[M], body: bytes) -> M:
     """A JSON body, strictly typed: a title sent as a number is refused, not converted."""
     try:
-        return model.model_validate_json(body or b"{}", strict=True)
+        return refuse_nul(model.model_validate_json(body or b"{}", strict=True))
     except ValidationError as error:
         raise invalid_from(error) from None
 
@@ -29,9 +34,28 @@ def parse_json(model: type[M], body: bytes) -> M:
 def parse_form(model: type[M], data: dict[str, Any]) -> M:
     """A form's fields, all strings by nature: numbers are read from their text."""
     try:
-        return model.model_validate(data, strict=False)
+        return refuse_nul(model.model_validate(data, strict=False))
     except ValidationError as error:
         raise invalid_from(error) from None
+
+
+def refuse_nul(value: M) -> M:
+    """PostgreSQL cannot store a NUL character in text (the driver fails: a 500); no one types
+    one, so a string holding it is invalid input, on SQLite too."""
+    for field, item in value.model_dump().items():
+        if _holds_nul(item):
+            raise Invalid(_("This value is not valid."), field=field)
+    return value
+
+
+def _holds_nul(item: object) -> bool:
+    if isinstance(item, str):
+        return "\x00" in item
+    if isinstance(item, list | tuple):
+        return any(_holds_nul(part) for part in item)
+    if isinstance(item, dict):
+        return any(_holds_nul(part) for part in item.values())
+    return False
 
 
 def invalid_from(error: ValidationError) -> Invalid:

@@ -16,6 +16,8 @@ from toolbox.errors import DomainError, NotFound
 from toolbox.principal import Principal
 from toolbox.settings import Settings
 from toolbox.templating import render
+from toolbox.urls import url_path
+from toolbox.validation import DB_INT_MAX
 
 
 def database(connection: HTTPConnection) -> Database:
@@ -44,8 +46,9 @@ def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
-def int_param(value: str, *, field: str = "id") -> int:
-    if not value.isdigit() or len(value) > 18:
+def int_param(value: str, *, field: str = "id", maximum: int = DB_INT_MAX) -> int:
+    # Past the database's INTEGER no row can match, and the driver would refuse it (a 500).
+    if not value.isdigit() or len(value) > 18 or int(value) > maximum:
         raise NotFound(i18n.gettext("There is nothing at this address."), field=field)
     return int(value)
 
@@ -87,7 +90,7 @@ async def handle_domain_error(request: Request, exc: Exception) -> Response:
             document["current"] = exc.current
         return JSONResponse(document, status_code=exc.status)
     if exc.status == 401:
-        return see_other(f"/login?next={quote(request.url.path)}")
+        return see_other(url_path("login") + f"?next={quote(request.url.path)}")
     return render(request, "error.html", {"error": exc}, status=exc.status)
 
 

@@ -138,3 +138,34 @@ async def test_move_to_a_column_of_another_board_is_refused(
         headers=auth,
     )
     assert moved.status_code == 404
+
+
+async def test_what_schemathesis_found_is_a_4xx_on_both_databases(  # type: ignore[no-untyped-def]
+    setting, client: httpx.AsyncClient
+) -> None:
+    """Each of these was a 500 (on PostgreSQL, or on both): integers past the database's INTEGER,
+    and NUL characters, which PostgreSQL cannot store or compare."""
+    board, column, auth = setting
+    cards = f"/api/v1/boards/{board.slug}/cards"
+    huge = await client.post(cards, json={"column_id": 2**31, "title": "x"}, headers=auth)
+    assert huge.status_code == 422 and huge.json()["error"]["field"] == "column_id"
+    nul = await client.post(cards, json={"column_id": column.id, "title": "a\x00b"}, headers=auth)
+    assert nul.status_code == 422 and nul.json()["error"]["field"] == "title"
+    nul_label = {"column_id": column.id, "title": "x", "labels": ["a\x00"]}
+    assert (await client.post(cards, json=nul_label, headers=auth)).status_code == 422
+    assert await card_count(client, board.slug) == 0
+    for path in (
+        f"/api/v1/cards/{2**31}",
+        "/api/v1/boards/a%00b",
+        "/b/a%00b",
+        f"/b/{board.slug}/import/a%00",
+    ):
+        assert (await client.get(path, headers=auth)).status_code == 404, path
+    later = await client.get(f"/api/v1/boards/{board.slug}/events?after={2**40}", headers=auth)
+    assert later.status_code == 200 and later.json()["events"] == []
+    login = await client.post(
+        "/login",
+        data={"email": "a\x00b@example.org", "password": "x"},
+        headers={"Origin": str(client.base_url).rstrip("/")},
+    )
+    assert login.status_code == 422

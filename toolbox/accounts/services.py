@@ -31,6 +31,8 @@ def normalise_email(email: str) -> str:
 
 
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
+    if "\x00" in email:  # no address holds one, and PostgreSQL fails on comparing it (a 500)
+        return None
     return await session.scalar(select(User).where(User.email == email.strip().lower()))
 
 

@@ -15,13 +15,14 @@ from toolbox.i18n import gettext as _
 from toolbox.middleware import LOCALE_COOKIE, SESSION_COOKIE
 from toolbox.security import signed, unsigned
 from toolbox.templating import render
+from toolbox.urls import url_path
 from toolbox.web import current_user, database, form_fields, see_other, settings
 
 
 def safe_next(target: str | None) -> str:
     """Only local paths: a `next=` link must not send anyone to another site after sign-in."""
     if not target or not target.startswith("/") or target.startswith("//"):
-        return "/"
+        return url_path("home")
     parts = urlsplit(target)
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
@@ -71,7 +72,7 @@ async def logout(request: Request) -> Response:
     if token:
         async with database(request).write() as session:
             await services.end_session(session, token)
-    response = see_other("/")
+    response = see_other(url_path("home"))
     response.delete_cookie(SESSION_COOKIE)
     return response
 

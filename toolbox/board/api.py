@@ -25,10 +25,11 @@ from toolbox.errors import NotFound, NotSignedIn
 from toolbox.events.audience import event_for_audience
 from toolbox.events.log import event_document, events_after
 from toolbox.i18n import gettext as _
-from toolbox.validation import parse_json
+from toolbox.validation import DB_INT_MAX, parse_json
 from toolbox.web import current_user, database, int_param, json_response, settings
 
 EVENTS_PAGE = 500
+SEQ_MAX = 10**18 - 1
 
 
 async def list_boards(request: Request) -> Response:
@@ -158,7 +159,10 @@ async def search(request: Request) -> Response:
 
 async def events(request: Request) -> Response:
     after_text = request.query_params.get("after", "0")
-    after = int_param(after_text, field="after") if after_text else 0
+    # Any seq up to 18 digits is accepted, as it always was; past the INTEGER column none is
+    # later, and the driver must not see the number (PostgreSQL refuses it: a 500).
+    after = int_param(after_text, field="after", maximum=SEQ_MAX) if after_text else 0
+    after = min(after, DB_INT_MAX)
     async with database(request).read() as session:
         access = await board_access(session, request.path_params["slug"], current_user(request))
         rows = await events_after(session, access.board.id, after, limit=EVENTS_PAGE)

@@ -17,6 +17,7 @@ from toolbox.errors import DomainError, Invalid
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
 from toolbox.templating import render
+from toolbox.urls import absolute_url, url_path
 from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
 
 
@@ -51,7 +52,7 @@ async def invite(request: Request) -> Response:
         access = await board_access(session, request.path_params["slug"], current_user(request))
         token = await members.create_invitation(session, access, role)
     return await manage_page(
-        request, invitation_link=f"{settings(request).base_url}/invite/{token}"
+        request, invitation_link=absolute_url(settings(request).base_url, "invitation", token=token)
     )
 
 
@@ -62,7 +63,7 @@ async def change_role(request: Request) -> Response:
     async with database(request).write() as session:
         access = await board_access(session, slug, current_user(request))
         await members.change_role(session, access, int_param(request.path_params["id"]), role)
-    return see_other(f"/b/{slug}/manage#members")
+    return see_other(url_path("manage", slug=slug) + "#members")
 
 
 async def invitation_page(request: Request) -> Response:
@@ -104,7 +105,7 @@ async def accept_invitation(request: Request) -> Response:
             {"board": board, "role": invitation.role, "error": error, "values": fields},
             status=error.status,
         )
-    response = see_other(f"/b/{slug}")
+    response = see_other(url_path("board", slug=slug))
     return sign_in(request, response, session_token) if session_token else response
 
 

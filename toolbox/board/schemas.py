@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from toolbox.board.models import DESCRIPTION_MAX, TITLE_MAX, Kind, Visibility
 from toolbox.i18n import gettext as _
-from toolbox.validation import check_web_link
+from toolbox.validation import DbInt, check_web_link
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 COLOUR = re.compile(r"^(#[0-9a-fA-F]{6}|[a-z]{3,12})$")
@@ -86,7 +86,12 @@ class Strict(BaseModel):
 
 
 class BoardIn(Strict):
-    slug: Annotated[str, Field(max_length=60), AfterValidator(_check_slug)]
+    # The pattern is documented (OpenAPI) but checked by `_check_slug`, for its translated message.
+    slug: Annotated[
+        str,
+        Field(max_length=60, json_schema_extra={"pattern": SLUG.pattern}),
+        AfterValidator(_check_slug),
+    ]
     title: Title
     description: Description = ""
     visibility: Visibility = Visibility.members
@@ -111,7 +116,7 @@ class MoveColumn(Strict):
 
 
 class CardIn(Strict):
-    column_id: int
+    column_id: DbInt
     title: Title
     url: WebLink = None
     description: Description = ""
@@ -125,7 +130,7 @@ class CardIn(Strict):
 
 
 class CardPatch(Strict):
-    version: int
+    version: DbInt
     title: Title | None = None
     url: WebLink = None
     description: Description | None = None
@@ -138,5 +143,5 @@ class CardPatch(Strict):
 
 
 class MoveCard(Strict):
-    column_id: int
+    column_id: DbInt
     index: Index

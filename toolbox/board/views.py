@@ -28,12 +28,13 @@ from toolbox.board.search import SearchFilters, search_cards
 from toolbox.errors import Conflict, DomainError, Invalid, NotFound, NotSignedIn
 from toolbox.i18n import gettext
 from toolbox.templating import render
+from toolbox.urls import url_path
 from toolbox.validation import parse_form
 from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
 
 
 def _board_url(slug: str, anchor: str = "") -> str:
-    return f"/b/{slug}" + (f"#{anchor}" if anchor else "")
+    return url_path("board", slug=slug) + (f"#{anchor}" if anchor else "")
 
 
 async def board_page(request: Request) -> Response:
@@ -141,7 +142,7 @@ async def update_card(request: Request) -> Response:
                 card=current,
                 status=409,
             )
-    return see_other(f"/b/{slug}/cards/{card_id}")
+    return see_other(url_path("card", slug=slug, id=card_id))
 
 
 async def card_action(request: Request) -> Response:
@@ -321,4 +322,4 @@ async def create_board_form(request: Request) -> Response:
         return render(
             request, "home.html", {"boards": boards, "error": error, "values": fields}, status=422
         )
-    return see_other(f"/b/{slug}")
+    return see_other(url_path("board", slug=slug))

@@ -29,6 +29,7 @@ from toolbox.errors import Forbidden, NotFound
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor, Principal
 from toolbox.security import sign
+from toolbox.urls import absolute_url
 
 PRODID = "-//Toolbox//Coffre a outils//FR"
 #: How often a calendar app should fetch the feed again (a hint most of them follow).
@@ -40,7 +41,7 @@ def host_of(base_url: str) -> str:
 
 
 def brigade_url(base_url: str, board: Board) -> str:
-    return f"{base_url.rstrip('/')}/b/{board.slug}/brigade"
+    return absolute_url(base_url, "brigade", slug=board.slug)
 
 
 def _local(moment: datetime, board: Board) -> datetime:
@@ -199,7 +200,7 @@ def _token_digest(secret_key: str, user: User | Principal) -> str:
 
 
 def calendar_feed_url(base_url: str, secret_key: str, user: User | Principal) -> str:
-    return f"{base_url.rstrip('/')}/calendar/{calendar_token(secret_key, user)}.ics"
+    return absolute_url(base_url, "calendar_feed", token=calendar_token(secret_key, user))
 
 
 async def user_for_calendar_token(

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from toolbox.board.schemas import Languages, WebLink, Words
 from toolbox.brigade.models import NEED_MAX, ORGANISATION_MAX, PLACE_MAX, Outcome
 from toolbox.i18n import gettext as _
+from toolbox.validation import DbInt
 
 Capacity = Annotated[int, Field(ge=1, le=100)]
 Place = Annotated[str, Field(max_length=PLACE_MAX)]
@@ -98,7 +99,7 @@ class SlotPatch(Strict):
 
 
 class ClaimIn(Strict):
-    expert_id: int | None = None
+    expert_id: DbInt | None = None
 
 
 class BookingIn(Strict):

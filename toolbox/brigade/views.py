@@ -32,6 +32,7 @@ from toolbox.db import utcnow
 from toolbox.errors import DomainError, NotFound
 from toolbox.i18n import gettext as _
 from toolbox.templating import render
+from toolbox.urls import url_path
 from toolbox.validation import parse_form
 from toolbox.web import current_user, database, form_fields, int_param, see_other
 
@@ -116,7 +117,7 @@ async def slot_action(request: Request) -> Response:
                 {k: v for k, v in fields.items() if k in {"need", "organisation", "waitlist"}},
             )
             await bookings.book(db, user, slot_id, data, notifier(request), board_slug=slug)
-            return see_other(f"/b/{slug}/brigade/slots/{slot_id}")
+            return see_other(url_path("slot", slug=slug, id=slot_id))
         async with db.write() as session:
             access = await board_access(session, slug, user)
             if action == "claim":
@@ -140,7 +141,7 @@ async def slot_action(request: Request) -> Response:
         if error.status not in {409, 422}:
             raise
         return await slot_page(request, error=error, values=fields, status=error.status)
-    return see_other(f"/b/{slug}/brigade/slots/{slot_id}")
+    return see_other(url_path("slot", slug=slug, id=slot_id))
 
 
 async def cancel_booking(request: Request) -> Response:
@@ -151,7 +152,7 @@ async def cancel_booking(request: Request) -> Response:
             session, access, int_param(request.path_params["id"]), notifier(request)
         )
         slot_id = booking.slot_id
-    return see_other(f"/b/{slug}/brigade/slots/{slot_id}")
+    return see_other(url_path("slot", slug=slug, id=slot_id))
 
 
 async def save_profile(request: Request) -> Response:
@@ -164,7 +165,7 @@ async def save_profile(request: Request) -> Response:
     async with database(request).write() as session:
         access = await board_access(session, slug, current_user(request))
         await claims.save_profile(session, access, data)
-    return see_other(f"/b/{slug}/brigade#profile")
+    return see_other(url_path("brigade", slug=slug) + "#profile")
 
 
 async def schedule_form(
@@ -204,7 +205,7 @@ async def build_schedule(request: Request) -> Response:
         if error.status not in {409, 422}:
             raise
         return await schedule_form(request, error=error, values=fields, status=error.status)
-    return see_other(f"/b/{slug}/brigade")
+    return see_other(url_path("brigade", slug=slug))
 
 
 async def save_settings(request: Request) -> Response:
@@ -215,7 +216,7 @@ async def save_settings(request: Request) -> Response:
     async with database(request).write() as session:
         access = await board_access(session, slug, current_user(request))
         await schedule.set_cancel_hours(session, access, data.cancel_hours)
-    return see_other(f"/b/{slug}/brigade/schedule")
+    return see_other(url_path("schedule", slug=slug))
 
 
 async def report_page(request: Request) -> Response:

@@ -24,6 +24,7 @@ from toolbox.db import Database
 from toolbox.i18n import gettext as _
 from toolbox.mail.outbox import enqueue, mail_from
 from toolbox.templating import TEMPLATE_DIR
+from toolbox.urls import absolute_url
 
 REMINDER_AHEAD = timedelta(hours=24)
 
@@ -124,8 +125,8 @@ async def queue_booking_mail(
             video_url=slot.video_url or "",
             expert_name=expert_name,
             to_expert=to_expert,
-            session_url=f"{base_url}/b/{board.slug}/brigade/slots/{slot.id}",
-            brigade_url=f"{base_url}/b/{board.slug}/brigade",
+            session_url=absolute_url(base_url, "slot", slug=board.slug, id=slot.id),
+            brigade_url=absolute_url(base_url, "brigade", slug=board.slug),
         )
         event = booking_event(
             booking,

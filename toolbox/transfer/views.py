@@ -29,6 +29,7 @@ from toolbox.transfer.notes import notes_by_card
 from toolbox.transfer.plan import ImportPlan
 from toolbox.transfer.trello import plan_from_trello
 from toolbox.transfer.trello_format import parse_trello
+from toolbox.urls import url_path
 from toolbox.web import current_user, database, settings
 
 
@@ -76,7 +77,9 @@ async def upload(request: Request) -> Response:
         into_board_id=access.board.id if target == "this" else None,
         timezone=settings(request).timezone,
     )
-    return RedirectResponse(f"/b/{slug}/import/{job_id}", status_code=303, background=run)
+    return RedirectResponse(
+        url_path("import_job", slug=slug, job=job_id), status_code=303, background=run
+    )
 
 
 async def job_page(request: Request) -> Response:

@@ -1,0 +1,87 @@
+"""What the board's API answers, as pydantic models: the OpenAPI document's response schemas.
+
+The documents themselves are built as plain dicts in `toolbox.board.documents` (the events carry
+them too); these models describe them, and the schemathesis test checks every answer against them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from toolbox.board.models import Kind, Visibility
+
+
+class Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class LabelOut(Closed):
+    id: int
+    name: str
+    colour: str
+
+
+class CardOut(Closed):
+    id: int
+    column_id: int
+    title: str
+    url: str | None
+    description: str
+    kind: Kind
+    languages: list[str]
+    audiences: list[str]
+    labels: list[LabelOut]
+    source: str
+    licence: str
+    version: int
+    archived: bool
+    created_at: str
+    updated_at: str
+
+
+class ColumnOut(Closed):
+    id: int
+    title: str
+    description: str
+    colour: str | None
+    archived: bool
+
+
+class ColumnWithCards(ColumnOut):
+    cards: list[CardOut]
+
+
+class BoardOut(Closed):
+    slug: str
+    title: str
+    description: str
+    visibility: Visibility
+    timezone: str
+    seq: int
+
+
+class BoardList(Closed):
+    boards: list[BoardOut]
+
+
+class BoardWithColumns(BoardOut):
+    columns: list[ColumnWithCards]
+
+
+class SearchResults(Closed):
+    results: list[CardOut]
+
+
+class EventOut(Closed):
+    seq: int
+    type: str
+    at: str
+    data: dict[str, Any]
+
+
+class EventsPage(Closed):
+    seq: int
+    events: list[EventOut]
+    more: bool
