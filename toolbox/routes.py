@@ -28,7 +28,7 @@ from toolbox.brigade import calendar_views as calendars
 from toolbox.brigade import responses as brigade_out
 from toolbox.brigade import schemas as brigade_in
 from toolbox.brigade import views as brigade
-from toolbox.live.views import serve_board_socket
+from toolbox.live.socket import serve_board_socket
 from toolbox.me import views as me
 from toolbox.openapi import ApiRoute, OpenApiDocument, openapi
 from toolbox.openapi import Operation as Op
@@ -271,7 +271,7 @@ api_routes: list[BaseRoute] = [
 
 class BoardSocket:
     """`/b/{slug}/ws`. `toolbox.app.ToolboxApp` serves it before the middleware and the router
-    (why: `toolbox.live.views`); the route is here for its name, and for an app built without
+    (why: `toolbox.live.socket`); the route is here for its name, and for an app built without
     that shortcut."""
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

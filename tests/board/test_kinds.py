@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from toolbox import i18n
+from toolbox.board.jinja import kind_name
 from toolbox.board.models import Kind
 from toolbox.board.schemas import CardIn
-from toolbox.board.jinja import kind_name
 
 
 def test_each_kind_has_its_name_in_each_language() -> None:
