@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from sqlalchemy import DateTime, MetaData, event, exc, text
 from sqlalchemy.engine import Connection, Engine, Row, make_url
@@ -30,6 +31,7 @@ from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import greenlet_spawn
 
 from toolbox import sqlite_inline as sqlite_inline_driver
+from toolbox.single_read import DriverReadFailed, SingleRead
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -38,6 +40,8 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+T = TypeVar("T")
 
 PENDING_EVENTS = "toolbox.pending_events"
 #: The `sqlite_begin` of a single statement read on its own (`Database.first_row`).
@@ -122,6 +126,10 @@ class Database:
         # SQLite: a write transaction takes the write lock when it begins (BEGIN IMMEDIATE), so
         # two writers queue on busy_timeout instead of one failing at its first write with
         # "database is locked" after both have read.
+        # The statements of `first_row`, compiled once each (they are module constants).
+        self._single_read = functools.lru_cache(maxsize=64)(
+            functools.partial(SingleRead.compile, dialect=self.engine.dialect)
+        )
         writer = self.engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write_sessions = async_sessionmaker(writer, expire_on_commit=False)
         self.publish: Publisher = _publish_nothing
@@ -145,29 +153,73 @@ class Database:
 
     async def first_row(
         self, statement: Executable, parameters: Mapping[str, Any] | None = None
-    ) -> Row[Any] | None:
-        """The first row of one Core SELECT, on the engine's pool and outside any session: for
-        the small reads nearly every request makes (who is asking, a slot with its board and the
-        caller's role), which an ORM session would make several times dearer (identity map,
-        unit of work, instances; docs/performance.md, "Contention"). The columns' own types
-        convert the values (an aware `UTCDateTime`, a `Role` as the enum).
+    ) -> tuple[Any, ...] | None:
+        """The first row of one Core SELECT (a named tuple, its fields named as the columns), on
+        the engine's pool and outside any session: for the small reads nearly every request
+        makes (who is asking, a slot with its board and the caller's role).
 
-        One statement needs no transaction: PostgreSQL runs it in autocommit, SQLite without a
-        BEGIN (the statement is its own snapshot). The checkout, the statement and the return
-        to the pool run in one greenlet (SQLAlchemy's async API would enter one for each).
+        Through a SQLAlchemy `Connection` such a read costs several times what the database
+        spends on it (execution context, events, result object; docs/performance.md,
+        "Contention"), so the statement is compiled once (`toolbox.single_read`) and run on
+        the pooled DBAPI connection itself, its values converted by the columns' own types (an
+        aware `UTCDateTime`, a `Role` as the enum). One statement needs no transaction: PostgreSQL
+        runs it in autocommit, SQLite without a BEGIN (the statement is its own snapshot).
 
-        A connection the server closed while it waited in the pool (a restart, an administrator)
-        is found out by this read: SQLAlchemy then invalidates the pool, and the read, which
-        changes nothing, is asked once more on a fresh connection rather than failing."""
+        Should the driver fail (most often: a connection the server closed while it waited in
+        the pool, after a restart), that connection is invalidated and the read, which changes
+        nothing, is asked again through a `Connection`: SQLAlchemy then raises its own errors
+        and, on a lost connection, invalidates the pool and the read is asked once more."""
+        read = self._single_read(statement)
+        arguments = read.arguments(parameters or {})
+        try:
+            return await greenlet_spawn(self._first_row_on_driver, read, arguments)
+        except DriverReadFailed:
+            pass  # asked again below, where SQLAlchemy handles the error as for any statement
         for attempt in (1, 2):
             try:
-                return await greenlet_spawn(self._first_row, statement, parameters)
+                row = await greenlet_spawn(self._first_row_on_connection, statement, parameters)
+                return read.named(tuple(row)) if row is not None else None
             except exc.DBAPIError as error:
                 if attempt == 2 or not error.connection_invalidated:
                     raise
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _first_row(
+    async def first_as(
+        self,
+        model: Callable[..., T],
+        statement: Executable,
+        parameters: Mapping[str, Any] | None = None,
+    ) -> T | None:
+        """`first_row` of a `select()` whose columns are named as `model`'s fields, as a
+        `model` (a read model such as `Principal`)."""
+        row = await self.first_row(statement, parameters)
+        return None if row is None else model(**row._asdict())  # type: ignore[attr-defined]
+
+    def _first_row_on_driver(self, read: SingleRead, arguments: list[Any]) -> Any:
+        dialect = self.engine.dialect
+        pooled = self.engine.sync_engine.raw_connection()
+        driver = pooled.dbapi_connection
+        assert driver is not None
+        cursor = None
+        try:
+            if not self.is_sqlite:
+                # As `Database.read()`'s autocommit: no BEGIN and ROLLBACK around the statement.
+                dialect.set_isolation_level(driver, "AUTOCOMMIT")
+            cursor = pooled.cursor()
+            cursor.execute(read.sql, arguments)
+            row = cursor.fetchone()
+            cursor.close()
+            return None if row is None else read.row(row)
+        except dialect.loaded_dbapi.Error as error:
+            if dialect.is_disconnect(error, driver, cursor):
+                pooled.invalidate(error)
+            raise DriverReadFailed from error
+        finally:
+            if pooled.is_valid and not self.is_sqlite:
+                dialect.reset_isolation_level(driver)
+            pooled.close()
+
+    def _first_row_on_connection(
         self, statement: Executable, parameters: Mapping[str, Any] | None
     ) -> Row[Any] | None:
         with self._single_statement.connect() as connection:

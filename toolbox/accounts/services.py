@@ -104,7 +104,7 @@ async def end_session(session: AsyncSession, token: str) -> None:
 
 
 # Who is asking: the read every signed-in request makes first, in one Core statement on the
-# engine (`Database.first_row`), built once (building a statement costs more than running it).
+# engine (`Database.first_as`), built once (building a statement costs more than running it).
 # The columns are named as the fields of `Principal`.
 _PRINCIPAL = select(User.id, User.email, User.name, User.is_admin, User.locale, User.calendar_salt)
 _PRINCIPAL_FOR_SESSION = _PRINCIPAL.join(LoginSession, LoginSession.user_id == User.id).where(
@@ -119,16 +119,14 @@ _PRINCIPAL_FOR_API_TOKEN = _PRINCIPAL.join(ApiToken, ApiToken.user_id == User.id
 
 async def principal_for_session(db: Database, token: str) -> Principal | None:
     """The person signed in with the session `token`, if it is live."""
-    row = await db.first_row(
-        _PRINCIPAL_FOR_SESSION, {"token_hash": hash_token(token), "now": utcnow()}
+    return await db.first_as(
+        Principal, _PRINCIPAL_FOR_SESSION, {"token_hash": hash_token(token), "now": utcnow()}
     )
-    return Principal(**row._mapping) if row else None
 
 
 async def principal_for_api_token(db: Database, token: str) -> Principal | None:
     """The owner of the API `token`, unless it was revoked."""
-    row = await db.first_row(_PRINCIPAL_FOR_API_TOKEN, {"token_hash": hash_token(token)})
-    return Principal(**row._mapping) if row else None
+    return await db.first_as(Principal, _PRINCIPAL_FOR_API_TOKEN, {"token_hash": hash_token(token)})
 
 
 def identify_with(db: Database) -> Identify:

@@ -92,12 +92,13 @@ async def slot_as_committed(db: Database, slot_id: int, user: Actor | None) -> S
     """The slot's seats with its board and the caller's role, checked for reading as
     `slot_with_access` checks, in one Core read outside any session: for a decision that needs
     no lock, such as refusing a seat in a session already full."""
-    row = await db.first_row(
-        _SLOT_AS_COMMITTED, {"slot_id": slot_id, "user_id": user.id if user else None}
+    seen = await db.first_as(
+        SlotAsCommitted,
+        _SLOT_AS_COMMITTED,
+        {"slot_id": slot_id, "user_id": user.id if user else None},
     )
-    if row is None:
+    if seen is None:
         raise NotFound(_("There is no such session."))
-    seen = SlotAsCommitted(**row._mapping)
     require_view(seen.board_visibility, user, seen.role)
     return seen
 
