@@ -37,7 +37,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.harness import AppServer, percentile, prepared_database, tree_cpu_seconds  # noqa: E402
+from bench.harness import (  # noqa: E402
+    AppServer,
+    percentile,
+    pin_load_generator,
+    prepared_database,
+    tree_cpu_seconds,
+)
 from toolbox.accounts.services import create_api_token, create_user  # noqa: E402
 from toolbox.board.access import access_to  # noqa: E402
 from toolbox.board.members import set_membership  # noqa: E402
@@ -228,6 +234,7 @@ def main() -> None:
         "default: sqlite and postgresql+asyncpg://postgres@127.0.0.1:5432/test",
     )
     args = parser.parse_args()
+    pin_load_generator()
     databases = args.database or ["sqlite", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"]
     results = []
     for database in databases:

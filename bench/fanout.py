@@ -61,9 +61,12 @@ from websockets.asyncio.server import ServerConnection, broadcast, serve
 from websockets.exceptions import ConnectionClosed, WebSocketException
 from websockets.sync.client import connect as sync_connect
 
-from toolbox.cli import stop_server
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.harness import pin_load_generator, pin_to_server_core  # noqa: E402
+from toolbox.cli import stop_server  # noqa: E402
+
 PYTHON = str(ROOT / ".venv/bin/python") if (ROOT / ".venv/bin/python").exists() else sys.executable
 HOST = "127.0.0.1"
 SLUG = "bench"
@@ -115,7 +118,13 @@ class Children:
         try:
             with (self.logs / f"{name}.log").open("wb") as log:  # the child keeps its own copy
                 proc = subprocess.Popen(  # noqa: S603 -- our own interpreter, fixed arguments
-                    args, env=env, cwd=ROOT, stdout=log, stderr=log, start_new_session=True
+                    args,
+                    env=env,
+                    cwd=ROOT,
+                    stdout=log,
+                    stderr=log,
+                    start_new_session=True,
+                    preexec_fn=pin_to_server_core,
                 )
             self.procs.append(proc)
         finally:
@@ -569,6 +578,7 @@ def main() -> None:
         return
     if not 1 <= args.clients <= 10_000 or not 1 <= args.moves <= 1000:
         parser.error("--clients must be within 1..10000 and --moves within 1..1000")
+    pin_load_generator()
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))  # children inherit it
     sys.setswitchinterval(0.0005)  # the thread making the changes notes its times promptly

@@ -29,6 +29,23 @@ def free_port() -> int:
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
+#: Servers run on the first core, the load generator (this process) on the second, so that
+#: neither measures the other's work (DESIGN.md §7). A machine with one core runs both on it.
+SERVER_CORE, LOAD_CORE = 0, 1
+
+
+def pin_load_generator() -> None:
+    """Keep this process (and the servers it starts, until they pin themselves) off the
+    server's core."""
+    if len(os.sched_getaffinity(0)) > 1:
+        os.sched_setaffinity(0, {LOAD_CORE})
+
+
+def pin_to_server_core() -> None:
+    """A subprocess's `preexec_fn`: the server runs on its own core."""
+    if (os.cpu_count() or 1) > 1:
+        os.sched_setaffinity(0, {SERVER_CORE})
+
 
 def tree_cpu_seconds(pid: int) -> float:
     """User + system CPU of process `pid` and of its children (uvicorn's workers), from /proc."""
@@ -105,7 +122,9 @@ class AppServer:
         )
         if self.workers > 1:
             command += ["--workers", str(self.workers)]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)  # noqa: S603
+        self.process = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env=self.env, preexec_fn=pin_to_server_core
+        )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
