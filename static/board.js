@@ -82,17 +82,20 @@
     if (!board || !board.dataset.sortable) return;
     if (!window.Sortable) {
       var script = document.createElement("script");
-      script.src = "/static/vendor/Sortable.min.js";
+      script.src = board.dataset.sortable;
       script.onload = enableDragging;
       document.head.appendChild(script);
       return;
     }
-    var slug = board.dataset.slug;
+    // The server's URL templates (RFC 6570), filled with the moved item's id.
+    function moveUrl(template, id) {
+      return template.replace("{id}", encodeURIComponent(id));
+    }
     board.querySelectorAll("ol.cards").forEach(function (list) {
       sortable(list, {
         sortable: { group: "cards", draggable: ".card" },
         moved: function (event) {
-          return post("/b/" + slug + "/cards/" + event.item.dataset.cardId + "/move", {
+          return post(moveUrl(board.dataset.cardMove, event.item.dataset.cardId), {
             column_id: event.to.dataset.columnId,
             position: event.newDraggableIndex + 1,
           });
@@ -104,7 +107,7 @@
       sortable(columns, {
         sortable: { handle: ".column-title", draggable: ".column" },
         moved: function (event) {
-          return post("/b/" + slug + "/columns/" + event.item.dataset.columnId + "/move", {
+          return post(moveUrl(board.dataset.columnMove, event.item.dataset.columnId), {
             position: event.newDraggableIndex + 1,
           });
         },

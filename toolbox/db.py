@@ -28,7 +28,7 @@ from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
-from sqlalchemy.util import greenlet_spawn
+from sqlalchemy.util import await_, greenlet_spawn
 
 from toolbox import sqlite_inline as sqlite_inline_driver
 from toolbox.single_read import DriverReadFailed, SingleRead
@@ -126,6 +126,7 @@ class Database:
         # SQLite: a write transaction takes the write lock when it begins (BEGIN IMMEDIATE), so
         # two writers queue on busy_timeout instead of one failing at its first write with
         # "database is locked" after both have read.
+        self._driver_is_asyncpg = self.engine.dialect.driver == "asyncpg"
         # The statements of `first_row`, compiled once each (they are module constants).
         self._single_read = functools.lru_cache(maxsize=64)(
             functools.partial(SingleRead.compile, dialect=self.engine.dialect)
@@ -160,10 +161,11 @@ class Database:
 
         Through a SQLAlchemy `Connection` such a read costs several times what the database
         spends on it (execution context, events, result object; docs/performance.md,
-        "Contention"), so the statement is compiled once (`toolbox.single_read`) and run on
-        the pooled DBAPI connection itself, its values converted by the columns' own types (an
-        aware `UTCDateTime`, a `Role` as the enum). One statement needs no transaction: PostgreSQL
-        runs it in autocommit, SQLite without a BEGIN (the statement is its own snapshot).
+        "Contention"), so the statement is compiled once (`toolbox.single_read`) and run by
+        the driver of a connection checked out of the engine's pool, its values converted by the
+        columns' own types (an aware `UTCDateTime`, a `Role` as the enum). One statement needs
+        no transaction: PostgreSQL runs it in autocommit, SQLite without a BEGIN (the statement
+        is its own snapshot).
 
         Should the driver fail (most often: a connection the server closed while it waited in
         the pool, after a restart), that connection is invalidated and the read, which changes
@@ -196,28 +198,27 @@ class Database:
         return None if row is None else model(**row._asdict())  # type: ignore[attr-defined]
 
     def _first_row_on_driver(self, read: SingleRead, arguments: list[Any]) -> Any:
-        dialect = self.engine.dialect
         pooled = self.engine.sync_engine.raw_connection()
-        driver = pooled.dbapi_connection
-        assert driver is not None
-        cursor = None
         try:
-            if not self.is_sqlite:
-                # As `Database.read()`'s autocommit: no BEGIN and ROLLBACK around the statement.
-                dialect.set_isolation_level(driver, "AUTOCOMMIT")
-            cursor = pooled.cursor()
-            cursor.execute(read.sql, arguments)
-            row = cursor.fetchone()
-            cursor.close()
-            return None if row is None else read.row(row)
-        except dialect.loaded_dbapi.Error as error:
-            if dialect.is_disconnect(error, driver, cursor):
-                pooled.invalidate(error)
+            driver = pooled.driver_connection
+            if isinstance(driver, sqlite_inline_driver.InlineConnection):
+                row = driver.first_row_now(read.sql, arguments)
+            elif self._driver_is_asyncpg:
+                # asyncpg opens no transaction of its own: the statement runs in autocommit.
+                row = await_(cast(Any, driver).fetchrow(read.sql, *arguments))
+            else:  # the stock aiosqlite driver, through SQLAlchemy's DBAPI adapter
+                cursor = pooled.cursor()
+                cursor.execute(read.sql, arguments)
+                row = cursor.fetchone()
+                cursor.close()
+        except Exception as error:
+            # A connection that fails so simple a read is not trusted again: most often the
+            # server closed it (a restart). The caller asks again through a `Connection`.
+            pooled.invalidate(error)
             raise DriverReadFailed from error
         finally:
-            if pooled.is_valid and not self.is_sqlite:
-                dialect.reset_isolation_level(driver)
             pooled.close()
+        return None if row is None else read.row(row)
 
     def _first_row_on_connection(
         self, statement: Executable, parameters: Mapping[str, Any] | None

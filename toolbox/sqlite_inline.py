@@ -139,6 +139,16 @@ class InlineConnection:
     async def rollback(self) -> None:
         self._conn.rollback()
 
+    def first_row_now(self, sql: str, parameters: Sequence[Any]) -> Any:
+        """One statement's first row, outside any transaction (`Database.first_row`). A reader
+        of a WAL database does not wait for writers; should SQLite still answer "busy", the
+        error goes to the caller, which asks again on the patient path."""
+        cursor = self._conn.execute(sql, parameters)
+        try:
+            return cursor.fetchone()
+        finally:
+            cursor.close()
+
     def begin_deferred(self) -> None:
         """BEGIN for a reader: it takes no lock until the first read, and never waits."""
         self._conn.execute("BEGIN DEFERRED")

@@ -18,7 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from toolbox import i18n
-from toolbox.urls import url_path
+from toolbox.urls import url_path, url_template
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -77,6 +77,7 @@ def _environment() -> Environment:
         current_locale=i18n.current_locale,
         # A route's path by its name (toolbox.routes), with or without a request.
         url_for=url_path,
+        url_template=url_template,
         locale_names=i18n.LOCALE_NAMES,
         # Partials render as out-of-band swaps only when a live update says so.
         oob=False,

@@ -31,3 +31,17 @@ def url_path(name: str, /, **params: Any) -> str:
 def absolute_url(base_url: str, name: str, /, **params: Any) -> str:
     """For links read outside the app (mail, calendars, feeds, QR codes): `base_url` + path."""
     return base_url.rstrip("/") + url_path(name, **params)
+
+
+#: Stands for the templated parameter while the path is built (ids are 32-bit in the database,
+#: so no real one has this many digits).
+_PLACEHOLDER = 987_654_321_987
+
+
+def url_template(name: str, /, placeholder: str, **params: Any) -> str:
+    """The path of `name` with `{placeholder}` left for the browser to fill (an RFC 6570 level 1
+    template), e.g. `url_template("card_action", "id", slug="atelier", action="move")` gives
+    `/b/atelier/cards/{id}/move`: for a script that acts on many items of a page, which reads
+    one template instead of a URL per item. The parameter must be an integer one."""
+    path = url_path(name, **params, **{placeholder: _PLACEHOLDER})
+    return path.replace(str(_PLACEHOLDER), "{" + placeholder + "}")
