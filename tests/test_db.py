@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from tests.servers import migrated_database
 from toolbox.accounts.models import User
 from toolbox.db import Database, ReadOnlySession
+from toolbox.settings import Settings, SettingsError
 
 POSTGRES_URL = os.environ.get("TOOLBOX_TEST_POSTGRES_URL", "")
 
@@ -104,3 +105,31 @@ async def test_a_core_read_answers_after_the_server_ended_its_connection(
             assert again is not None and again[0] != first[0]
     finally:
         await database.dispose()
+
+
+@pytest.mark.postgres
+async def test_the_pool_holds_the_operators_number_of_connections(postgres_url: str) -> None:
+    """`TOOLBOX_DATABASE_POOL_SIZE` connections at most: one more request waits for a free one
+    rather than opening another."""
+    settings = Settings.from_env({"TOOLBOX_DATABASE_POOL_SIZE": "2"})
+    database = Database(postgres_url, pool_size=settings.database_pool_size)
+    backends: set[int] = set()
+
+    async def hold() -> None:
+        async with database.read() as session:
+            backends.add(await session.scalar(text("SELECT pg_backend_pid()")))
+            await asyncio.sleep(0.05)
+
+    try:
+        await asyncio.gather(*(hold() for _ in range(6)))
+        assert len(backends) == 2
+        assert database.engine.pool.checkedin() == 2  # type: ignore[attr-defined]
+    finally:
+        await database.dispose()
+
+
+@pytest.mark.parametrize("value", ["0", "101", "many", "-3"])
+def test_a_pool_size_out_of_range_is_refused_with_a_sentence(value: str) -> None:
+    with pytest.raises(SettingsError, match="TOOLBOX_DATABASE_POOL_SIZE must be a number"):
+        Settings.from_env({"TOOLBOX_DATABASE_POOL_SIZE": value})
+    assert Settings.from_env({}).database_pool_size == 5

@@ -78,7 +78,11 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     settings = settings or Settings.from_env()
     check_assets()
     templating.register_filters(**board_jinja.FILTERS)
-    db = Database(settings.database_url, sqlite_inline=settings.sqlite_inline)
+    db = Database(
+        settings.database_url,
+        sqlite_inline=settings.sqlite_inline,
+        pool_size=settings.database_pool_size,
+    )
     # Who is asking, for the middleware and the websocket endpoint (neither imports accounts).
     identify = identify_with(db)
     # The one Notifier: every entry point (form, API) hands it to the brigade's services.

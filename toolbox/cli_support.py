@@ -34,7 +34,11 @@ def run_async(work: Callable[[Database], Awaitable[T]]) -> T:
 
     async def main() -> T:
         settings = cli_settings()
-        db = Database(settings.database_url, sqlite_inline=settings.sqlite_inline)
+        db = Database(
+            settings.database_url,
+            sqlite_inline=settings.sqlite_inline,
+            pool_size=settings.database_pool_size,
+        )
         try:
             return await work(db)
         finally:

@@ -49,8 +49,9 @@ NO_BEGIN = "NONE"
 READ_ONLY = "toolbox.read_only"
 #: A pooled PostgreSQL connection idle for longer is pinged before it is used again.
 IDLE_BEFORE_PING = 10.0
-#: PostgreSQL connections per process, the only pool it has (see `create_engine`).
-POSTGRES_POOL_SIZE = 20
+#: PostgreSQL connections per process by default, the only pool it has (`create_engine`;
+#: the operator's `TOOLBOX_DATABASE_POOL_SIZE`).
+POSTGRES_POOL_SIZE = 5
 
 
 class ReadOnlySession(RuntimeError):
@@ -102,11 +103,16 @@ class Database:
         echo: bool = False,
         idle_before_ping: float = IDLE_BEFORE_PING,
         sqlite_inline: bool = True,
+        pool_size: int = POSTGRES_POOL_SIZE,
     ) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.engine: AsyncEngine = create_engine(
-            url, echo=echo, idle_before_ping=idle_before_ping, sqlite_inline=sqlite_inline
+            url,
+            echo=echo,
+            idle_before_ping=idle_before_ping,
+            sqlite_inline=sqlite_inline,
+            pool_size=pool_size,
         )
         # PostgreSQL reads run in autocommit mode: at READ COMMITTED a transaction gives a read
         # nothing (each statement takes a new snapshot anyway), and BEGIN and ROLLBACK are two
@@ -264,6 +270,7 @@ def create_engine(
     echo: bool = False,
     idle_before_ping: float = IDLE_BEFORE_PING,
     sqlite_inline: bool = True,
+    pool_size: int = POSTGRES_POOL_SIZE,
 ) -> AsyncEngine:
     """The process's one engine, and its one pool.
 
@@ -275,8 +282,10 @@ def create_engine(
         # A fixed pool, opened as the load comes and then kept: with SQLAlchemy's default (5, and
         # 10 more closed again as soon as they are returned), a crowd of requests kept opening
         # connections (and preparing every statement again on each) instead of reusing them.
-        # 20 per process leaves room for five processes under PostgreSQL's default of 100.
-        engine = create_async_engine(url, echo=echo, pool_size=POSTGRES_POOL_SIZE, max_overflow=0)
+        # Small by default: with PostgreSQL on the app's own cores, more connections only
+        # compete for them (docs/operations.md, "Connections"); a database host of its own may
+        # take more.
+        engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=0)
         _ping_when_idle(engine, idle_before_ping)
         return engine
     if sqlite_inline:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from toolbox.db import POSTGRES_POOL_SIZE
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./toolbox.db"
 SECRET_KEY_FILE = Path(".toolbox-secret")
 
@@ -30,6 +32,8 @@ class Settings:
     #: An operator knob, not in DESIGN.md's table: SQLite on the event loop's thread
     #: (toolbox.sqlite_inline), or, with TOOLBOX_SQLITE_INLINE=0, the stock aiosqlite driver.
     sqlite_inline: bool = True
+    #: Another operator knob: PostgreSQL connections per process (toolbox.db.create_engine).
+    database_pool_size: int = POSTGRES_POOL_SIZE
 
     @property
     def production(self) -> bool:
@@ -60,6 +64,11 @@ class Settings:
         inline = env.get("TOOLBOX_SQLITE_INLINE", "1").strip().lower()
         if inline not in {"1", "0", "true", "false", "yes", "no", "on", "off"}:
             raise SettingsError(f"TOOLBOX_SQLITE_INLINE must be 1 or 0, not {inline!r}")
+        pool_size = env.get("TOOLBOX_DATABASE_POOL_SIZE", str(POSTGRES_POOL_SIZE)).strip()
+        if not pool_size.isdigit() or not 1 <= int(pool_size) <= 100:
+            raise SettingsError(
+                f"TOOLBOX_DATABASE_POOL_SIZE must be a number from 1 to 100, not {pool_size!r}"
+            )
         return cls(
             database_url=env.get("TOOLBOX_DATABASE_URL", DEFAULT_DATABASE_URL),
             broadcast_url=env.get("TOOLBOX_BROADCAST_URL", "memory://"),
@@ -71,6 +80,7 @@ class Settings:
             env=mode,
             trusted_proxies=frozenset(p.strip() for p in proxies.split(",") if p.strip()),
             sqlite_inline=inline in {"1", "true", "yes", "on"},
+            database_pool_size=int(pool_size),
         )
 
 
