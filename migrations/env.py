@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 import toolbox.models  # noqa: F401 - registers every table on the metadata
 from toolbox.db import ModelBase, create_engine
+from toolbox.schema import include_name
 from toolbox.settings import DEFAULT_DATABASE_URL
 
 config = context.config
@@ -28,6 +29,7 @@ def run_with(connection: Connection) -> None:
         # SQLite cannot ALTER most things in place; batch mode copies the table instead.
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

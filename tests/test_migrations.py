@@ -13,7 +13,7 @@ from sqlalchemy import inspect
 
 from tests.servers import create_postgres_database, drop_postgres_database, sqlite_url
 from toolbox.db import ModelBase, create_engine
-from toolbox.schema import downgrade, upgrade
+from toolbox.schema import downgrade, include_name, upgrade
 
 POSTGRES_URL = os.environ.get("TOOLBOX_TEST_POSTGRES_URL", "")
 
@@ -26,7 +26,10 @@ async def tables_and_diff(url: str) -> tuple[set[str], list[object]]:
             def read(sync_connection):  # type: ignore[no-untyped-def]
                 tables = set(inspect(sync_connection).get_table_names())
                 diff = compare_metadata(
-                    MigrationContext.configure(sync_connection), ModelBase.metadata
+                    MigrationContext.configure(
+                        sync_connection, opts={"include_name": include_name}
+                    ),
+                    ModelBase.metadata,
                 )
                 return tables, diff
 

@@ -1,74 +1,82 @@
 """Searching a board's resources: accent- and case-insensitive, French-aware, ranked.
 
-A board holds hundreds of cards, not millions, so the search reads them and ranks in Python: the
-same results on SQLite and PostgreSQL, with no extension to install.
+The words are looked up in a full-text index kept by triggers in the transaction of every write
+(migrations/versions/0101): SQLite FTS5 or a PostgreSQL tsvector, so a search reads the cards it
+finds, not the board. Both indexes hold the same unstemmed, unaccented words; what makes "outils"
+find "outil" is done here, once for both databases, on the words typed: the same light plural
+rule, then a prefix match of each word ("strat" finds "stratégie" while it is being typed). Both
+databases therefore find the same cards; they rank them with their own formula (bm25, ts_rank)
+but the same weights: title 5, labels 3, body 1.
+
+No library here: the index is the databases' own, and what is left is building a safe query from
+words, a few lines that SQLAlchemy's `match()` would not do (it passes the text through raw).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.board.access import BoardAccess
-from toolbox.board.models import Card
-from toolbox.board.services import board_columns, cards_by_column
+from toolbox.board.models import BoardColumn, Card, Label, card_labels
 
 # Elided articles and pronouns ("l'outil", "d’innovation") are not words to search for.
 ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]")
-WORD = re.compile(r"[a-z0-9]+")
+# Letters and digits of any script: what FTS5's unicode61 and PostgreSQL's parser call a word.
+# Everything else, FTS5's and tsquery's syntax included (`"`, `*`, `:`, `&`, `(`), separates
+# words and never reaches the database as syntax.
+WORD = re.compile(r"[^\W_]+")
+# The ligatures that neither accent folding keeps apart ("cœur" and "coeur" are one word).
+LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 # Words so common in French and English that they would match everything.
 STOP_WORDS = frozenset(
-    [
-        "le",
-        "la",
-        "les",
-        "un",
-        "une",
-        "des",
-        "de",
-        "du",
-        "et",
-        "ou",
-        "en",
-        "au",
-        "aux",
-        "a",
-        "the",
-        "of",
-        "and",
-        "or",
-        "to",
-        "in",
-        "for",
-        "on",
-        "pour",
-        "par",
-        "sur",
-    ]
+    {"le", "la", "les", "un", "une", "des", "de", "du", "et", "ou", "en", "au", "aux", "a"}
+    | {"the", "of", "and", "or", "to", "in", "for", "on", "pour", "par", "sur"}
 )
+# A query of more words than this keeps its first ones: each word is one more index lookup, and
+# no person types twenty words to find a card (500 characters of them must still answer quickly).
+MAX_WORDS = 12
 TITLE_WEIGHT, LABEL_WEIGHT, BODY_WEIGHT = 5, 3, 1
+
+# The index tables (outside the models: see toolbox/schema.py).
+_fts = table("card_search", column("rowid"))
+_tsv = table("card_search", column("card_id"), column("document"))
 
 
 def fold(text: str) -> str:
     """Lowercase, without accents or elisions: "L’Économie" → "economie"."""
-    text = ELISION.sub(" ", text.casefold())
+    text = ELISION.sub(" ", text.casefold()).translate(LIGATURES)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def stem(word: str) -> str:
-    """A light plural stemmer for French and English: "outils" and "outil" meet."""
+    """A light plural stemmer for French and English: "outils" and "outil" meet (as a prefix)."""
     if len(word) > 3 and word.endswith(("s", "x")):
         return word[:-1]
     return word
 
 
 def terms(text: str) -> list[str]:
-    return [stem(w) for w in WORD.findall(fold(text)) if w not in STOP_WORDS]
+    """The words to look for, folded and stemmed, each once, in the order typed."""
+    words = (stem(w) for w in WORD.findall(fold(text)) if w not in STOP_WORDS)
+    return list(dict.fromkeys(words))[:MAX_WORDS]
+
+
+def fts5_query(words: Sequence[str]) -> str:
+    """An FTS5 MATCH expression: every word, as a quoted string (so AND, NEAR or a `-` are plain
+    text), matched as a prefix."""
+    return " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+
+
+def tsquery(words: Sequence[str]) -> str:
+    """A `to_tsquery` expression: every word quoted as a lexeme, matched as a prefix (`:*`)."""
+    return " & ".join("'" + word.replace("'", "''").replace("\\", "") + "':*" for word in words)
 
 
 @dataclass(frozen=True)
@@ -93,50 +101,66 @@ class SearchFilters:
         return bool(self.query.strip() or self.label or self.kind or self.language)
 
 
-def _score(card: Card, wanted: list[str]) -> int:
-    fields = (
-        (terms(card.title), TITLE_WEIGHT),
-        (terms(" ".join(label.name for label in card.labels)), LABEL_WEIGHT),
-        (terms(" ".join([card.description, card.source, *(card.audiences or [])])), BODY_WEIGHT),
-    )
-    total = 0
-    for term in wanted:
-        best = 0
-        for words, weight in fields:
-            if any(word == term for word in words):
-                best = max(best, weight * 2)
-            elif any(word.startswith(term) for word in words):
-                best = max(best, weight)
-        if best == 0:
-            return 0  # every term must match somewhere
-        total += best
-    return total
+def _ranked(query: Select[Card], dialect: str, words: list[str]) -> Select[Card]:
+    """`query` narrowed to the cards that hold every word, best first."""
+    score: ColumnElement[float]
+    if dialect == "sqlite":
+        query = query.join(_fts, _fts.c.rowid == Card.id).where(
+            literal_column("card_search").op("MATCH")(fts5_query(words))
+        )
+        # bm25 is lower for a better match; one weight per column of the FTS5 table.
+        score = func.bm25(literal_column("card_search"), TITLE_WEIGHT, LABEL_WEIGHT, BODY_WEIGHT)
+    else:
+        wanted = func.to_tsquery(literal_column("'toolbox_search'::regconfig"), tsquery(words))
+        query = query.join(_tsv, _tsv.c.card_id == Card.id).where(_tsv.c.document.op("@@")(wanted))
+        # ts_rank's weights are for D, C (body), B (labels), A (title); negated to sort as bm25.
+        body, labels = BODY_WEIGHT / TITLE_WEIGHT, LABEL_WEIGHT / TITLE_WEIGHT
+        weights = f"'{{0, {body}, {labels}, 1}}'::float4[]"
+        score = -func.ts_rank(literal_column(weights), _tsv.c.document, wanted)
+    return query.order_by(None).order_by(score, *_BOARD_ORDER)
 
 
-def matches_filters(card: Card, filters: SearchFilters) -> bool:
-    if filters.kind and card.kind.value != filters.kind:
-        return False
-    if filters.language and filters.language not in (card.languages or []):
-        return False
-    return not filters.label or any(
-        fold(label.name) == fold(filters.label) for label in card.labels
+_BOARD_ORDER = (BoardColumn.position, BoardColumn.id, Card.position, Card.id)
+
+
+async def _label_ids(session: AsyncSession, access: BoardAccess, name: str) -> list[int]:
+    """The board's labels called `name`, whatever its case and accents (a board has a few)."""
+    labels = await session.execute(
+        select(Label.id, Label.name).where(Label.board_id == access.board.id)
     )
+    return [label_id for label_id, label_name in labels if fold(label_name) == fold(name)]
 
 
 async def search_cards(
     session: AsyncSession, access: BoardAccess, filters: SearchFilters
 ) -> list[Card]:
     """The board's visible cards that match, best first (then in board order)."""
-    columns = await board_columns(session, access.board)
-    grouped = await cards_by_column(session, access.board)
-    in_order = [card for column in columns for card in grouped.get(column.id, [])]
-    wanted = terms(filters.query)
-    ranked: list[tuple[int, int, Card]] = []
-    for rank, card in enumerate(in_order):
-        if not matches_filters(card, filters):
-            continue
-        score = _score(card, wanted) if wanted else 1
-        if score:
-            ranked.append((-score, rank, card))
-    ranked.sort(key=lambda item: (item[0], item[1]))
-    return [card for _score_, _rank, card in ranked]
+    query = (
+        select(Card)
+        .join(BoardColumn, BoardColumn.id == Card.column_id)
+        .where(
+            Card.board_id == access.board.id,
+            Card.archived_at.is_(None),
+            BoardColumn.archived_at.is_(None),
+        )
+        .order_by(*_BOARD_ORDER)
+    )
+    if filters.kind:
+        query = query.where(Card.kind == filters.kind)
+    if filters.label:
+        label_ids = await _label_ids(session, access, filters.label)
+        if not label_ids:
+            return []
+        query = query.where(
+            select(card_labels.c.card_id)
+            .where(card_labels.c.card_id == Card.id, card_labels.c.label_id.in_(label_ids))
+            .exists()
+        )
+    words = terms(filters.query)
+    if words:
+        query = _ranked(query, session.get_bind().dialect.name, words)
+    found = await session.scalars(query)
+    # Languages are a JSON list: read on the few cards found rather than in two SQL dialects.
+    return [
+        card for card in found if not filters.language or filters.language in (card.languages or [])
+    ]

@@ -1,0 +1,243 @@
+"""Search on the full-text index, the same cases on SQLite and PostgreSQL.
+
+Each case names the cards it must find; as every test here runs on both databases (the `session`
+fixture, tests/transactions.py), both find the same cards. The first card is asserted too where
+the ranking leaves no doubt (the word in one title, elsewhere only in a body).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import delete, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from tests.accounts.builders import new_person
+from tests.board.builders import access_of, new_board, new_card, new_column
+from toolbox.accounts.models import User
+from toolbox.board.cards import archive_card, restore_card, update_card
+from toolbox.board.models import Board, BoardColumn, Card, Kind, Label
+from toolbox.board.schemas import CardPatch
+from toolbox.board.search import SearchFilters, fts5_query, search_cards, terms, tsquery
+
+CARDS = {
+    "economie": {
+        "title": "Économie sociale et solidaire",
+        "description": "Un guide pour les coopératives.",
+        "kind": Kind.guide,
+        "languages": ["fr"],
+        "labels": ["Financement"],
+    },
+    "outils": {
+        "title": "Boîte à outils numériques",
+        "description": "Des outils libres pour les organismes.",
+        "kind": Kind.tool,
+        "languages": ["fr", "en"],
+        "labels": ["Numérique"],
+    },
+    "evaluation": {
+        "title": "Grille d’évaluation",
+        "description": "Une évaluation des projets, pas à pas.",
+        "kind": Kind.template,
+        "languages": ["fr"],
+    },
+    "strategie": {
+        "title": "Stratégie de communication",
+        "description": "Plan and strategy for small organisations.",
+        "kind": Kind.guide,
+        "languages": ["en"],
+        "audiences": ["Élèves"],
+    },
+    "body_only": {
+        "title": "Répertoire régional",
+        "description": "Mentionne l’économie du partage et un outil de suivi.",
+        "kind": Kind.organisation,
+        "source": "Réseau des cœurs",
+    },
+    "label_only": {
+        "title": "Webinaire d’automne",
+        "description": "Enregistrement.",
+        "kind": Kind.video,
+        "labels": ["Économie"],
+    },
+}
+
+
+async def a_searchable_board(
+    session: AsyncSession,
+) -> tuple[Board, User, BoardColumn, dict[str, Card]]:
+    facilitator = await new_person(session)
+    board = await new_board(session, facilitator=facilitator)
+    column = await new_column(session, board, facilitator, "Ressources")
+    cards = {}
+    for key, fields in CARDS.items():
+        cards[key] = await new_card(session, board, column, facilitator, **fields)
+    return board, facilitator, column, cards
+
+
+async def found(
+    session: AsyncSession, board: Board, cards: dict[str, Card], **params: str
+) -> list[str]:
+    """The keys of the cards the search finds, best first."""
+    keys = {card.id: key for key, card in cards.items()}
+    filters = SearchFilters.from_query(params)
+    results = await search_cards(session, await access_of(session, board, None), filters)
+    return [keys.get(card.id, f"other:{card.title}") for card in results]
+
+
+CASES = [
+    # accents and case, both ways
+    ("economie", {"economie", "body_only", "label_only"}),
+    ("ÉCONOMIE", {"economie", "body_only", "label_only"}),
+    ("économie solidaire", {"economie"}),
+    # plurals, French and English, both ways
+    ("outils", {"outils", "body_only"}),
+    ("outil", {"outils", "body_only"}),
+    ("évaluations", {"evaluation"}),
+    ("strategies", {"strategie"}),
+    # a prefix, as it is being typed
+    ("strat", {"strategie"}),
+    ("num", {"outils"}),
+    ("ré", {"body_only"}),
+    # elisions, ligatures, stop words, the audiences and source in the body
+    ("l’évaluation", {"evaluation"}),
+    ("coeurs", {"body_only"}),
+    ("cœur", {"body_only"}),
+    ("élève", {"strategie"}),
+    ("les outils de la boîte", {"outils"}),
+    # nothing
+    ("introuvable", set()),
+    ("économie introuvable", set()),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), CASES)
+async def test_the_same_cards_are_found_on_both_databases(
+    session: AsyncSession, query: str, expected: set[str]
+) -> None:
+    board, _facilitator, _column, cards = await a_searchable_board(session)
+    assert set(await found(session, board, cards, q=query)) == expected
+
+
+async def test_a_title_ranks_above_a_label_above_a_body(session: AsyncSession) -> None:
+    board, _facilitator, _column, cards = await a_searchable_board(session)
+    assert await found(session, board, cards, q="economie") == [
+        "economie",
+        "label_only",
+        "body_only",
+    ]
+    assert (await found(session, board, cards, q="outil"))[0] == "outils"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '"économie',
+        "économie*",
+        "*",
+        "(outils",
+        "outils)",
+        "-outils",
+        "outils:",
+        "outils:",
+        "{outils}",
+        "^outils",
+        "outils NEAR économie",
+        "NEAR(outils économie)",
+        "outils AND",
+        "OR outils",
+        "NOT",
+        "outils & | ! <-> ' \\ :* ;",
+        "'outils'",
+        "%_%",
+        "\x00outils",
+    ],
+)
+async def test_search_syntax_typed_is_plain_text(session: AsyncSession, query: str) -> None:
+    board, _facilitator, _column, cards = await a_searchable_board(session)
+    result = set(await found(session, board, cards, q=query))
+    if "outils" in query and "économie" in query:
+        assert result == set()  # no card holds both words
+    elif "outils" in query:
+        assert result == {"outils", "body_only"}
+
+
+async def test_a_long_query_answers_without_error(session: AsyncSession) -> None:
+    board, _facilitator, _column, cards = await a_searchable_board(session)
+    assert await found(session, board, cards, q="outils " * 72) == ["outils", "body_only"]
+    noise = "économie solidaire coopératives guide " * 13 + "x" * 10
+    assert len(noise) >= 500
+    assert await found(session, board, cards, q=noise) == ["economie"]  # each word once
+    words = " ".join(f"mot{n}" for n in range(100))
+    assert await found(session, board, cards, q=words) == []
+
+
+async def test_filters_combine_with_the_words(session: AsyncSession) -> None:
+    board, _facilitator, _column, cards = await a_searchable_board(session)
+    assert set(await found(session, board, cards, q="economie", kind="guide")) == {"economie"}
+    assert await found(session, board, cards, label="ECONOMIE") == ["label_only"]
+    assert await found(session, board, cards, q="outil", label="numerique") == ["outils"]
+    assert await found(session, board, cards, q="outil", lang="en") == ["outils"]
+    assert await found(session, board, cards, lang="en") == ["outils", "strategie"]
+    assert await found(session, board, cards, label="absent") == []
+    assert await found(session, board, cards, kind="nonsense") == []
+
+
+async def test_a_card_is_found_once_written_and_no_longer_once_archived(
+    session: AsyncSession,
+) -> None:
+    board, facilitator, column, cards = await a_searchable_board(session)
+    card = await new_card(session, board, column, facilitator, title="Atelier de médiation")
+    await session.commit()
+    cards["new"] = card
+    assert await found(session, board, cards, q="mediation") == ["new"]
+
+    access = await access_of(session, board, facilitator)
+    await update_card(
+        session,
+        access,
+        card.id,
+        CardPatch(version=card.version, title="Atelier de création", labels=["Médiation"]),
+    )
+    await session.commit()
+    assert await found(session, board, cards, q="creation") == ["new"]
+    assert await found(session, board, cards, q="mediation") == ["new"]  # now a label
+
+    await archive_card(session, access, card.id)
+    await session.commit()
+    assert await found(session, board, cards, q="creation") == []
+    await restore_card(session, access, card.id)
+    await session.commit()
+    assert await found(session, board, cards, q="creation") == ["new"]
+
+
+async def test_a_renamed_label_and_a_deleted_card_are_indexed(session: AsyncSession) -> None:
+    board, _facilitator, _column, cards = await a_searchable_board(session)
+    await session.execute(
+        update(Label)
+        .where(Label.board_id == board.id, Label.name == "Numérique")
+        .values(name="Informatique")
+    )
+    assert await found(session, board, cards, q="informatique") == ["outils"]
+    await session.execute(delete(Card).where(Card.id == cards["outils"].id))
+    assert await found(session, board, cards, q="outils") == ["body_only"]
+    await session.execute(delete(Board).where(Board.id == board.id))
+    await session.flush()
+
+
+async def test_another_boards_cards_are_not_found(session: AsyncSession) -> None:
+    board, _facilitator, _column, cards = await a_searchable_board(session)
+    other, _other_facilitator, _other_column, _other_cards = await a_searchable_board(session)
+    assert set(await found(session, other, cards, q="outils")) == {
+        "other:Boîte à outils numériques",
+        "other:Répertoire régional",
+    }
+    assert set(await found(session, board, cards, q="outils")) == {"outils", "body_only"}
+
+
+def test_the_words_are_quoted_for_each_database() -> None:
+    words = terms('L’Économie "des" OUTILS* NEAR(a) -x')
+    assert words == ["economie", "outil", "near", "x"]
+    assert fts5_query(words) == '"economie"* "outil"* "near"* "x"*'
+    assert tsquery(words) == "'economie':* & 'outil':* & 'near':* & 'x':*"
+    assert terms("un " * 300) == []
