@@ -9,9 +9,10 @@ import tempfile
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import insert, inspect, text
 
 from tests.servers import create_postgres_database, drop_postgres_database, sqlite_url
+from toolbox.board.models import Board, BoardColumn, Card
 from toolbox.db import ModelBase, create_engine
 from toolbox.schema import downgrade, include_name, upgrade
 
@@ -49,9 +50,42 @@ async def check_round_trip(url: str) -> None:
     await asyncio.to_thread(upgrade, url)
 
 
+INDEXED = {
+    "sqlite": "SELECT rowid FROM card_search WHERE card_search MATCH '\"economie\"*'",
+    "postgresql": "SELECT card_id FROM card_search"
+    " WHERE document @@ to_tsquery('toolbox_search', 'economie:*')",
+}
+
+
+async def check_cards_written_before_are_indexed(url: str) -> None:
+    """The search index's revision indexes the cards already there."""
+    await asyncio.to_thread(upgrade, url, "0100")
+    engine = create_engine(url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(insert(Board.__table__).values(id=1, slug="b", title="B"))
+            await connection.execute(
+                insert(BoardColumn.__table__).values(id=1, board_id=1, title="C", position=1)
+            )
+            await connection.execute(
+                insert(Card.__table__).values(
+                    id=7, board_id=1, column_id=1, title="L’Économie", position=1
+                )
+            )
+        await asyncio.to_thread(upgrade, url)
+        async with engine.connect() as connection:
+            found = await connection.scalars(text(INDEXED[connection.dialect.name]))
+            assert list(found) == [7]
+    finally:
+        await engine.dispose()
+    await asyncio.to_thread(downgrade, url, "base")
+
+
 async def test_sqlite_upgrade_downgrade_upgrade() -> None:
     with tempfile.TemporaryDirectory() as directory:
         await check_round_trip(sqlite_url(directory))
+    with tempfile.TemporaryDirectory() as directory:
+        await check_cards_written_before_are_indexed(sqlite_url(directory))
 
 
 @pytest.mark.postgres
@@ -61,5 +95,7 @@ async def test_postgres_upgrade_downgrade_upgrade() -> None:
     url, name = await create_postgres_database(POSTGRES_URL)
     try:
         await check_round_trip(url)
+        await asyncio.to_thread(downgrade, url, "base")
+        await check_cards_written_before_are_indexed(url)
     finally:
         await drop_postgres_database(POSTGRES_URL, name)

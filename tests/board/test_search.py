@@ -17,7 +17,16 @@ from toolbox.accounts.models import User
 from toolbox.board.cards import archive_card, restore_card, update_card
 from toolbox.board.models import Board, BoardColumn, Card, Kind, Label
 from toolbox.board.schemas import CardPatch
-from toolbox.board.search import SearchFilters, fts5_query, search_cards, terms, tsquery
+from toolbox.board.search import (
+    WORD,
+    SearchFilters,
+    fold,
+    fts5_query,
+    search_cards,
+    terms,
+    tsquery,
+)
+from toolbox.demo import write_demo
 
 CARDS = {
     "economie": {
@@ -241,3 +250,29 @@ def test_the_words_are_quoted_for_each_database() -> None:
     assert fts5_query(words) == '"economie"* "outil"* "near"* "x"*'
     assert tsquery(words) == "'economie':* & 'outil':* & 'near':* & 'x':*"
     assert terms("un " * 300) == []
+
+
+def reference(card: Card, query: str) -> bool:
+    """What the index must find, worked out in Python: every word typed begins a word of the
+    card's title, labels, description, source or audiences."""
+    text = " ".join(
+        [card.title, card.description, card.source, *card.audiences]
+        + [label.name for label in card.labels]
+    )
+    words = set(WORD.findall(fold(text)))
+    return all(any(word.startswith(term) for word in words) for term in terms(query))
+
+
+async def test_the_demo_board_restored_through_the_import_is_indexed(
+    session: AsyncSession,
+) -> None:
+    board = await write_demo(session, timezone="America/Toronto")
+    assert board is not None
+    access = await access_of(session, board, None)
+    everything = await search_cards(session, access, SearchFilters())
+    assert len(everything) > 40
+    for query in ["strat", "numériques", "outils", "musée", "evaluer competences", "québec"]:
+        expected = {card.id for card in everything if reference(card, query)}
+        results = await search_cards(session, access, SearchFilters(query=query))
+        assert expected, query
+        assert {card.id for card in results} == expected, query
