@@ -201,6 +201,35 @@ async def test_search_box_filters_the_board(db: Database, client: httpx.AsyncCli
     assert "Billetterie partagée" in by_language and "Métadonnées culturelles" not in by_language
 
 
+async def test_the_search_box_answers_as_one_types_with_the_results_alone(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator)
+    await make_card(db, board, column, facilitator, title="Stratégie numérique")
+    await make_card(db, board, column, facilitator, title="Billetterie partagée")
+    page = (await client.get(f"/b/{board.slug}")).text
+    assert 'hx-trigger="input changed delay:300ms, search"' in page
+    assert 'id="board-results"' in page and 'id="search-status"' in page
+
+    typing = {"HX-Request": "true", "HX-Target": "board-results", "HX-Current-URL": "x"}
+    partial = await client.get(f"/b/{board.slug}", params={"q": "strat"}, headers=typing)
+    assert partial.status_code == 200 and partial.headers["vary"] == "HX-Target"
+    assert "<html" not in partial.text and 'id="live"' not in partial.text
+    assert partial.text.lstrip().startswith('<div id="board-results">')
+    assert "Stratégie numérique" in partial.text and "Billetterie" not in partial.text
+    assert '<p id="search-status">1 ressource trouvée</p>' in partial.text
+
+    # Emptied, the box brings the live board back: the whole page, from which htmx takes it.
+    cleared = await client.get(f"/b/{board.slug}", params={"q": " "}, headers=typing)
+    assert "<html" in cleared.text and 'id="live"' in cleared.text
+    # A boosted form or link sends HX-Request too, and wants the whole page.
+    boosted = {"HX-Request": "true", "HX-Boosted": "true"}
+    full = await client.get(f"/b/{board.slug}", params={"q": "strat"}, headers=boosted)
+    assert "<html" in full.text and "Stratégie numérique" in full.text
+
+
 async def test_members_only_board_page_sends_visitors_to_sign_in(
     db: Database, client: httpx.AsyncClient
 ) -> None:

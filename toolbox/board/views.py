@@ -39,6 +39,8 @@ def _board_url(slug: str, anchor: str = "") -> str:
 
 async def board_page(request: Request) -> Response:
     filters = SearchFilters.from_query(request.query_params)
+    if filters.active and request.headers.get("HX-Target") == RESULTS_REGION:
+        return await _search_results(request, filters)
     async with database(request).read() as session:
         access = await board_access(session, request.path_params["slug"], current_user(request))
         columns = await services.board_columns(session, access.board)
@@ -67,6 +69,27 @@ async def board_page(request: Request) -> Response:
                 "kinds": list(Kind),
             },
         )
+
+
+#: The board page's region that the search box fills while one types (templates/board/board.html).
+RESULTS_REGION = "board-results"
+
+
+async def _search_results(request: Request, filters: SearchFilters) -> Response:
+    """The search results alone, as htmx asks for them at each pause in typing: the cards found,
+    not the whole board. Told apart from the page by htmx's target, not by `HX-Request` alone,
+    which a boosted link or form also sends (and which wants the whole page)."""
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        results = await search_cards(session, access, filters)
+        response = render(
+            request,
+            "board/_results.html",
+            {"access": access, "board": access.board, "results": results, "partial": True},
+        )
+    # The same address answers the whole page to a browser: a cache must keep both apart.
+    response.headers["Vary"] = "HX-Target"
+    return response
 
 
 async def card_page(request: Request) -> Response:
