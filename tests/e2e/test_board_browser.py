@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -52,4 +54,32 @@ async def test_invalid_card_form_shows_the_message(
     await expect(page.get_by_role("alert")).to_have_text(
         "Le lien doit commencer par http:// ou https://."
     )
+    await context.close()
+
+
+async def test_the_search_box_answers_as_one_types(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    context = await browser.new_context(locale="fr-CA")
+    page = await context.new_page()
+    board = f"{demo_server.url}/b/accelerateur-numerique"
+    await page.goto(board)
+    await expect(page.locator("#live")).to_be_visible()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    await page.get_by_role("searchbox", name="Rechercher").press_sequentially("strat", delay=40)
+    results = page.locator("#board-results .results")
+    await expect(results.locator(".card").first).to_contain_text("Stratégie")
+    await expect(page.locator("#live")).to_have_count(0)
+    await expect(page.locator("#search-status")).to_have_text(
+        re.compile(r"\d+ ressources? trouvée")
+    )
+    await expect(page).to_have_url(re.compile(r"\?q=strat"))
+    # One request once the typing paused, not one per letter.
+    assert len([url for url in requests if "q=" in url]) == 1
+
+    await page.get_by_role("searchbox", name="Rechercher").fill("")
+    await expect(page.locator("#live")).to_be_visible()
+    await expect(page.locator("#board-results .results")).to_have_count(0)
     await context.close()
