@@ -90,7 +90,8 @@ async def found(
     keys = {card.id: key for key, card in cards.items()}
     filters = SearchFilters.from_query(params)
     results = await search_cards(session, await access_of(session, board, None), filters)
-    return [keys.get(card.id, f"other:{card.title}") for card in results]
+    assert results.total == len(results.cards)
+    return [keys.get(card.id, f"other:{card.title}") for card in results.cards]
 
 
 CASES = [
@@ -269,10 +270,18 @@ async def test_the_demo_board_restored_through_the_import_is_indexed(
     board = await write_demo(session, timezone="America/Toronto")
     assert board is not None
     access = await access_of(session, board, None)
-    everything = await search_cards(session, access, SearchFilters())
+    everything = (await search_cards(session, access, SearchFilters())).cards
     assert len(everything) > 40
     for query in ["strat", "numériques", "outils", "musée", "evaluer competences", "québec"]:
         expected = {card.id for card in everything if reference(card, query)}
         results = await search_cards(session, access, SearchFilters(query=query))
         assert expected, query
-        assert {card.id for card in results} == expected, query
+        assert {card.id for card in results.cards} == expected, query
+
+
+async def test_only_the_best_are_read_and_all_are_counted(session: AsyncSession) -> None:
+    board, _facilitator, _column, cards = await a_searchable_board(session)
+    access = await access_of(session, board, None)
+    results = await search_cards(session, access, SearchFilters(query="economie"), limit=2)
+    assert [card.id for card in results.cards] == [cards["economie"].id, cards["label_only"].id]
+    assert results.total == 3 and results.cut

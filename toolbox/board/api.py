@@ -154,7 +154,7 @@ async def search(request: Request) -> Response:
     async with database(request).read() as session:
         access = await board_access(session, request.path_params["slug"], current_user(request))
         found = await search_cards(session, access, filters)
-        return json_response({"results": [card_document(card) for card in found]})
+        return json_response({"results": [card_document(card) for card in found.cards]})
 
 
 async def events(request: Request) -> Response:

@@ -19,7 +19,18 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    Select,
+    cast,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.board.access import BoardAccess
@@ -42,6 +53,8 @@ STOP_WORDS = frozenset(
 # no person types twenty words to find a card (500 characters of them must still answer quickly).
 MAX_WORDS = 12
 TITLE_WEIGHT, LABEL_WEIGHT, BODY_WEIGHT = 5, 3, 1
+# The most cards one search shows: more than a person reads, few enough to answer in a few ms.
+LIMIT = 100
 
 # The index tables (outside the models: see toolbox/schema.py).
 _fts = table("card_search", column("rowid"))
@@ -101,23 +114,36 @@ class SearchFilters:
         return bool(self.query.strip() or self.label or self.kind or self.language)
 
 
-def _ranked(query: Select[Card], dialect: str, words: list[str]) -> Select[Card]:
+def _ranked(query: Select[int, int], dialect: str, words: list[str]) -> Select[int, int]:
     """`query` narrowed to the cards that hold every word, best first."""
+    matches: Select[int, float]
     score: ColumnElement[float]
+    found: FromClause
     if dialect == "sqlite":
-        query = query.join(_fts, _fts.c.rowid == Card.id).where(
-            literal_column("card_search").op("MATCH")(fts5_query(words))
-        )
         # bm25 is lower for a better match; one weight per column of the FTS5 table.
         score = func.bm25(literal_column("card_search"), TITLE_WEIGHT, LABEL_WEIGHT, BODY_WEIGHT)
+        matches = select(_fts.c.rowid.label("card_id"), score.label("score")).where(
+            literal_column("card_search").op("MATCH")(fts5_query(words))
+        )
     else:
         wanted = func.to_tsquery(literal_column("'toolbox_search'::regconfig"), tsquery(words))
-        query = query.join(_tsv, _tsv.c.card_id == Card.id).where(_tsv.c.document.op("@@")(wanted))
         # ts_rank's weights are for D, C (body), B (labels), A (title); negated to sort as bm25.
         body, labels = BODY_WEIGHT / TITLE_WEIGHT, LABEL_WEIGHT / TITLE_WEIGHT
         weights = f"'{{0, {body}, {labels}, 1}}'::float4[]"
         score = -func.ts_rank(literal_column(weights), _tsv.c.document, wanted)
-    return query.order_by(None).order_by(score, *_BOARD_ORDER)
+        matches = select(_tsv.c.card_id, score.label("score")).where(
+            _tsv.c.document.op("@@")(wanted)
+        )
+    if dialect == "sqlite":
+        # Materialised: FTS5 computes bm25 only while it scans its matches, not later in a query
+        # that also counts them (a window), where SQLite refuses it.
+        found = matches.cte("found").prefix_with("MATERIALIZED")
+    else:
+        # Not materialised: PostgreSQL then joins on the index's own estimates (a materialised
+        # CTE of unknown size, on a board just restored and not yet analysed, is nested-looped).
+        found = matches.subquery("found")
+    query = query.join(found, found.c.card_id == Card.id)
+    return query.order_by(None).order_by(found.c.score, *_BOARD_ORDER)
 
 
 _BOARD_ORDER = (BoardColumn.position, BoardColumn.id, Card.position, Card.id)
@@ -131,12 +157,37 @@ async def _label_ids(session: AsyncSession, access: BoardAccess, name: str) -> l
     return [label_id for label_id, label_name in labels if fold(label_name) == fold(name)]
 
 
+@dataclass(frozen=True)
+class SearchResults:
+    """The best cards found (at most `limit`), and how many match in all."""
+
+    cards: list[Card]
+    total: int
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.cards)
+
+
+def _speaks(language: str, dialect: str) -> ColumnElement[bool]:
+    """The card's languages (a JSON list) hold `language`."""
+    if dialect == "sqlite":
+        codes = func.json_each(Card.languages).table_valued("value")
+        return select(codes.c.value).where(codes.c.value == language).exists()
+    return cast(Card.languages, JSONB).contains([language])
+
+
 async def search_cards(
-    session: AsyncSession, access: BoardAccess, filters: SearchFilters
-) -> list[Card]:
-    """The board's visible cards that match, best first (then in board order)."""
+    session: AsyncSession, access: BoardAccess, filters: SearchFilters, *, limit: int = LIMIT
+) -> SearchResults:
+    """The board's visible cards that match, best first (then in board order).
+
+    Only the best `limit` are read: a word typed that most cards hold ("num") must not load the
+    whole board. They are chosen on their ids alone, with the count of the others (a window over
+    the same scan), and only then read whole."""
+    dialect = session.get_bind().dialect.name
     query = (
-        select(Card)
+        select(Card.id, func.count().over())
         .join(BoardColumn, BoardColumn.id == Card.column_id)
         .where(
             Card.board_id == access.board.id,
@@ -144,13 +195,16 @@ async def search_cards(
             BoardColumn.archived_at.is_(None),
         )
         .order_by(*_BOARD_ORDER)
+        .limit(limit)
     )
     if filters.kind:
         query = query.where(Card.kind == filters.kind)
+    if filters.language:
+        query = query.where(_speaks(filters.language, dialect))
     if filters.label:
         label_ids = await _label_ids(session, access, filters.label)
         if not label_ids:
-            return []
+            return SearchResults([], 0)
         query = query.where(
             select(card_labels.c.card_id)
             .where(card_labels.c.card_id == Card.id, card_labels.c.label_id.in_(label_ids))
@@ -158,9 +212,10 @@ async def search_cards(
         )
     words = terms(filters.query)
     if words:
-        query = _ranked(query, session.get_bind().dialect.name, words)
-    found = await session.scalars(query)
-    # Languages are a JSON list: read on the few cards found rather than in two SQL dialects.
-    return [
-        card for card in found if not filters.language or filters.language in (card.languages or [])
-    ]
+        query = _ranked(query, dialect, words)
+    rows = (await session.execute(query)).all()
+    if not rows:
+        return SearchResults([], 0)
+    ids = [card_id for card_id, _total in rows]
+    cards = {card.id: card for card in await session.scalars(select(Card).where(Card.id.in_(ids)))}
+    return SearchResults([cards[card_id] for card_id in ids], rows[0][1])
