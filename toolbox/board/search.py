@@ -10,6 +10,7 @@ but the same weights: title 5, labels 3, body 1.
 
 No library here: the index is the databases' own, and what is left is building a safe query from
 words, a few lines that SQLAlchemy's `match()` would not do (it passes the text through raw).
+SQLAlchemy-Searchable keeps tsvectors by triggers too, but for PostgreSQL only.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]")
 # Everything else, FTS5's and tsquery's syntax included (`"`, `*`, `:`, `&`, `(`), separates
 # words and never reaches the database as syntax.
 WORD = re.compile(r"[^\W_]+")
-# The ligatures that neither accent folding keeps apart ("cœur" and "coeur" are one word).
+# Ligatures are not accented letters, so accent folding keeps them; folded as PostgreSQL's
+# unaccent and the SQLite index's triggers fold them ("cœur" and "coeur" are one word).
 LIGATURES = str.maketrans({"œ": "oe", "æ": "ae", "ß": "ss"})
 # Words so common in French and English that they would match everything.
 STOP_WORDS = frozenset(
@@ -116,8 +118,6 @@ class SearchFilters:
 
 def _ranked(query: Select[int, int], dialect: str, words: list[str]) -> Select[int, int]:
     """`query` narrowed to the cards that hold every word, best first."""
-    matches: Select[int, float]
-    score: ColumnElement[float]
     found: FromClause
     if dialect == "sqlite":
         # bm25 is lower for a better match; one weight per column of the FTS5 table.
@@ -125,20 +125,18 @@ def _ranked(query: Select[int, int], dialect: str, words: list[str]) -> Select[i
         matches = select(_fts.c.rowid.label("card_id"), score.label("score")).where(
             literal_column("card_search").op("MATCH")(fts5_query(words))
         )
+        # Materialised: FTS5 computes bm25 only while it scans its matches, not later in a query
+        # that also counts them (a window), where SQLite refuses it.
+        found = matches.cte("found").prefix_with("MATERIALIZED")
     else:
         wanted = func.to_tsquery(literal_column("'toolbox_search'::regconfig"), tsquery(words))
         # ts_rank's weights are for D, C (body), B (labels), A (title); negated to sort as bm25.
         body, labels = BODY_WEIGHT / TITLE_WEIGHT, LABEL_WEIGHT / TITLE_WEIGHT
         weights = f"'{{0, {body}, {labels}, 1}}'::float4[]"
-        score = -func.ts_rank(literal_column(weights), _tsv.c.document, wanted)
-        matches = select(_tsv.c.card_id, score.label("score")).where(
+        rank = func.ts_rank(literal_column(weights), _tsv.c.document, wanted)
+        matches = select(_tsv.c.card_id, (-rank).label("score")).where(
             _tsv.c.document.op("@@")(wanted)
         )
-    if dialect == "sqlite":
-        # Materialised: FTS5 computes bm25 only while it scans its matches, not later in a query
-        # that also counts them (a window), where SQLite refuses it.
-        found = matches.cte("found").prefix_with("MATERIALIZED")
-    else:
         # Not materialised: PostgreSQL then joins on the index's own estimates (a materialised
         # CTE of unknown size, on a board just restored and not yet analysed, is nested-looped).
         found = matches.subquery("found")
