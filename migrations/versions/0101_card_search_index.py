@@ -144,8 +144,10 @@ POSTGRES_SETUP = [
         SELECT to_tsvector('toolbox_search'::regconfig,
                            regexp_replace(coalesce(value, ''), '[[:punct:]]+', ' ', 'g'))
     $$""",
-    # A card deleted in the same statement is no longer seen: nothing is inserted for it.
-    """CREATE FUNCTION card_search_refresh(card integer) RETURNS void LANGUAGE sql AS $$
+    # The cards named, all at once: a restore inserts hundreds of cards, then their labels, in a
+    # few statements, and the statement-level triggers below index each statement's rows in one
+    # pass. A card deleted meanwhile is no longer seen: nothing is inserted for it.
+    """CREATE FUNCTION card_search_refresh(card_ids integer[]) RETURNS void LANGUAGE sql AS $$
         INSERT INTO card_search (card_id, document)
         SELECT c.id,
             setweight(card_search_words(c.title), 'A')
@@ -156,48 +158,68 @@ POSTGRES_SETUP = [
                 (SELECT string_agg(a, ' ') FROM json_array_elements_text(
                     CASE WHEN json_typeof(c.audiences) = 'array' THEN c.audiences
                          ELSE '[]'::json END) AS a))), 'C')
-        FROM cards AS c WHERE c.id = card
+        FROM cards AS c WHERE c.id = ANY (card_ids)
         ON CONFLICT (card_id) DO UPDATE SET document = excluded.document
     $$""",
-    """CREATE FUNCTION card_search_card_changed() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN PERFORM card_search_refresh(NEW.id); RETURN NULL; END
+    """CREATE FUNCTION card_search_cards_added() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM card_search_refresh(ARRAY(SELECT id FROM added)); RETURN NULL; END
     $$""",
-    """CREATE TRIGGER card_search_card
-        AFTER INSERT OR UPDATE OF title, description, source, audiences ON cards
+    """CREATE TRIGGER card_search_cards_added AFTER INSERT ON cards
+        REFERENCING NEW TABLE AS added
+        FOR EACH STATEMENT EXECUTE FUNCTION card_search_cards_added()""",
+    # Row by row for an edit: PostgreSQL allows no transition table on `UPDATE OF` a column
+    # list, and without the list every move (a position) would index the card again.
+    """CREATE FUNCTION card_search_card_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN PERFORM card_search_refresh(ARRAY[NEW.id]); RETURN NULL; END
+    $$""",
+    """CREATE TRIGGER card_search_card_changed
+        AFTER UPDATE OF title, description, source, audiences ON cards
         FOR EACH ROW EXECUTE FUNCTION card_search_card_changed()""",
-    """CREATE FUNCTION card_search_labels_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    """CREATE FUNCTION card_search_labels_added() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            IF TG_OP = 'DELETE' THEN PERFORM card_search_refresh(OLD.card_id);
-            ELSE PERFORM card_search_refresh(NEW.card_id);
-            END IF;
+            PERFORM card_search_refresh(ARRAY(SELECT DISTINCT card_id FROM added));
             RETURN NULL;
         END
     $$""",
-    """CREATE TRIGGER card_search_card_labels AFTER INSERT OR DELETE ON card_labels
-        FOR EACH ROW EXECUTE FUNCTION card_search_labels_changed()""",
+    """CREATE TRIGGER card_search_labels_added AFTER INSERT ON card_labels
+        REFERENCING NEW TABLE AS added
+        FOR EACH STATEMENT EXECUTE FUNCTION card_search_labels_added()""",
+    """CREATE FUNCTION card_search_labels_removed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            PERFORM card_search_refresh(ARRAY(SELECT DISTINCT card_id FROM removed));
+            RETURN NULL;
+        END
+    $$""",
+    """CREATE TRIGGER card_search_labels_removed AFTER DELETE ON card_labels
+        REFERENCING OLD TABLE AS removed
+        FOR EACH STATEMENT EXECUTE FUNCTION card_search_labels_removed()""",
     """CREATE FUNCTION card_search_label_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            PERFORM card_search_refresh(cl.card_id) FROM card_labels AS cl
-            WHERE cl.label_id = NEW.id;
+            PERFORM card_search_refresh(
+                ARRAY(SELECT card_id FROM card_labels WHERE label_id = NEW.id));
             RETURN NULL;
         END
     $$""",
-    """CREATE TRIGGER card_search_labels AFTER UPDATE OF name ON labels
+    """CREATE TRIGGER card_search_label_renamed AFTER UPDATE OF name ON labels
         FOR EACH ROW EXECUTE FUNCTION card_search_label_renamed()""",
-    "SELECT card_search_refresh(id) FROM cards",
+    "SELECT card_search_refresh(ARRAY(SELECT id FROM cards))",
     # So that the first searches are planned on the index's real size, not a guess.
     "ANALYZE card_search",
 ]
 
 POSTGRES_TEARDOWN = [
-    "DROP TRIGGER IF EXISTS card_search_labels ON labels",
-    "DROP TRIGGER IF EXISTS card_search_card_labels ON card_labels",
-    "DROP TRIGGER IF EXISTS card_search_card ON cards",
+    "DROP TRIGGER IF EXISTS card_search_label_renamed ON labels",
+    "DROP TRIGGER IF EXISTS card_search_labels_removed ON card_labels",
+    "DROP TRIGGER IF EXISTS card_search_labels_added ON card_labels",
+    "DROP TRIGGER IF EXISTS card_search_card_changed ON cards",
+    "DROP TRIGGER IF EXISTS card_search_cards_added ON cards",
     "DROP FUNCTION IF EXISTS card_search_label_renamed()",
-    "DROP FUNCTION IF EXISTS card_search_labels_changed()",
+    "DROP FUNCTION IF EXISTS card_search_labels_removed()",
+    "DROP FUNCTION IF EXISTS card_search_labels_added()",
     "DROP FUNCTION IF EXISTS card_search_card_changed()",
+    "DROP FUNCTION IF EXISTS card_search_cards_added()",
     "DROP TABLE IF EXISTS card_search",
-    "DROP FUNCTION IF EXISTS card_search_refresh(integer)",
+    "DROP FUNCTION IF EXISTS card_search_refresh(integer[])",
     "DROP FUNCTION IF EXISTS card_search_words(text)",
     "DROP TEXT SEARCH CONFIGURATION IF EXISTS toolbox_search",
     # Made by this revision's upgrade, so taken away by its downgrade; a database that had it
