@@ -56,7 +56,7 @@ STOP_WORDS = frozenset(
 MAX_WORDS = 12
 TITLE_WEIGHT, LABEL_WEIGHT, BODY_WEIGHT = 5, 3, 1
 # The most cards one search shows: more than a person reads, few enough to answer in a few ms.
-LIMIT = 100
+LIMIT = 50
 
 # The index tables (outside the models: see toolbox/schema.py).
 _fts = table("card_search", column("rowid"))
