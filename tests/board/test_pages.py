@@ -14,6 +14,7 @@ from tests.factories import (
     signed_in,
 )
 from toolbox.board.models import Role
+from toolbox.board.search import LIMIT
 from toolbox.db import Database
 
 
@@ -228,6 +229,22 @@ async def test_the_search_box_answers_as_one_types_with_the_results_alone(
     boosted = {"HX-Request": "true", "HX-Boosted": "true"}
     full = await client.get(f"/b/{board.slug}", params={"q": "strat"}, headers=boosted)
     assert "<html" in full.text and "Stratégie numérique" in full.text
+
+
+async def test_a_search_that_most_cards_match_shows_the_best_and_says_so(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator)
+    for n in range(LIMIT + 2):
+        await make_card(db, board, column, facilitator, title=f"Fiche pratique {n}")
+    page = (await client.get(f"/b/{board.slug}", params={"q": "fiche"})).text
+    assert f"{LIMIT + 2} ressources trouvées" in page
+    assert f"Les {LIMIT} meilleures sont affichées" in page
+    assert page.count('class="card-title"') == LIMIT
+    api = await client.get(f"/api/v1/boards/{board.slug}/search", params={"q": "fiche"})
+    assert len(api.json()["results"]) == LIMIT
 
 
 async def test_members_only_board_page_sends_visitors_to_sign_in(
