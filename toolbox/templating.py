@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from toolbox import i18n
+from toolbox.renderings import PERSONAL, SharedPage
 from toolbox.urls import url_path, url_template
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -81,6 +82,9 @@ def _environment() -> Environment:
         locale_names=i18n.LOCALE_NAMES,
         # Partials render as out-of-band swaps only when a live update says so.
         oob=False,
+        # A page rendered for a whole audience holds the place of the account menu.
+        shared=False,
+        personal_marker=Markup(PERSONAL),  # noqa: S704 - a constant comment
         presence=None,
         column_positions={},
     )
@@ -109,3 +113,23 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     }
     html = environment.get_template(name).render(**page_context)
     return HTMLResponse(html, status_code=status)
+
+
+def render_shared(name: str, context: dict[str, Any]) -> SharedPage:
+    """A page for everyone of one audience (toolbox.renderings): nobody signed in, the account
+    menu left to `render_personal`."""
+    page_context = {
+        "request": None,
+        "user": None,
+        "shared": True,
+        "lang": i18n.current_locale().replace("_", "-"),
+        **context,
+    }
+    return SharedPage.split(environment.get_template(name).render(**page_context))
+
+
+def render_personal(request: Request) -> str:
+    """The personal part of a shared page: the account menu of whoever is asking."""
+    return environment.get_template("_account.html").render(
+        request=request, user=getattr(request.state, "user", None)
+    )
