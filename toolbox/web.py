@@ -14,7 +14,7 @@ from toolbox import i18n
 from toolbox.db import Database
 from toolbox.errors import DomainError, NotFound
 from toolbox.principal import Principal
-from toolbox.renderings import Renderings, SharedPage
+from toolbox.renderings import Document, Renderings, SharedPage
 from toolbox.settings import Settings
 from toolbox.templating import render, render_personal
 from toolbox.urls import url_path
@@ -52,6 +52,23 @@ def shared_page_response(request: Request, page: SharedPage) -> Response:
     if etag_matches(request.headers.get("if-none-match", ""), etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+
+
+def document_response(request: Request, document: Document) -> Response:
+    """A JSON document kept for its audience, revalidated as `shared_page_response` is."""
+    headers = {
+        "ETag": document.etag,
+        "Cache-Control": "private, no-cache" if current_user(request) else "no-cache",
+        "Vary": "Authorization, Cookie, Accept-Language",
+    }
+    if etag_matches(request.headers.get("if-none-match", ""), document.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(document.body, media_type="application/json", headers=headers)
+
+
+def json_document(document: Any) -> Document:
+    """A JSON document as `json_response` writes it, to be kept."""
+    return Document.of(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode())
 
 
 def etag_matches(if_none_match: str, etag: str) -> bool:

@@ -6,13 +6,23 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
 from sqlalchemy import event
 
 from tests.conftest import POSTGRES_URL
-from tests.factories import make_board, make_card, make_column, make_member, make_user, signed_in
+from tests.factories import (
+    bearer,
+    make_board,
+    make_card,
+    make_column,
+    make_member,
+    make_slot,
+    make_user,
+    signed_in,
+)
 from tests.servers import migrated_database
 from toolbox.app import create_app
 from toolbox.board.models import Role
@@ -172,3 +182,46 @@ async def test_a_kept_page_is_served_without_rendering_or_loading_the_board(
     assert rendering > 0 and kept == 0
     assert second.text == first.text
     assert "Plan d’action" in third.text
+
+
+async def test_the_board_document_is_kept_per_audience_and_revalidated(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator)
+    card = await make_card(db, board, column, facilitator, title="Glossaire du numérique")
+    auth = await bearer(db, facilitator)
+    assert (await client.delete(f"/api/v1/cards/{card.id}", headers=auth)).status_code == 200
+    # The facilitator asks for the archived cards first; a visitor asking the same gets none.
+    theirs = await client.get(f"/api/v1/boards/{board.slug}?archived=1", headers=auth)
+    visitors = await client.get(f"/api/v1/boards/{board.slug}?archived=1")
+    assert [c["title"] for c in theirs.json()["columns"][0]["cards"]] == ["Glossaire du numérique"]
+    assert visitors.json()["columns"][0]["cards"] == []
+    assert theirs.headers["cache-control"] == "private, no-cache"
+    tag = visitors.headers["etag"]
+    again = await client.get(
+        f"/api/v1/boards/{board.slug}?archived=1", headers={"If-None-Match": tag}
+    )
+    assert again.status_code == 304 and again.content == b""
+    await make_card(db, board, column, facilitator, title="Plan d’action")
+    changed = await client.get(f"/api/v1/boards/{board.slug}", headers={"If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["etag"] != tag
+    assert changed.json()["seq"] > visitors.json()["seq"]
+
+
+async def test_the_slot_list_is_kept_and_follows_a_new_slot(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    await make_slot(db, board, facilitator, place="Table 1")
+    first = await client.get(f"/api/v1/boards/{board.slug}/slots")
+    assert [s["place"] for s in first.json()["slots"]] == ["Table 1"]
+    tag = first.headers["etag"]
+    same = await client.get(f"/api/v1/boards/{board.slug}/slots", headers={"If-None-Match": tag})
+    assert same.status_code == 304
+    await make_slot(db, board, facilitator, place="Table 2", starts_in=timedelta(days=3))
+    after = await client.get(f"/api/v1/boards/{board.slug}/slots", headers={"If-None-Match": tag})
+    assert after.status_code == 200
+    assert [s["place"] for s in after.json()["slots"]] == ["Table 1", "Table 2"]

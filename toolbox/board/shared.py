@@ -8,16 +8,23 @@ line, a restore) is seen by the very next read.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.board.access import audience_of, require_view
+from toolbox.board.access import BoardAccess, audience_of, board_access, require_view
 from toolbox.board.models import Board, Membership, Role, Visibility
 from toolbox.db import Database
 from toolbox.errors import NotFound
+from toolbox.i18n import current_locale
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
+from toolbox.renderings import Document, Renderings, SharedPage
+
+T = TypeVar("T", SharedPage, Document)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,3 +62,25 @@ async def board_seen(db: Database, slug: str, user: Actor | None) -> tuple[Board
         raise NotFound(_("There is no board at this address."))
     require_view(seen.visibility, user, seen.role)
     return seen, audience_of(user, seen.role)
+
+
+async def kept_rendering(
+    db: Database,
+    kept: Renderings,
+    slug: str,
+    user: Actor | None,
+    what: Hashable,
+    render: Callable[[AsyncSession, BoardAccess], Awaitable[T]],
+) -> T:
+    """The rendering `what` of the board at `slug` for `user`'s audience and language, as of the
+    board's latest seq: kept from an earlier read, or made now by `render` (and kept)."""
+    seen, audience = await board_seen(db, slug, user)
+    locale = current_locale()
+    found: T | None = kept.get((seen.board_id, seen.seq, audience, locale, what))
+    if found is None:
+        async with db.read() as session:
+            access = await board_access(session, slug, user)
+            found = await render(session, access)
+        # Under the seq the rendering read (a change may have come in between).
+        kept.put((seen.board_id, access.board.seq, audience, locale, what), found)
+    return found

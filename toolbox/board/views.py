@@ -26,9 +26,9 @@ from toolbox.board.schemas import (
     MoveColumn,
 )
 from toolbox.board.search import SearchFilters, search_cards
-from toolbox.board.shared import board_seen
+from toolbox.board.shared import kept_rendering
 from toolbox.errors import Conflict, DomainError, Invalid, NotFound, NotSignedIn
-from toolbox.i18n import current_locale, gettext
+from toolbox.i18n import gettext
 from toolbox.renderings import SharedPage
 from toolbox.templating import render, render_shared
 from toolbox.urls import url_path
@@ -53,16 +53,18 @@ async def board_page(request: Request) -> Response:
     """The board, rendered once per change for each audience, language and filter set
     (toolbox.renderings); only the account menu is rendered per request."""
     filters = SearchFilters.from_query(request.query_params)
-    slug, user, kept = request.path_params["slug"], current_user(request), renderings(request)
-    seen, audience = await board_seen(database(request), slug, user)
-    key = ("board_page", seen.board_id, seen.seq, audience, current_locale(), filters)
-    page = kept.get(key)
-    if page is None:
-        async with database(request).read() as session:
-            access = await board_access(session, slug, user)
-            page = await _render_board_page(session, access, filters)
-        # Under the seq the rendering read (a change may have come in between).
-        kept.put(("board_page", seen.board_id, access.board.seq, *key[3:]), page)
+
+    async def render(session: AsyncSession, access: BoardAccess) -> SharedPage:
+        return await _render_board_page(session, access, filters)
+
+    page = await kept_rendering(
+        database(request),
+        renderings(request),
+        request.path_params["slug"],
+        current_user(request),
+        ("board_page", filters),
+        render,
+    )
     return shared_page_response(request, page)
 
 
