@@ -225,3 +225,28 @@ async def test_the_slot_list_is_kept_and_follows_a_new_slot(
     after = await client.get(f"/api/v1/boards/{board.slug}/slots", headers={"If-None-Match": tag})
     assert after.status_code == 200
     assert [s["place"] for s in after.json()["slots"]] == ["Table 1", "Table 2"]
+
+
+async def test_a_card_page_is_kept_and_follows_an_edit(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator)
+    card = await make_card(db, board, column, facilitator, title="Glossaire du numérique")
+    first = await client.get(f"/b/{board.slug}/cards/{card.id}")
+    assert "Glossaire du numérique" in first.text
+    tag = first.headers["etag"]
+    same = await client.get(f"/b/{board.slug}/cards/{card.id}", headers={"If-None-Match": tag})
+    assert same.status_code == 304
+    auth = await bearer(db, facilitator)
+    edited = await client.patch(
+        f"/api/v1/cards/{card.id}",
+        json={"title": "Glossaire du numérique culturel", "version": card.version},
+        headers=auth,
+    )
+    assert edited.status_code == 200, edited.text
+    after = await client.get(f"/b/{board.slug}/cards/{card.id}", headers={"If-None-Match": tag})
+    assert after.status_code == 200 and "Glossaire du numérique culturel" in after.text
+    missing = await client.get(f"/b/{board.slug}/cards/{card.id + 1000}")
+    assert missing.status_code == 404

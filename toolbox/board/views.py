@@ -100,17 +100,25 @@ async def _render_board_page(
 
 
 async def card_page(request: Request) -> Response:
-    async with database(request).read() as session:
-        access = await board_access(session, request.path_params["slug"], current_user(request))
-        card = await card_services.card_on_board(
-            session, access, int_param(request.path_params["id"])
-        )
+    card_id = int_param(request.path_params["id"])
+
+    async def render(session: AsyncSession, access: BoardAccess) -> SharedPage:
+        card = await card_services.card_on_board(session, access, card_id)
         columns = await services.board_columns(session, access.board)
-        return render(
-            request,
+        return render_shared(
             "board/card.html",
             {"access": access, "board": access.board, "card": card, "columns": columns},
         )
+
+    page = await kept_rendering(
+        database(request),
+        renderings(request),
+        request.path_params["slug"],
+        current_user(request),
+        ("card_page", card_id),
+        render,
+    )
+    return shared_page_response(request, page)
 
 
 async def new_card_form(request: Request) -> Response:
