@@ -7,6 +7,7 @@ belong to a domain (the board's `markdown`, `kind_name`) are registered by the a
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -35,10 +36,16 @@ def role_name(role: str) -> str:
 
 
 def language_name(code: str) -> str:
+    return _language_name(code, i18n.current_locale())
+
+
+@functools.lru_cache(maxsize=512)
+def _language_name(code: str, locale: str) -> str:
+    # Babel parses both locales on every call: a few codes, asked for on every card.
     from babel import Locale, UnknownLocaleError
 
     try:
-        return Locale.parse(code.replace("-", "_")).get_display_name(i18n.current_locale()) or code
+        return Locale.parse(code.replace("-", "_")).get_display_name(locale) or code
     except (UnknownLocaleError, ValueError):
         return code
 
@@ -58,6 +65,9 @@ def _environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates change with a release, not while it runs: no stat() of the file at every
+        # include (once per card).
+        auto_reload=False,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda message: i18n.gettext(message),
