@@ -1,0 +1,381 @@
+"""Read-path benchmark (DESIGN.md §7): a 600-card board served to a whole room at once.
+
+In one run, on one machine, against a baseline measured in the same run:
+
+- **bare**: Starlette answering a fixed small page (bench/bare_http.py) under the same uvicorn
+  with the same options as the app (`uvicorn_command`); the yardstick for req/s;
+- with `wrk` (64 connections, `--seconds` each, one thread on the load core, the servers on the
+  other core): the 600-card public board page as a visitor, the same URL again and again (a
+  cache hit, if the app caches); a `304` revalidation (`If-None-Match` set to the page's ETag);
+  the card page (ten cards in turn); the brigade page; the slot list and board APIs and the
+  search API (French queries in turn) as the participant with an API token; a static file
+  (the htmx script the page links); the search over 10,000 cards with one connection, one query
+  at a time, whose p50 is the per-query figure;
+- **just after a change**: rounds of {edit a card through the API, one GET of the board page}
+  on a kept-alive connection: what the first visitor after each change waits;
+- **render cost**: the app in this process (`create_app`, httpx's ASGI transport), the board
+  page rendered after a card edit each time (so that nothing from the previous render can be
+  reused), CPU time (`time.process_time`) of the GET alone, divided by 600 cards;
+- **room**: 200 people open the board page at the same moment, each on a connection of their
+  own, then its scripts and style sheet on it; p99 of the time each has everything, and whether
+  all of them did (every answer a 200 or a 304).
+
+    .venv/bin/python bench/pages.py [--seconds 10] [--quick] [--database sqlite|ADMIN_URL]
+
+`--database` takes a PostgreSQL admin URL: a throwaway database is made in it and dropped after
+(bench/harness.py's `prepared_database`). wrk comes from the Debian package, installed with
+apt-get if it is missing. Results go to bench/results/pages-*.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import sys
+import tempfile
+import time
+from dataclasses import asdict
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.harness import AppServer, percentile, pin_load_generator, prepared_database  # noqa: E402
+from bench.pages_data import QUERIES, Population, populate  # noqa: E402
+from bench.pages_report import Figure, report  # noqa: E402
+from bench.room import get, page_assets, request_bytes, room  # noqa: E402
+from bench.wrk import WrkResult, ensure_wrk, run_wrk  # noqa: E402
+
+CARDS = 600
+CARD_PAGES = 10  # card pages taken in turn
+STATIC_FALLBACK = "/static/vendor/htmx.min.js"
+PACKAGES = (
+    "starlette",
+    "uvicorn",
+    "uvloop",
+    "httptools",
+    "sqlalchemy",
+    "aiosqlite",
+    "asyncpg",
+    "jinja2",
+    "markdown-it-py",
+)
+
+
+# --- figures measured with wrk ------------------------------------------------------------
+
+
+def wrk_figure(
+    name: str,
+    base_url: str,
+    paths: list[str],
+    args: argparse.Namespace,
+    *,
+    headers: dict[str, str] | None = None,
+    connections: int | None = None,
+    expect: tuple[int, ...] = (200,),
+) -> tuple[Figure, WrkResult]:
+    result = run_wrk(
+        base_url,
+        paths,
+        seconds=args.seconds,
+        connections=connections or args.connections,
+        headers=headers,
+    )
+    wrong = "" if result.only(*expect) else f"unexpected answers: {result.statuses} {result.errors}"
+    figure = Figure(
+        name=name,
+        rps=result.rps,
+        p50_ms=result.p50_ms,
+        p99_ms=result.p99_ms,
+        requests=result.requests,
+        statuses=result.statuses,
+        wrong=wrong,
+    )
+    return figure, result
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def search_paths(slug: str) -> list[str]:
+    return [f"/api/v1/boards/{slug}/search?q={quote(query)}" for query in QUERIES]
+
+
+def wrk_figures(
+    server: AppServer, population: Population, bare_rps: float, args: argparse.Namespace
+) -> dict[str, Figure]:
+    """Every wrk figure of the app, with its target where the issue sets one."""
+    slug, base = population.slug, server.url
+    board, participant = f"/b/{slug}", bearer(population.participant_token)
+    figures: dict[str, Figure] = {}
+
+    hit, run = wrk_figure("board page, cache hit", base, [board], args)
+    hit.check(f"≥ 1/3 bare ({bare_rps / 3:,.0f} req/s)", run.rps >= bare_rps / 3)
+    hit.check("p99 ≤ 50 ms", run.p99_ms <= 50)
+    figures["board_hit"] = hit
+
+    figures["board_304"] = revalidation(base, board, bare_rps, args)
+
+    cards = [f"/b/{slug}/cards/{card_id}" for card_id in population.card_ids[:CARD_PAGES]]
+    figures["card_page"], _ = wrk_figure("card page", base, cards, args)
+    figures["brigade_page"], _ = wrk_figure("brigade page", base, [f"{board}/brigade"], args)
+    api = f"/api/v1/boards/{slug}"
+    figures["slots_api"], _ = wrk_figure(
+        "slot list API", base, [f"{api}/slots"], args, headers=participant
+    )
+    figures["board_api"], _ = wrk_figure("board API", base, [api], args, headers=participant)
+
+    search, run = wrk_figure(
+        f"search API, {CARDS} cards", base, search_paths(slug), args, headers=participant
+    )
+    search.check("≥ 1,000 req/s", run.rps >= 1000)
+    figures["search_600"] = search
+
+    big, run = wrk_figure(
+        f"search API, {population.big_cards:,} cards (1 connection)",
+        base,
+        search_paths(population.big_slug),
+        args,
+        headers=participant,
+        connections=1,
+    )
+    big.check("p50 ≤ 5 ms per query", run.p50_ms <= 5)
+    figures["search_10000"] = big
+
+    figures["static"], _ = wrk_figure(
+        f"static file {static_path(base, board)}", base, [static_path(base, board)], args
+    )
+    return figures
+
+
+def revalidation(base: str, board: str, bare_rps: float, args: argparse.Namespace) -> Figure:
+    """The board page asked again with the ETag of a first answer: a 304, if the app says so."""
+    etag = httpx.get(base + board, timeout=30).raise_for_status().headers.get("etag")
+    target = f"≥ 1/2 bare ({bare_rps / 2:,.0f} req/s)"
+    if not etag:
+        figure = Figure(name="board page, 304 revalidation", wrong="no ETag")
+        figure.check(target, False)
+        return figure
+    figure, run = wrk_figure(
+        "board page, 304 revalidation",
+        base,
+        [board],
+        args,
+        headers={"If-None-Match": etag},
+        expect=(304,),
+    )
+    figure.check(target, run.rps >= bare_rps / 2)
+    return figure
+
+
+def static_path(base: str, board: str) -> str:
+    """The htmx script the board page links (its name may be hashed one day)."""
+    html = httpx.get(base + board, timeout=30).raise_for_status().text
+    return next((path for path in page_assets(html) if "htmx" in path), STATIC_FALLBACK)
+
+
+# --- the board just after a change ----------------------------------------------------------
+
+
+class CardEditor:
+    """Edits one card through the API as the facilitator, knowing its version each time."""
+
+    def __init__(self, card_id: int, token: str) -> None:
+        self.card_id, self.token, self.version, self.edits = card_id, token, 1, 0
+
+    def request(self) -> tuple[str, dict[str, Any], dict[str, str]]:
+        self.edits += 1
+        body = {"version": self.version, "title": f"Canevas de cadrage, relu {self.edits} fois"}
+        return f"/api/v1/cards/{self.card_id}", body, bearer(self.token)
+
+    def answered(self, response: httpx.Response) -> None:
+        self.version = int(response.raise_for_status().json()["version"])
+
+
+async def after_change(server: AppServer, population: Population, rounds: int) -> Figure:
+    """The first GET of the board page after each edit, on a connection kept alive."""
+    editor = CardEditor(population.card_ids[0], population.facilitator_token)
+    page = request_bytes(server.port, f"/b/{population.slug}")
+    times: list[float] = []
+    statuses: dict[str, int] = {}
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+        try:
+            for _ in range(rounds):
+                path, body, headers = editor.request()
+                editor.answered(await http.patch(path, json=body, headers=headers))
+                began = time.perf_counter()
+                answer = await get(reader, writer, page)
+                times.append((time.perf_counter() - began) * 1000)
+                statuses[str(answer.status)] = statuses.get(str(answer.status), 0) + 1
+        finally:
+            writer.close()
+    return Figure(
+        name=f"board page, first GET after an edit ({rounds} rounds)",
+        rps=None,
+        p50_ms=percentile(times, 50),
+        p99_ms=percentile(times, 99),
+        requests=rounds,
+        statuses=statuses,
+        wrong="" if set(statuses) == {"200"} else f"unexpected answers: {statuses}",
+    )
+
+
+# --- the render cost, in process --------------------------------------------------------------
+
+
+async def render_cost(url: str, population: Population, renders: int) -> Figure:
+    """CPU per card of one board page rendered from scratch, after an edit each time.
+
+    Counted: the whole GET in this process (middleware, routing, queries, the template, and
+    httpx's ASGI transport, a few tens of µs); not the edit, nor what it sets off (the event's
+    publication and live rendering), which is left to finish before the GET starts."""
+    from toolbox.app import create_app
+    from toolbox.settings import Settings
+
+    settings = Settings(database_url=url, secret_key="bench", base_url="http://bench")  # noqa: S106
+    app = create_app(settings)
+    editor = CardEditor(population.card_ids[1], population.facilitator_token)
+    costs: list[float] = []
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
+            (await http.get(f"/b/{population.slug}")).raise_for_status()  # templates compiled
+            for _ in range(renders):
+                path, body, headers = editor.request()
+                editor.answered(await http.patch(path, json=body, headers=headers))
+                await asyncio.sleep(0.05)  # the edit's aftermath runs now, not in the timing
+                began = time.process_time()
+                (await http.get(f"/b/{population.slug}")).raise_for_status()
+                costs.append((time.process_time() - began) * 1e6 / CARDS)
+    figure = Figure(
+        name=f"uncached render, µs of CPU per card ({renders} renders)",
+        value=percentile(costs, 50),
+        unit="µs/card",
+        requests=renders,
+        note=f"min {min(costs):.1f}, max {max(costs):.1f}",
+    )
+    figure.check("≤ 10 µs per card", figure.value is not None and figure.value <= 10)
+    return figure
+
+
+# --- the room ---------------------------------------------------------------------------------
+
+
+def room_figure(server: AppServer, slug: str, clients: int) -> Figure:
+    board = f"/b/{slug}"
+    assets = page_assets(httpx.get(server.url + board, timeout=30).raise_for_status().text)
+    result = asyncio.run(room(server.port, board, assets, clients))
+    figure = Figure(
+        name=f"room: {clients} clients, page + {len(assets)} assets each",
+        p50_ms=result.p50_ms,
+        p99_ms=result.p99_ms,
+        value=result.last_ms,
+        unit="ms (last client)",
+        requests=clients * (1 + len(assets)),
+        statuses=result.statuses,
+        note=f"{result.served}/{clients} got everything; assets: {', '.join(assets)}",
+    )
+    figure.check(f"all {clients} get everything", result.served == clients)
+    figure.check("p99 ≤ 1 s", result.p99_ms <= 1000)
+    return figure
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    cpuinfo = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    model = re.search(r"^model name\s*:\s*(.+)$", cpuinfo, re.MULTILINE)
+    versions: dict[str, str | None] = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = None
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model[1].strip() if model else platform.processor(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "wrk": os.popen(f"{ensure_wrk()} -v 2>&1").read().split(" Copyright")[0].strip(),  # noqa: S605
+        "load_average_1_5_15_min": os.getloadavg(),
+    }
+
+
+def measure(url: str, population: Population, args: argparse.Namespace) -> dict[str, Figure]:
+    figures: dict[str, Figure] = {}
+    with AppServer(url, target="bench.bare_http:app") as bare_server:
+        figures["bare"], bare = wrk_figure(
+            "bare Starlette handler (baseline)", bare_server.url, ["/"], args
+        )
+    with AppServer(url) as server:
+        for path in (f"/b/{population.slug}", f"/b/{population.slug}/brigade"):
+            httpx.get(server.url + path, timeout=30).raise_for_status()  # templates compiled
+        figures.update(wrk_figures(server, population, bare.rps, args))
+        figures["board_after_change"] = asyncio.run(after_change(server, population, args.rounds))
+        figures["room"] = room_figure(server, population.slug, args.clients)
+    figures["render"] = asyncio.run(render_cost(url, population, args.renders))
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="wrk's duration per figure")
+    parser.add_argument("--quick", action="store_true", help="a smoke run: 2 s per figure")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--rounds", type=int, default=30, help="edits for 'after a change'")
+    parser.add_argument("--renders", type=int, default=20, help="in-process uncached renders")
+    parser.add_argument("--clients", type=int, default=200, help="people in the room")
+    parser.add_argument("--search-cards", type=int, default=10_000)
+    parser.add_argument(
+        "--database", default="sqlite", help="sqlite, or a PostgreSQL admin URL (throwaway db)"
+    )
+    args = parser.parse_args()
+    if args.quick:
+        args.seconds, args.rounds, args.renders = 2.0, 10, 5
+    os.chdir(ROOT)  # the in-process app finds its templates and static files from here
+    pin_load_generator()
+    ensure_wrk()
+    with (
+        tempfile.TemporaryDirectory(prefix="toolbox-pages-") as directory,
+        prepared_database(args.database, directory) as url,
+    ):
+        started = time.perf_counter()
+        population = asyncio.run(populate(url, args.search_cards))
+        print(
+            f"populated in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in population.seconds.items())
+        )
+        figures = measure(url, population, args)
+    summary: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "command": " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]),
+        "database": re.sub(r"//[^/@]*@", "//…@", args.database),  # no password in the file
+        "machine": machine(),
+        "settings": {k: v for k, v in vars(args).items() if k != "database"},
+        "populate_seconds": population.seconds,
+        "figures": {key: asdict(figure) for key, figure in figures.items()},
+    }
+    summary["all_met"] = report(figures, args)
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    path = results / f"pages-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.json"
+    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    print(f"results: {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOOLBOX_SECRET_KEY", "bench")
+    main()
