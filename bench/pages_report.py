@@ -47,13 +47,13 @@ def report(figures: dict[str, Figure], args: argparse.Namespace) -> bool:
         f"\nread path: database {args.database}, {args.connections} connections, "
         f"{args.seconds:g} s per wrk figure{' (--quick)' if args.quick else ''}"
     )
-    print(f"{'figure':58}{'req/s':>9}{'× bare':>8}{'p50 ms':>9}{'p99 ms':>9}  target")
+    print(f"{'figure':58}{'req/s':>9}{'× bare':>8}{'p50 ms':>11}{'p99 ms':>11}  target")
     for figure in figures.values():
         ratio = f"{figure.rps / bare:.3f}" if figure.rps is not None and bare else "—"
         targets = "; ".join(f"{t.text}: {'met' if t.met else 'MISSED'}" for t in figure.targets)
         print(
             f"{figure.name[:57]:58}{_number(figure.rps, 0):>9}{ratio:>8}"
-            f"{_number(figure.p50_ms, 2):>9}{_number(figure.p99_ms, 2):>9}  {targets or '—'}"
+            f"{_number(figure.p50_ms, 2):>11}{_number(figure.p99_ms, 2):>11}  {targets or '—'}"
         )
         if figure.value is not None:
             print(f"{'':4}{_number(figure.value, 2)} {figure.unit}")
