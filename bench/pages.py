@@ -59,12 +59,12 @@ from bench.harness import (  # noqa: E402
     prepared_database,
     tree_cpu_seconds,
 )
-from bench.pages_data import QUERIES, Population, populate  # noqa: E402
+from bench.pages_changed import after_change, bearer, render_cost  # noqa: E402
+from bench.pages_data import CARDS, QUERIES, Population, populate  # noqa: E402
 from bench.pages_report import Figure, report  # noqa: E402
-from bench.room import get, one_by_one, page_assets, request_bytes, room  # noqa: E402
+from bench.room import one_by_one, page_assets, request_bytes, room  # noqa: E402
 from bench.wrk import WrkResult, ensure_wrk, run_wrk  # noqa: E402
 
-CARDS = 600
 CARD_PAGES = 10  # card pages taken in turn
 STATIC_FALLBACK = "/static/vendor/htmx.min.js"
 #: The order of the printed table: the baseline, the board page three ways, then the rest.
@@ -150,10 +150,6 @@ def wrk_figure(
         wrong=wrong,
     )
     return figure, result
-
-
-def bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
 
 
 def search_paths(slug: str) -> list[str]:
@@ -248,91 +244,6 @@ def static_path(server: AppServer, board: str) -> str:
     settle(server)
     html = httpx.get(server.url + board, timeout=60).raise_for_status().text
     return next((path for path in page_assets(html) if "htmx" in path), STATIC_FALLBACK)
-
-
-# --- the board just after a change ----------------------------------------------------------
-
-
-class CardEditor:
-    """Edits one card through the API as the facilitator, knowing its version each time."""
-
-    def __init__(self, card_id: int, token: str) -> None:
-        self.card_id, self.token, self.version, self.edits = card_id, token, 1, 0
-
-    def request(self) -> tuple[str, dict[str, Any], dict[str, str]]:
-        self.edits += 1
-        body = {"version": self.version, "title": f"Canevas de cadrage, relu {self.edits} fois"}
-        return f"/api/v1/cards/{self.card_id}", body, bearer(self.token)
-
-    def answered(self, response: httpx.Response) -> None:
-        self.version = int(response.raise_for_status().json()["version"])
-
-
-async def after_change(server: AppServer, population: Population, rounds: int) -> Figure:
-    """The first GET of the board page after each edit, on a connection kept alive."""
-    editor = CardEditor(population.card_ids[0], population.facilitator_token)
-    page = request_bytes(server.port, f"/b/{population.slug}")
-    times: list[float] = []
-    statuses: dict[str, int] = {}
-    reader, writer = await asyncio.open_connection("127.0.0.1", server.port)
-    async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
-        try:
-            for _ in range(rounds):
-                path, body, headers = editor.request()
-                editor.answered(await http.patch(path, json=body, headers=headers))
-                began = time.perf_counter()
-                answer = await get(reader, writer, page)
-                times.append((time.perf_counter() - began) * 1000)
-                statuses[str(answer.status)] = statuses.get(str(answer.status), 0) + 1
-        finally:
-            writer.close()
-    return Figure(
-        name=f"board page, first GET after an edit ({rounds} rounds)",
-        rps=None,
-        p50_ms=percentile(times, 50),
-        p99_ms=percentile(times, 99),
-        requests=rounds,
-        statuses=statuses,
-        wrong="" if set(statuses) == {"200"} else f"unexpected answers: {statuses}",
-    )
-
-
-# --- the render cost, in process --------------------------------------------------------------
-
-
-async def render_cost(url: str, population: Population, renders: int) -> Figure:
-    """CPU per card of one board page rendered from scratch, after an edit each time.
-
-    Counted: the whole GET in this process (middleware, routing, queries, the template, and
-    httpx's ASGI transport, a few tens of µs); not the edit, nor what it sets off (the event's
-    publication and live rendering), which is left to finish before the GET starts."""
-    from toolbox.app import create_app
-    from toolbox.settings import Settings
-
-    settings = Settings(database_url=url, secret_key="bench", base_url="http://bench")  # noqa: S106
-    app = create_app(settings)
-    editor = CardEditor(population.card_ids[1], population.facilitator_token)
-    costs: list[float] = []
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
-            (await http.get(f"/b/{population.slug}")).raise_for_status()  # templates compiled
-            for _ in range(renders):
-                path, body, headers = editor.request()
-                editor.answered(await http.patch(path, json=body, headers=headers))
-                await asyncio.sleep(0.05)  # the edit's aftermath runs now, not in the timing
-                began = time.process_time()
-                (await http.get(f"/b/{population.slug}")).raise_for_status()
-                costs.append((time.process_time() - began) * 1e6 / CARDS)
-    figure = Figure(
-        name=f"uncached render, µs of CPU per card ({renders} renders)",
-        value=percentile(costs, 50),
-        unit="µs/card",
-        requests=renders,
-        note=f"min {min(costs):.1f}, max {max(costs):.1f}",
-    )
-    figure.check("≤ 10 µs per card", figure.value is not None and figure.value <= 10)
-    return figure
 
 
 # --- the room ---------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from toolbox.principal import Actor
 DEMO = Path(__file__).resolve().parent.parent / "toolbox" / "demo" / "board.json"
 TIMEZONE = "America/Toronto"
 SLUG, BIG_SLUG = "salle", "grand-inventaire"
+CARDS = 600  # on the board the pages are measured on
 FACILITATOR, PARTICIPANT = "animation@example.org", "participante@example.org"
 
 # The demo's eight columns, and four more a regional accelerator would have.
@@ -213,7 +214,7 @@ async def populate(url: str, big_cards: int = 10_000) -> Population:
             result.participant_token = await create_api_token(session, participant)
         started = clock.perf_counter()
         access, result.card_ids = await _board_with_cards(
-            db, admin, SLUG, "Accélérateur numérique culturel", cards=600, columns=12
+            db, admin, SLUG, "Accélérateur numérique culturel", cards=CARDS, columns=12
         )
         result.seconds["board_600"] = clock.perf_counter() - started
         async with db.write() as session:
