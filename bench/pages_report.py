@@ -21,6 +21,7 @@ class Figure:
     value: float | None = None  # a figure that is neither a rate nor a latency: its `unit` says
     unit: str = ""
     requests: int = 0
+    bytes_per_answer: float | None = None  # headers and body, as wrk counts them
     statuses: dict[str, int] = field(default_factory=dict)
     #: Answers the figure should not hold (a 404, a 200 where a 304 was asked for): then every
     #: target of the figure is missed, whatever its numbers.
@@ -47,13 +48,15 @@ def report(figures: dict[str, Figure], args: argparse.Namespace) -> bool:
         f"\nread path: database {args.database}, {args.connections} connections, "
         f"{args.seconds:g} s per wrk figure{' (--quick)' if args.quick else ''}"
     )
-    print(f"{'figure':58}{'req/s':>9}{'× bare':>8}{'p50 ms':>11}{'p99 ms':>11}  target")
+    print(f"{'figure':58}{'req/s':>9}{'× bare':>8}{'p50 ms':>11}{'p99 ms':>11}{'KB':>8}  target")
     for figure in figures.values():
         ratio = f"{figure.rps / bare:.3f}" if figure.rps is not None and bare else "—"
         targets = "; ".join(f"{t.text}: {'met' if t.met else 'MISSED'}" for t in figure.targets)
+        size = None if figure.bytes_per_answer is None else figure.bytes_per_answer / 1024
         print(
             f"{figure.name[:57]:58}{_number(figure.rps, 0):>9}{ratio:>8}"
-            f"{_number(figure.p50_ms, 2):>11}{_number(figure.p99_ms, 2):>11}  {targets or '—'}"
+            f"{_number(figure.p50_ms, 2):>11}{_number(figure.p99_ms, 2):>11}{_number(size):>8}"
+            f"  {targets or '—'}"
         )
         if figure.value is not None:
             print(f"{'':4}{_number(figure.value, 2)} {figure.unit}")
