@@ -317,6 +317,21 @@ def measure(url: str, population: Population, args: argparse.Namespace) -> dict[
     return {key: figures[key] for key in ORDER}
 
 
+def run(args: argparse.Namespace) -> tuple[Population, dict[str, Figure]]:
+    """A throwaway database, populated, then every figure."""
+    with (
+        tempfile.TemporaryDirectory(prefix="toolbox-pages-") as directory,
+        prepared_database(args.database, directory) as url,
+    ):
+        started = time.perf_counter()
+        population = asyncio.run(populate(url, args.search_cards))
+        print(
+            f"populated in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in population.seconds.items())
+        )
+        return population, measure(url, population, args)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, help="wrk's duration per figure (10; quick: 2)")
@@ -342,30 +357,28 @@ def main() -> None:
     ):
         if getattr(args, name) is None:
             setattr(args, name, quick if args.quick else full)
+    counts = ("seconds", "connections", "rounds", "renders", "clients", "search_rounds")
+    if any(getattr(args, name) < 1 for name in counts) or args.search_cards < 1:
+        parser.error("every count and duration must be at least 1")
     os.chdir(ROOT)  # the in-process app finds its templates and static files from here
     pin_load_generator()
     ensure_wrk()
-    with (
-        tempfile.TemporaryDirectory(prefix="toolbox-pages-") as directory,
-        prepared_database(args.database, directory) as url,
-    ):
-        started = time.perf_counter()
-        population = asyncio.run(populate(url, args.search_cards))
-        print(
-            f"populated in {time.perf_counter() - started:.1f} s: "
-            + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in population.seconds.items())
-        )
-        figures = measure(url, population, args)
+    began = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    database = re.sub(r"//[^/@]*@", "//…@", args.database)  # no password printed or written
+    try:
+        population, figures = run(args)
+    except (RuntimeError, OSError, httpx.HTTPError) as error:
+        sys.exit(f"pages: {error}")
     summary: dict[str, Any] = {
-        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "date": began,
         "command": " ".join([Path(sys.argv[0]).as_posix(), *sys.argv[1:]]),
-        "database": re.sub(r"//[^/@]*@", "//…@", args.database),  # no password in the file
+        "database": database,
         "machine": machine(),
         "settings": {k: v for k, v in vars(args).items() if k != "database"},
         "populate_seconds": population.seconds,
         "figures": {key: asdict(figure) for key, figure in figures.items()},
     }
-    summary["all_met"] = report(figures, args)
+    summary["all_met"] = report(figures, args, database)
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
     path = results / f"pages-{time.strftime('%Y%m%d-%H%M%S', time.gmtime())}.json"

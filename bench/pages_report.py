@@ -41,11 +41,11 @@ def _number(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
-def report(figures: dict[str, Figure], args: argparse.Namespace) -> bool:
+def report(figures: dict[str, Figure], args: argparse.Namespace, database: str) -> bool:
     """Print one line per figure beside its targets; True when every target is met."""
     bare = figures["bare"].rps or 0.0
     print(
-        f"\nread path: database {args.database}, {args.connections} connections, "
+        f"\nread path: database {database}, {args.connections} connections, "
         f"{args.seconds:g} s per wrk figure{' (--quick)' if args.quick else ''}"
     )
     print(f"{'figure':58}{'req/s':>9}{'× bare':>8}{'p50 ms':>11}{'p99 ms':>11}{'KB':>8}  target")
