@@ -86,6 +86,18 @@ QUERIES = (
 )
 
 
+MAX_QUERIES = len(QUERIES) * (1 + len(PLACES))
+
+
+def first_queries(count: int) -> list[str]:
+    """`count` different queries, none asked twice: each query alone, then with a town (as
+    someone narrows a search), so that a kept result cannot answer a later one."""
+    queries = list(QUERIES) + [f"{query} {place}" for place in PLACES for query in QUERIES]
+    if count > MAX_QUERIES:
+        raise ValueError(f"at most {MAX_QUERIES} different queries")
+    return queries[:count]
+
+
 @dataclass
 class Population:
     slug: str = SLUG

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bench.harness import serving
-from bench.pages_data import QUERIES, card_contents
+from bench.pages_data import MAX_QUERIES, QUERIES, card_contents, first_queries
 from bench.room import page_assets, read_answer
 from bench.wrk import script
 from toolbox.board.search import terms
@@ -64,3 +64,9 @@ def test_the_board_is_600_different_cards_that_the_queries_find() -> None:
     words = {word for card in cards for word in terms(f"{card.title} {card.description}")}
     for query in QUERIES:
         assert set(terms(query)) <= words, query
+
+
+def test_the_big_boards_queries_are_never_asked_twice() -> None:
+    queries = first_queries(MAX_QUERIES)
+    assert len(set(queries)) == len(queries) == MAX_QUERIES
+    assert queries[: len(QUERIES)] == list(QUERIES)
