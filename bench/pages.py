@@ -92,6 +92,7 @@ ORDER = (
     "search_600",
     "search_10000",
     "static",
+    "bare_again",
 )
 SETTLE_TIMEOUT = 300.0  # seconds for the server to finish what a previous figure left queued
 PACKAGES = (
@@ -324,6 +325,11 @@ def measure(url: str, population: Population, args: argparse.Namespace) -> dict[
         settle(server)
         figures["room"] = room_figure(server, population.slug, args.clients)
     figures["render"] = asyncio.run(render_cost(url, population, args.renders))
+    # The yardstick again: how far the machine drifted while the app was measured.
+    with AppServer(url, target="bench.bare_http:app") as bare_server:
+        figures["bare_again"], _ = wrk_figure(
+            "bare Starlette handler, again at the end (drift)", bare_server, ["/"], args
+        )
     return {key: figures[key] for key in ORDER}
 
 
