@@ -3,7 +3,8 @@
 In one run, on one machine, against a baseline measured in the same run:
 
 - **bare**: Starlette answering a fixed small page (bench/bare_http.py) under the same uvicorn
-  with the same options as the app (`uvicorn_command`); the yardstick for req/s;
+  with the same options as the app (`uvicorn_command`); the yardstick for req/s, measured
+  first, and again at the end to show how far the machine drifted;
 - with `wrk` (64 connections, `--seconds` each, one thread on the load core, the servers on the
   other core): the 600-card public board page as a visitor, the same URL again and again (a
   cache hit, if the app caches); a `304` revalidation (`If-None-Match` set to the page's ETag);
