@@ -107,7 +107,7 @@ async def test_an_edit_through_the_api_gives_a_200_with_a_new_etag(
 
 
 async def test_each_language_has_its_own_etag(db: Database, client: httpx.AsyncClient) -> None:
-    board, card, _auth = await a_board(db)
+    board, _card, _auth = await a_board(db)
     for path in (f"/b/{board.slug}", f"/b/{board.slug}/brigade"):
         french = await client.get(path, headers={**PLAIN, "Accept-Language": "fr-CA"})
         english = await client.get(path, headers={**PLAIN, "Accept-Language": "en"})
