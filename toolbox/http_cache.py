@@ -112,7 +112,8 @@ class _Exchange:
             return
         self._cache_headers(headers)
         if "etag" in headers:
-            # Known before the body (a rendering cache's): decide at once, render nothing more.
+            # Known before the body (a rendering cache's): decide at once; on a 304 the body that
+            # follows is dropped unread.
             await self._answer(message, headers, None)
         else:
             self.start = message
@@ -134,7 +135,8 @@ class _Exchange:
         """Send a 304 if the client's copy is current (True), else the held-back start."""
         if none_match(self.request.get("if-none-match"), headers["etag"]):
             self.not_modified = True
-            length = len(body) if body is not None else int(headers.get("content-length", "0"))
+            declared = headers.get("content-length", "")
+            length = len(body) if body is not None else int(declared) if declared.isdigit() else 0
             self.scope[NOT_MODIFIED_BODY] = (headers.get("content-type", ""), length)
             kept = [(k, v) for k, v in start["headers"] if k.lower() in NOT_MODIFIED_HEADERS]
             await self.send({"type": "http.response.start", "status": 304, "headers": kept})
