@@ -36,7 +36,9 @@ from toolbox.openapi import Operation as Op
 from toolbox.static_files import Favicon, StaticFiles, StaticRoute
 from toolbox.transfer import views as transfer
 
-STATIC_DIR = "static"
+# Absolute, so that a process started from another folder (a test, a script) still finds the
+# files, and url_for still gives their hashed names.
+STATIC_DIR = str(Path(__file__).resolve().parent.parent / "static")
 
 
 class Segment(StringConvertor):
