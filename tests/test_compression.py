@@ -6,10 +6,18 @@ from __future__ import annotations
 import gzip
 
 import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipResponder
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
 
 from tests.factories import make_board, make_card, make_column, make_user
+from toolbox.compression import CompressedBodies, CompressionMiddleware
 from toolbox.db import Database
-from toolbox.http_cache import body_etag
+from toolbox.http_cache import ConditionalGetMiddleware, body_etag
 
 
 async def a_board_page(db: Database) -> str:
@@ -70,3 +78,49 @@ async def test_small_responses_are_not_compressed(client: httpx.AsyncClient) -> 
     response = await raw(client, "/api/v1/cards/999999", {"Accept-Encoding": "gzip"})
     assert response.status_code == 404 and "content-encoding" not in response.headers
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_kept_bodies_drop_the_least_recently_used_past_their_budget() -> None:
+    kept = CompressedBodies(budget=100)
+    kept.put("a", b"x" * 20)
+    kept.put("b", b"y" * 20)
+    kept.put("huge", b"z" * 30)  # over a quarter of the budget: never kept
+    assert kept.get("huge") is None
+    assert kept.get("a") == b"x" * 20  # now the most recently used
+    for name in "cdef":
+        kept.put(name, b"w" * 20)
+    assert kept.size <= 100
+    assert kept.get("b") is None and kept.get("a") is not None
+
+
+async def test_the_same_page_is_compressed_once_and_two_pages_sharing_a_tag_each_their_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Compressed once for a room; and an upstream tag naming two bodies (a bug there) never
+    sends one reader's bytes to another."""
+    compressions: list[int] = []
+    original = GZipResponder._compress_body
+
+    def counted(self: GZipResponder, body: bytes, more_body: bool) -> bytes:
+        compressions.append(len(body))
+        return original(self, body, more_body)
+
+    monkeypatch.setattr(GZipResponder, "_compress_body", counted)
+
+    async def page(request: Request) -> Response:
+        who = request.query_params.get("who", "Alice")
+        return HTMLResponse(f"<p>{who}</p>" + "<li>Guide</li>" * 100, headers={"ETag": '"same"'})
+
+    app = Starlette(
+        routes=[Route("/", page)],
+        middleware=[Middleware(CompressionMiddleware), Middleware(ConditionalGetMiddleware)],
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        for _ in range(5):
+            response = await http.get("/", headers={"Accept-Encoding": "gzip"})
+            assert response.headers["content-encoding"] == "gzip"
+            assert response.text.startswith("<p>Alice</p>")
+        assert len(compressions) == 1
+        other = await http.get("/?who=Bob", headers={"Accept-Encoding": "gzip"})
+        assert other.text.startswith("<p>Bob</p>") and len(compressions) == 2

@@ -10,29 +10,105 @@ response gets the weak form of the same tag, as nginx does: `W/"…"` says "the 
 which is all `If-None-Match` asks (its comparison is weak), so a copy cached compressed or not
 revalidates with either encoding, and no tag has to be translated back on the way in.
 
+A room of two hundred phones opening the same board asks for the same bytes two hundred times:
+the compressed body is kept by the hash of the uncompressed one (`CompressedBodies`), so that
+the same page is compressed once, not once per reader. The key is the body's own hash, not its
+ETag: a tag set upstream that wrongly named two bodies (two people's pages) would cost a 304
+too many, never one person's page sent to another. Hashing costs a fifth of compressing.
+
 Static files are compressed once, at start-up (`toolbox.static_files`): they skip this layer.
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from starlette.datastructures import Headers, MutableHeaders
-from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
+from starlette.middleware.gzip import (
+    DEFAULT_EXCLUDED_CONTENT_TYPES,
+    GZipMiddleware,
+    GZipResponder,
+)
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from toolbox.http_cache import NOT_MODIFIED_BODY
+from toolbox.http_cache import NOT_MODIFIED_BODY, body_etag
 
 #: Below this a gzip header and the trailer cost about what they save.
 MINIMUM_SIZE = 500
 # 6, zlib's default, compresses HTML within a few percent of 9 at about half the CPU time: the
 # page is rendered and compressed per request until the rendering cache keeps it.
 LEVEL = 6
+#: The compressed bodies kept, at most: a few boards' pages in each audience and language.
+KEPT_BYTES = 8 * 1024 * 1024
+
+
+class CompressedBodies:
+    """The gzipped bodies last sent, by the hash of the body, least recently used dropped first."""
+
+    def __init__(self, budget: int = KEPT_BYTES) -> None:
+        self.budget = budget
+        self.size = 0
+        self.bodies: OrderedDict[str, bytes] = OrderedDict()
+
+    def get(self, key: str) -> bytes | None:
+        body = self.bodies.get(key)
+        if body is not None:
+            self.bodies.move_to_end(key)
+        return body
+
+    def put(self, key: str, body: bytes) -> None:
+        if len(body) > self.budget // 4 or key in self.bodies:
+            return
+        self.bodies[key] = body
+        self.size += len(body)
+        while self.size > self.budget:
+            _, dropped = self.bodies.popitem(last=False)
+            self.size -= len(dropped)
+
+
+class _KeepingGZipResponder(GZipResponder):
+    """Starlette's responder, asking the kept bodies first for a whole body that has an ETag
+    (a page or a document, as opposed to a one-off answer not worth keeping)."""
+
+    bodies: CompressedBodies
+
+    async def apply_compression(self, body: bytes, *, more_body: bool) -> bytes:
+        if more_body or "etag" not in Headers(raw=self.initial_message.get("headers", [])):
+            return await super().apply_compression(body, more_body=more_body)
+        key = body_etag(body)
+        if (kept := self.bodies.get(key)) is not None:
+            return kept
+        compressed = await super().apply_compression(body, more_body=False)
+        self.bodies.put(key, compressed)
+        return compressed
+
+
+class _KeepingGZipMiddleware(GZipMiddleware):
+    def __init__(self, app: ASGIApp, bodies: CompressedBodies) -> None:
+        super().__init__(app, minimum_size=MINIMUM_SIZE, compresslevel=LEVEL)
+        self.bodies = bodies
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if "gzip" not in Headers(scope=scope).get("accept-encoding", ""):
+            await super().__call__(scope, receive, send)  # Starlette's identity responder
+            return
+        responder = _KeepingGZipResponder(
+            self.app,
+            self.minimum_size,
+            compresslevel=self.compresslevel,
+            thread_minimum_size=self.thread_minimum_size,
+            exclude_content_types=self.exclude_content_types,
+        )
+        responder.bodies = self.bodies
+        await responder(scope, receive, send)
 
 
 class CompressionMiddleware:
     def __init__(self, app: ASGIApp, *, skip_prefixes: tuple[str, ...] = ()) -> None:
         self.app = app
         self.skip_prefixes = skip_prefixes
-        self.gzip = GZipMiddleware(self._inner, minimum_size=MINIMUM_SIZE, compresslevel=LEVEL)
+        self.bodies = CompressedBodies()
+        self.gzip = _KeepingGZipMiddleware(self._inner, self.bodies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(self.skip_prefixes):
