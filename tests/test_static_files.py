@@ -116,6 +116,11 @@ async def test_the_plain_name_still_serves_and_is_revalidated(client: httpx.Asyn
         "/static/vendor/htmx.min.js", headers={"If-None-Match": response.headers["etag"]}
     )
     assert again.status_code == 304
+    # A hash this process does not know (a page from a newer process, mid-upgrade): today's
+    # file, revalidated, rather than a page without its styles.
+    other = await client.get("/static/app.0123456789ab.css")
+    assert other.status_code == 200 and other.headers["cache-control"] == "no-cache"
+    assert other.content == (STATIC / "app.css").read_bytes()
     assert (await client.get("/static/nothing.js")).status_code == 404
     assert (await client.get("/static/.installed")).status_code == 404
     assert (

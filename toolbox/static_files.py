@@ -20,6 +20,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import mimetypes
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ REVALIDATE = "no-cache"
 #: Hex digits of the content hash in a file's name: 48 bits, so an edited file keeps its old
 #: name (and a browser its stale copy) with odds of one in 2**48.
 HASH_LENGTH = 12
+_HASH = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}(?=\.[^./]+$)|\.[0-9a-f]{{{HASH_LENGTH}}}$")
 COMPRESSIBLE = frozenset({".css", ".js", ".svg", ".json", ".map", ".txt", ".html", ".xml"})
 TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 
@@ -103,7 +105,9 @@ class StaticFiles:
         name = scope["path_params"]["path"]
         if asset := self.by_hashed.get(name):
             await self.serve(asset, IMMUTABLE, scope, send)
-        elif asset := self.by_name.get(name):
+        elif asset := self.by_name.get(name) or self.by_name.get(_HASH.sub("", name)):
+            # The plain name; or a hash this process does not have (during a rolling upgrade a
+            # page from a process with newer files): today's file, revalidated, not a 404.
             await self.serve(asset, REVALIDATE, scope, send)
         else:
             raise HTTPException(404)
