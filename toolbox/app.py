@@ -35,6 +35,7 @@ from toolbox.middleware import (
     SameOriginMiddleware,
     SecurityHeadersMiddleware,
 )
+from toolbox.renderings import Renderings
 from toolbox.routes import routes
 from toolbox.settings import Settings
 from toolbox.transfer.files import MAX_FILE_BYTES
@@ -97,6 +98,8 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     bus = create_bus(settings.broadcast_url)
     hub = Hub(db, bus, live_rendering())
     db.publish = functools.partial(publish_events, bus)
+    # The boards' pages and documents, kept per change (toolbox.renderings).
+    renderings = Renderings()
     mailer = MailSender(db, settings)
 
     @asynccontextmanager
@@ -136,6 +139,7 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     app.state.identify = identify
     app.state.notifier = notifier
     app.state.hub = hub
+    app.state.renderings = renderings
     app.state.mailer = mailer
     app.state.settings = settings
     return app

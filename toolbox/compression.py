@@ -136,11 +136,13 @@ class CompressionMiddleware:
 def _mark_variant(scope: Scope, message: Message, accepts_gzip: bool) -> None:
     """Give the compressed response, and a 304 that stands for one, the weak ETag."""
     headers = MutableHeaders(scope=message)
-    if message["status"] == 304 and NOT_MODIFIED_BODY in scope:
-        media_type, length = scope[NOT_MODIFIED_BODY]
+    if message["status"] == 304 and "etag" in headers:
+        # The 200 would have carried Vary: Accept-Encoding, and been compressed if asked. A 304
+        # answered by a view itself (a kept rendering's) says nothing of its body: those are
+        # pages and documents, all past MINIMUM_SIZE.
+        media_type, length = scope.get(NOT_MODIFIED_BODY, ("", MINIMUM_SIZE))
         if length < MINIMUM_SIZE or _excluded(media_type):
             return
-        # The 200 would have carried Vary: Accept-Encoding, and been compressed if asked.
         headers.add_vary_header("Accept-Encoding")
         compressed = accepts_gzip
     else:
