@@ -63,10 +63,7 @@ class Asset:
     media_type: str
     body: bytes
     gzipped: bytes | None  # None when gzip would not make it smaller
-
-    @property
-    def etag(self) -> str:
-        return '"' + content_hash(self.body) + '"'
+    etag: str
 
     @classmethod
     def read(cls, name: str, path: Path) -> Asset:
@@ -79,7 +76,8 @@ class Asset:
             packed = gzip.compress(body, compresslevel=9, mtime=0)
             gzipped = packed if len(packed) < len(body) * 0.9 else None
         media_type = media_type or "application/octet-stream"
-        return cls(name, hashed_name(name, body), media_type, body, gzipped)
+        etag = f'"{content_hash(body)}"'
+        return cls(name, hashed_name(name, body), media_type, body, gzipped, etag)
 
 
 class StaticFiles:
@@ -174,4 +172,6 @@ class Favicon:
         self.name = name
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.files.serve(self.files.by_name[self.name], REVALIDATE, scope, send)
+        if (icon := self.files.by_name.get(self.name)) is None:
+            raise HTTPException(404)
+        await self.files.serve(icon, REVALIDATE, scope, send)
