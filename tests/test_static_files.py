@@ -7,6 +7,7 @@ import gzip
 import re
 from pathlib import Path
 
+import brotli
 import httpx
 
 from tests.factories import make_board, make_user, signed_in
@@ -14,7 +15,7 @@ from toolbox.db import Database
 from toolbox.static_files import (
     IMMUTABLE,
     StaticFiles,
-    accepts_gzip,
+    accepts,
     content_hash,
     hashed_name,
 )
@@ -47,13 +48,14 @@ def test_hidden_files_are_not_served_and_unknown_names_stay_as_they_are(tmp_path
 
 
 def test_accept_encoding_is_read_with_its_weights() -> None:
-    assert accepts_gzip("gzip, deflate, br")
-    assert accepts_gzip("br;q=1.0, gzip;q=0.8")
-    assert accepts_gzip("*")
-    assert not accepts_gzip("gzip;q=0")
-    assert not accepts_gzip("identity")
-    assert not accepts_gzip("")
-    assert not accepts_gzip("*, gzip;q=0")
+    assert accepts("gzip, deflate, br", "gzip") and accepts("gzip, deflate, br", "br")
+    assert accepts("br;q=1.0, gzip;q=0.8", "gzip")
+    assert accepts("*", "br") and accepts("x-gzip", "gzip")
+    assert not accepts("gzip;q=0", "gzip")
+    assert not accepts("gzip", "br")
+    assert not accepts("identity", "gzip")
+    assert not accepts("", "gzip")
+    assert not accepts("*, gzip;q=0", "gzip")
 
 
 def test_templates_and_code_get_the_hashed_names_without_a_request() -> None:
@@ -105,6 +107,28 @@ async def test_the_precompressed_file_goes_to_a_client_that_accepts_gzip(
     assert gzip.decompress(wire) == original and len(wire) < len(original) / 2
     plain = await client.get(path, headers={"Accept-Encoding": "identity"})
     assert plain.headers["etag"] != response.headers["etag"]  # two representations, two tags
+
+
+async def test_brotli_is_preferred_where_the_client_accepts_it(client: httpx.AsyncClient) -> None:
+    path = url_path("static", path="app.css")
+    request = client.build_request("GET", path, headers={"Accept-Encoding": "gzip, br"})
+    response = await client.send(request, stream=True)
+    wire = b"".join([chunk async for chunk in response.aiter_raw()])
+    await response.aclose()
+    assert response.headers["content-encoding"] == "br"
+    assert response.headers["cache-control"] == IMMUTABLE
+    original = (STATIC / "app.css").read_bytes()
+    assert brotli.decompress(wire) == original
+    assert len(wire) < len(gzip.compress(original, 9))
+    tags = {
+        (await client.get(path, headers={"Accept-Encoding": coding})).headers["etag"]
+        for coding in ("br", "gzip", "identity")
+    }
+    assert len(tags) == 3
+    again = await client.get(
+        path, headers={"Accept-Encoding": "br", "If-None-Match": response.headers["etag"]}
+    )
+    assert again.status_code == 304 and again.headers["etag"] == response.headers["etag"]
 
 
 async def test_the_plain_name_still_serves_and_is_revalidated(client: httpx.AsyncClient) -> None:
