@@ -22,20 +22,13 @@ from typing import Any
 
 from cachetools import LRUCache
 
+from toolbox.http_cache import body_etag
+
 #: Where a shared page's personal part goes. User text is escaped before it reaches a page, so
 #: no card or title can write this comment; and the account menu comes before any of it.
 PERSONAL = "<!--toolbox:personal-->"
 #: Memory for renderings, per process (a 600-card board page is ≈ 250 KB).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-
-
-def etag_of(*parts: bytes) -> str:
-    """A strong validator for these bytes: 16 bytes of BLAKE2b (fast, and collisions out of
-    reach), quoted as RFC 9110 writes an entity tag."""
-    digest = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        digest.update(part)
-    return f'"{digest.hexdigest()}"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +46,7 @@ class SharedPage:
         if not marker:
             raise ValueError("a shared page must hold the PERSONAL marker")
         encoded_before, encoded_after = before.encode(), after.encode()
-        return cls(encoded_before, encoded_after, etag_of(encoded_before, b"\0", encoded_after))
+        return cls(encoded_before, encoded_after, body_etag(encoded_before + b"\0" + encoded_after))
 
     def compose(self, personal: str) -> tuple[bytes, str]:
         """The page with `personal` in its place, and that page's tag."""
@@ -74,7 +67,7 @@ class Document:
 
     @classmethod
     def of(cls, body: bytes) -> Document:
-        return cls(body, etag_of(body))
+        return cls(body, body_etag(body))
 
     def __len__(self) -> int:
         return len(self.body)

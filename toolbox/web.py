@@ -43,42 +43,23 @@ def renderings(connection: HTTPConnection) -> Renderings:
 
 
 def shared_page_response(request: Request, page: SharedPage) -> Response:
-    """A page kept for its audience, with the asker's account menu in its place. Browsers
-    revalidate (`no-cache`) and get a 304 while neither part has changed; a signed-in person's
-    page is theirs alone (`private`)."""
+    """A page kept for its audience, with the asker's account menu in its place. Its tag is
+    known before any byte is joined, so a revalidating browser gets its 304 from
+    `toolbox.http_cache` (which also says how long and for whom it may be kept)."""
     body, etag = page.compose(render_personal(request))
-    cache = "private, no-cache" if current_user(request) else "no-cache"
-    headers = {"ETag": etag, "Cache-Control": cache, "Vary": "Cookie, Accept-Language"}
-    if etag_matches(request.headers.get("if-none-match", ""), etag):
-        return Response(status_code=304, headers=headers)
-    return Response(body, media_type="text/html; charset=utf-8", headers=headers)
+    return Response(body, media_type="text/html; charset=utf-8", headers={"ETag": etag})
 
 
 def document_response(request: Request, document: Document) -> Response:
-    """A JSON document kept for its audience, revalidated as `shared_page_response` is."""
-    headers = {
-        "ETag": document.etag,
-        "Cache-Control": "private, no-cache" if current_user(request) else "no-cache",
-        "Vary": "Authorization, Cookie, Accept-Language",
-    }
-    if etag_matches(request.headers.get("if-none-match", ""), document.etag):
-        return Response(status_code=304, headers=headers)
+    """A JSON document kept for its audience, revalidated as `shared_page_response` is; its
+    body also depends on the bearer token, if any."""
+    headers = {"ETag": document.etag, "Vary": "Authorization"}
     return Response(document.body, media_type="application/json", headers=headers)
 
 
 def json_document(document: Any) -> Document:
     """A JSON document as `json_response` writes it, to be kept."""
     return Document.of(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode())
-
-
-def etag_matches(if_none_match: str, etag: str) -> bool:
-    """RFC 9110 §13.1.2: a weak comparison against a list of tags, or "*"."""
-    if not if_none_match:
-        return False
-    if if_none_match.strip() == "*":
-        return True
-    wanted = etag.removeprefix("W/")
-    return any(tag.strip().removeprefix("W/") == wanted for tag in if_none_match.split(","))
 
 
 def is_api(connection: HTTPConnection) -> bool:
