@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
 
-.PHONY: run test lint format assets setup bench messages clean
+.PHONY: run test lint format assets setup bench bench-pages messages clean
 
 run: setup
 	$(BIN)/toolbox db upgrade
@@ -46,9 +46,16 @@ assets $(VENDOR)/.installed: package.json package-lock.json
 	   node_modules/sortablejs/Sortable.min.js node_modules/axe-core/axe.min.js $(VENDOR)/
 	touch $(VENDOR)/.installed
 
-# The fan-out benchmark (DESIGN.md §7); e.g. BENCH_ARGS="--clients 50 --moves 5" for a smoke run.
+# The benchmarks of DESIGN.md §7: fan-out, then the read path (`make bench-pages` alone).
+# BENCH_ARGS go to the fan-out bench, e.g. "--clients 50 --moves 5" for a smoke run;
+# PAGES_ARGS to the read-path bench, e.g. "--quick" (2 s per figure) or "--database URL".
 bench: setup
 	$(BIN)/python bench/fanout.py $(BENCH_ARGS)
+	$(BIN)/python bench/pages.py $(PAGES_ARGS)
+
+# The read path: a 600-card board, search, a room of 200, against a bare Starlette handler (wrk).
+bench-pages: setup
+	$(BIN)/python bench/pages.py $(PAGES_ARGS)
 
 # Extract the translatable strings into the catalogs (then translate the new fr_CA entries).
 messages: setup

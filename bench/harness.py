@@ -95,14 +95,28 @@ async def _pg(dsn: str, statement: str) -> None:
         await connection.close()
 
 
+def serving(command: list[str], target: str) -> list[str]:
+    """`uvicorn_command`'s command line serving the ASGI app `target` ("module:attribute")
+    instead of the app: a baseline under exactly the options the app is served with."""
+    at = command.index("--factory")
+    return [*command[:at], target, *command[at + 2 :]]
+
+
 class AppServer:
-    """The app as production runs it: uvicorn in its own process, no per-message compression."""
+    """The app as production runs it: uvicorn in its own process, no per-message compression.
+
+    `target` ("module:attribute") serves another ASGI app, a baseline, the same way."""
 
     def __init__(
-        self, database_url: str, env: dict[str, str] | None = None, workers: int = 1
+        self,
+        database_url: str,
+        env: dict[str, str] | None = None,
+        workers: int = 1,
+        target: str | None = None,
     ) -> None:
         self.port = free_port()
         self.workers = workers
+        self.target = target
         self.env = {
             **os.environ,
             "TOOLBOX_DATABASE_URL": database_url,
@@ -122,6 +136,8 @@ class AppServer:
         )
         if self.workers > 1:
             command += ["--workers", str(self.workers)]
+        if self.target:
+            command = serving(command, self.target)
         self.process = subprocess.Popen(  # noqa: S603
             command, cwd=ROOT, env=self.env, preexec_fn=pin_to_server_core
         )

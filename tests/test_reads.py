@@ -5,6 +5,7 @@ commit is seen by the next read; a revoked credential is refused at once. SQLite
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from sqlalchemy import update
 from tests.factories import make_board, make_member, make_slot, make_user
 from toolbox.accounts.models import ApiToken, LoginSession, User
 from toolbox.accounts.services import (
+    Identities,
     create_api_token,
     end_session,
     identify_with,
@@ -160,3 +162,38 @@ def test_the_request_layer_does_not_import_accounts() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert loaded == ""
+
+
+async def test_who_is_asking_is_kept_briefly_and_dropped_where_it_ends(db: Database) -> None:
+    """`Identities`: the database is asked once per credential and second; a session ended in
+    this process is refused at once, one ended elsewhere within `seconds`."""
+    person = await make_user(db)
+    async with db.write() as session:
+        here = await start_session(session, person)
+        elsewhere = await start_session(session, person)
+    asked: list[object] = []
+    real_first_as = db.first_as
+
+    async def counted(*args: object, **kwargs: object) -> object:
+        asked.append(args[1])
+        return await real_first_as(*args, **kwargs)  # type: ignore[arg-type]
+
+    identities = Identities(db, seconds=0.2)
+    db.first_as = counted  # type: ignore[method-assign]
+    try:
+        assert (await identities("session", here)) is not None
+        assert (await identities("session", here)) is not None
+        assert len(asked) == 1
+        assert (await identities("session", elsewhere)) is not None
+        async with db.write() as session:
+            await end_session(session, here)
+            await end_session(session, elsewhere)
+        # Ended here: this process forgets it at once.
+        identities.forget("session", here)
+        assert await identities("session", here) is None
+        # Ended by another process: still believed for a moment, then asked again and refused.
+        assert (await identities("session", elsewhere)) is not None
+        await asyncio.sleep(0.3)
+        assert await identities("session", elsewhere) is None
+    finally:
+        del db.first_as

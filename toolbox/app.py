@@ -19,15 +19,23 @@ from toolbox.board import jinja as board_jinja
 from toolbox.board import live as board_live
 from toolbox.brigade import live as brigade_live
 from toolbox.brigade.notify import Notifier
+from toolbox.compression import CompressionMiddleware
 from toolbox.db import Database
 from toolbox.errors import DomainError
+from toolbox.http_cache import ConditionalGetMiddleware
 from toolbox.live.bus import create_bus
 from toolbox.live.hub import Hub
 from toolbox.live.publish import publish_events
 from toolbox.live.rendering import LiveRegistry
 from toolbox.live.socket import serve_board_socket, socket_slug
 from toolbox.mail.sender import MailSender
-from toolbox.middleware import BodyLimitMiddleware, RequestContextMiddleware, SameOriginMiddleware
+from toolbox.middleware import (
+    BodyLimitMiddleware,
+    RequestContextMiddleware,
+    SameOriginMiddleware,
+    SecurityHeadersMiddleware,
+)
+from toolbox.renderings import Renderings
 from toolbox.routes import routes
 from toolbox.settings import Settings
 from toolbox.transfer.files import MAX_FILE_BYTES
@@ -90,6 +98,8 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     bus = create_bus(settings.broadcast_url)
     hub = Hub(db, bus, live_rendering())
     db.publish = functools.partial(publish_events, bus)
+    # The boards' pages and documents, kept per change (toolbox.renderings).
+    renderings = Renderings()
     mailer = MailSender(db, settings)
 
     @asynccontextmanager
@@ -108,8 +118,14 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
 
     app = ToolboxApp(
         routes=routes(str(STATIC_DIR)),
+        # Outermost first. The conditional GET sits inside the compression, so that its ETag is
+        # the uncompressed body's and a 304 costs no gzip; it reads who is asking (private or
+        # not), so it comes after the request context.
         middleware=[
+            Middleware(SecurityHeadersMiddleware),
+            Middleware(CompressionMiddleware, skip_prefixes=("/static/", "/favicon.ico")),
             Middleware(RequestContextMiddleware, identify=identify, settings=settings),
+            Middleware(ConditionalGetMiddleware),
             Middleware(BodyLimitMiddleware, upload_limit=MAX_FILE_BYTES),
             Middleware(SameOriginMiddleware, settings=settings),
         ],
@@ -123,6 +139,7 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     app.state.identify = identify
     app.state.notifier = notifier
     app.state.hub = hub
+    app.state.renderings = renderings
     app.state.mailer = mailer
     app.state.settings = settings
     return app

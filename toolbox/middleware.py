@@ -1,4 +1,5 @@
-"""ASGI middleware: who is asking and in which language, the body size limit, same-origin writes.
+"""ASGI middleware: security headers, who is asking and in which language, the body size limit,
+same-origin writes.
 
 Written as plain ASGI (not BaseHTTPMiddleware) so the same code covers websockets and the
 language set here reaches the endpoint through the context variable.
@@ -31,8 +32,46 @@ MULTIPART_MARGIN = 64 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+# DESIGN.md §6: no inline or eval'd script anywhere; styles and scripts from the app itself
+# (htmx's own indicator style is turned off in base.html's htmx-config for that reason); the
+# websocket is `'self'` (CSP 3 lets it cover ws: and wss: on the same host); no framing.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS = (
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    (b"x-frame-options", b"DENY"),
+)
+
+
 class BodyTooLarge(TooLarge):
     pass
+
+
+class SecurityHeadersMiddleware:
+    """The headers of DESIGN.md §6 on every HTTP response, 304s and static files included: it
+    is the outermost layer, so nothing answered inside it can go without them."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [header for header in SECURITY_HEADERS if header[0] not in present]
+                message["headers"] = [*message.get("headers", []), *extra]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
 
 
 async def _send_error(send: Send, status: int, code: str, message: str) -> None:

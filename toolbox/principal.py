@@ -8,7 +8,6 @@ middleware; nothing else needs to know where people are stored.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -48,5 +47,12 @@ class Actor(Protocol):
 #: Where a credential came from: the session cookie, or an API token (`Authorization: Bearer`).
 CredentialKind = Literal["session", "api_token"]
 
-#: The person a credential belongs to, or None when it is unknown, expired or revoked.
-Identify = Callable[[CredentialKind, str], Awaitable[Principal | None]]
+
+class Identify(Protocol):
+    """The person a credential belongs to, or None when it is unknown, expired or revoked."""
+
+    async def __call__(self, kind: CredentialKind, token: str) -> Principal | None: ...
+
+    def forget(self, kind: CredentialKind, token: str) -> None:
+        """This process must ask the database again for `token` (it was just revoked)."""
+        ...

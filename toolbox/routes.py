@@ -12,9 +12,10 @@ Paths and query strings are part of the public contract (DESIGN.md §6): change 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
-from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
 
 from toolbox.accounts import views as accounts
@@ -32,9 +33,12 @@ from toolbox.live.socket import serve_board_socket
 from toolbox.me import views as me
 from toolbox.openapi import ApiRoute, OpenApiDocument, openapi
 from toolbox.openapi import Operation as Op
+from toolbox.static_files import Favicon, StaticFiles, StaticRoute
 from toolbox.transfer import views as transfer
 
-STATIC_DIR = "static"
+# Absolute, so that a process started from another folder (a test, a script) still finds the
+# files, and url_for still gives their hashed names.
+STATIC_DIR = str(Path(__file__).resolve().parent.parent / "static")
 
 
 class Segment(StringConvertor):
@@ -279,11 +283,14 @@ class BoardSocket:
 
 
 def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
+    # Read, hashed and compressed here, once per process (toolbox.static_files).
+    static = StaticFiles(Path(static_dir))
     return [
         # The router tries routes in order: the API and the static files, the busiest and the
         # ones whose prefix no page shares, come first, so that they skip forty page patterns.
         Mount("/api/v1", routes=api_routes, name="api"),
-        Mount("/static", app=StaticFiles(directory=static_dir), name="static"),
+        StaticRoute("/static/{path:path}", static, name="static"),
+        Route("/favicon.ico", Favicon(static), name="favicon"),
         Route("/", board.home, name="home"),
         Route("/boards", board.create_board_form, methods=["POST"], name="board_create"),
         Route("/login", accounts.login_form, methods=["GET"], name="login"),

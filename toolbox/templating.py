@@ -7,6 +7,7 @@ belong to a domain (the board's `markdown`, `kind_name`) are registered by the a
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from toolbox import i18n
+from toolbox.renderings import PERSONAL, SharedPage
 from toolbox.urls import url_path, url_template
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -34,10 +36,16 @@ def role_name(role: str) -> str:
 
 
 def language_name(code: str) -> str:
+    return _language_name(code, i18n.current_locale())
+
+
+@functools.lru_cache(maxsize=512)
+def _language_name(code: str, locale: str) -> str:
+    # Babel parses both locales on every call: a few codes, asked for on every card.
     from babel import Locale, UnknownLocaleError
 
     try:
-        return Locale.parse(code.replace("-", "_")).get_display_name(i18n.current_locale()) or code
+        return Locale.parse(code.replace("-", "_")).get_display_name(locale) or code
     except (UnknownLocaleError, ValueError):
         return code
 
@@ -57,6 +65,9 @@ def _environment() -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        # Templates change with a release, not while it runs: no stat() of the file at every
+        # include (once per card).
+        auto_reload=False,
     )
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lambda message: i18n.gettext(message),
@@ -81,6 +92,9 @@ def _environment() -> Environment:
         locale_names=i18n.LOCALE_NAMES,
         # Partials render as out-of-band swaps only when a live update says so.
         oob=False,
+        # A page rendered for a whole audience holds the place of the account menu.
+        shared=False,
+        personal_marker=Markup(PERSONAL),  # noqa: S704 - a constant comment
         presence=None,
         column_positions={},
     )
@@ -109,3 +123,23 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
     }
     html = environment.get_template(name).render(**page_context)
     return HTMLResponse(html, status_code=status)
+
+
+def render_shared(name: str, context: dict[str, Any]) -> SharedPage:
+    """A page for everyone of one audience (toolbox.renderings): nobody signed in, the account
+    menu left to `render_personal`."""
+    page_context = {
+        "request": None,
+        "user": None,
+        "shared": True,
+        "lang": i18n.current_locale().replace("_", "-"),
+        **context,
+    }
+    return SharedPage.split(environment.get_template(name).render(**page_context))
+
+
+def render_personal(request: Request) -> str:
+    """The personal part of a shared page: the account menu of whoever is asking."""
+    return environment.get_template("_account.html").render(
+        request=request, user=getattr(request.state, "user", None)
+    )

@@ -9,23 +9,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from starlette.routing import Router
+from starlette.routing import BaseRoute, Mount, NoMatchFound, Router
 
-_router: Router | None = None
+#: Each route name, and the top-level route that answers for it. Starlette's router tries every
+#: route in turn until one knows the name, which for a 600-card board (several links a card)
+#: was a quarter of the page's rendering.
+_by_name: dict[str, BaseRoute] = {}
 
 
 def use_router(router: Router) -> None:
     """Set by `create_app`: every app of a process serves the same table, so the last one wins."""
-    global _router
-    _router = router
+    names: dict[str, BaseRoute] = {}
+    for route in router.routes:
+        name = getattr(route, "name", None)
+        if name:
+            names.setdefault(name, route)
+        if isinstance(route, Mount) and route.name:
+            for child in route.routes:
+                if getattr(child, "name", None):
+                    names.setdefault(f"{route.name}:{child.name}", route)  # type: ignore[attr-defined]
+    _by_name.clear()
+    _by_name.update(names)
 
 
 def url_path(name: str, /, **params: Any) -> str:
     """The path of the route `name`, e.g. `url_path("card", slug="atelier", id=3)`. A query
     string or an #anchor, where one is needed, is the caller's to append."""
-    if _router is None:
+    if not _by_name:
         raise RuntimeError("No router yet: toolbox.app.create_app sets it with use_router.")
-    return str(_router.url_path_for(name, **params))
+    route = _by_name.get(name)
+    if route is None:
+        raise NoMatchFound(name, params)
+    return str(route.url_path_for(name, **params))
 
 
 def absolute_url(base_url: str, name: str, /, **params: Any) -> str:

@@ -14,8 +14,9 @@ from toolbox import i18n
 from toolbox.db import Database
 from toolbox.errors import DomainError, NotFound
 from toolbox.principal import Principal
+from toolbox.renderings import Document, Renderings, SharedPage
 from toolbox.settings import Settings
-from toolbox.templating import render
+from toolbox.templating import render, render_personal
 from toolbox.urls import url_path
 from toolbox.validation import DB_INT_MAX
 
@@ -34,6 +35,31 @@ def current_user(connection: HTTPConnection) -> Principal | None:
     """Who is asking, as the middleware read them (toolbox.middleware.resolve_context)."""
     user: Principal | None = connection.scope.get("state", {}).get("user")
     return user
+
+
+def renderings(connection: HTTPConnection) -> Renderings:
+    kept: Renderings = connection.app.state.renderings
+    return kept
+
+
+def shared_page_response(request: Request, page: SharedPage) -> Response:
+    """A page kept for its audience, with the asker's account menu in its place. Its tag is
+    known before any byte is joined, so a revalidating browser gets its 304 from
+    `toolbox.http_cache` (which also says how long and for whom it may be kept)."""
+    body, etag = page.compose(render_personal(request))
+    return Response(body, media_type="text/html; charset=utf-8", headers={"ETag": etag})
+
+
+def document_response(request: Request, document: Document) -> Response:
+    """A JSON document kept for its audience, revalidated as `shared_page_response` is; its
+    body also depends on the bearer token, if any."""
+    headers = {"ETag": document.etag, "Vary": "Authorization"}
+    return Response(document.body, media_type="application/json", headers=headers)
+
+
+def json_document(document: Any) -> Document:
+    """A JSON document as `json_response` writes it, to be kept."""
+    return Document.of(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode())
 
 
 def is_api(connection: HTTPConnection) -> bool:

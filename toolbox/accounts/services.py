@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from cachetools import TTLCache
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -129,16 +130,42 @@ async def principal_for_api_token(db: Database, token: str) -> Principal | None:
     return await db.first_as(Principal, _PRINCIPAL_FOR_API_TOKEN, {"token_hash": hash_token(token)})
 
 
-def identify_with(db: Database) -> Identify:
+#: How long this process believes what the database said of a credential. A session or token
+#: revoked in another process (or by the command line) stops working within this time; in the
+#: process that revoked it, at once (`Identities.forget`).
+IDENTITY_SECONDS = 1.0
+
+
+class Identities:
     """Who a credential belongs to, for the middleware and the websocket endpoint (the app
-    hands it to them: they do not import accounts)."""
+    hands it to them: they do not import accounts), kept `IDENTITY_SECONDS`: a room of signed-in
+    phones asks once a second per person, not once per request."""
 
-    async def identify(kind: CredentialKind, token: str) -> Principal | None:
+    def __init__(self, db: Database, seconds: float = IDENTITY_SECONDS) -> None:
+        self._db = db
+        # Keyed by the credential's hash, as the database keeps it: no secret held in memory.
+        self._known: TTLCache[tuple[str, str], Principal | None] = TTLCache(
+            maxsize=100_000, ttl=seconds
+        )
+
+    async def __call__(self, kind: CredentialKind, token: str) -> Principal | None:
+        key = (kind, hash_token(token))
+        if key in self._known:
+            return self._known[key]
         if kind == "api_token":
-            return await principal_for_api_token(db, token)
-        return await principal_for_session(db, token)
+            found = await principal_for_api_token(self._db, token)
+        else:
+            found = await principal_for_session(self._db, token)
+        self._known[key] = found
+        return found
 
-    return identify
+    def forget(self, kind: CredentialKind, token: str) -> None:
+        self._known.pop((kind, hash_token(token)), None)
+
+
+def identify_with(db: Database) -> Identify:
+    """Who a credential belongs to, as the app asks it (see `Identities`)."""
+    return Identities(db)
 
 
 async def create_api_token(session: AsyncSession, user: Actor, name: str = "") -> str:

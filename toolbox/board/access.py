@@ -40,12 +40,8 @@ class BoardAccess:
 
     @property
     def audience(self) -> str:
-        """The role whose view of the board this person gets (used for live fan-out)."""
-        if self.is_facilitator:
-            return Role.facilitator.value
-        if self.role is not None:
-            return self.role.value
-        return "visitor" if self.user is None else "reader"
+        """The role whose view of the board this person gets (live fan-out, kept pages)."""
+        return audience_of(self.user, self.role)
 
     @property
     def actor_id(self) -> int | None:
@@ -68,6 +64,16 @@ class BoardAccess:
             if self.user is None:
                 raise NotSignedIn(_("Sign in as a facilitator to change this board."))
             raise Forbidden(_("Only the board's facilitators can do this."))
+
+
+def audience_of(user: Actor | None, role: Role | None) -> str:
+    """Everyone of an audience sees the board alike: facilitators (and the admin), each other
+    role, a signed-in reader who is no member, a visitor."""
+    if role == Role.facilitator or (user and user.is_admin):
+        return Role.facilitator.value
+    if role is not None:
+        return role.value
+    return "visitor" if user is None else "reader"
 
 
 def may_view(visibility: Visibility, user: Actor | None, role: Role | None) -> bool:

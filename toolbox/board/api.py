@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Hashable
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
@@ -21,12 +23,23 @@ from toolbox.board.schemas import (
     MoveColumn,
 )
 from toolbox.board.search import SearchFilters, search_cards
+from toolbox.board.shared import kept_rendering
 from toolbox.errors import NotFound, NotSignedIn
 from toolbox.events.audience import event_for_audience
 from toolbox.events.log import event_document, events_after
 from toolbox.i18n import gettext as _
+from toolbox.renderings import Document
 from toolbox.validation import DB_INT_MAX, parse_json
-from toolbox.web import current_user, database, int_param, json_response, settings
+from toolbox.web import (
+    current_user,
+    database,
+    document_response,
+    int_param,
+    json_document,
+    json_response,
+    renderings,
+    settings,
+)
 
 EVENTS_PAGE = 500
 SEQ_MAX = 10**18 - 1
@@ -53,14 +66,27 @@ async def create_board(request: Request) -> Response:
 
 async def get_board(request: Request) -> Response:
     archived = request.query_params.get("archived") == "1"
-    async with database(request).read() as session:
-        access = await board_access(session, request.path_params["slug"], current_user(request))
+
+    async def render(session: AsyncSession, access: BoardAccess) -> Document:
         show_archived = archived and access.is_facilitator
         columns = await services.board_columns(session, access.board, archived=show_archived)
         grouped = await services.cards_by_column(session, access.board, archived=show_archived)
         document = board_summary(access.board)
         document["columns"] = [column_document(c, grouped.get(c.id, [])) for c in columns]
-        return json_response(document)
+        return json_document(document)
+
+    return document_response(request, await _kept(request, ("board", archived), render))
+
+
+def _kept(
+    request: Request,
+    what: Hashable,
+    render: Callable[[AsyncSession, BoardAccess], Awaitable[Document]],
+) -> Awaitable[Document]:
+    slug = request.path_params["slug"]
+    return kept_rendering(
+        database(request), renderings(request), slug, current_user(request), what, render
+    )
 
 
 async def create_column(request: Request) -> Response:
@@ -151,10 +177,12 @@ async def restore_card(request: Request) -> Response:
 
 async def search(request: Request) -> Response:
     filters = SearchFilters.from_query(request.query_params)
-    async with database(request).read() as session:
-        access = await board_access(session, request.path_params["slug"], current_user(request))
+
+    async def render(session: AsyncSession, access: BoardAccess) -> Document:
         found = await search_cards(session, access, filters)
-        return json_response({"results": [card_document(card) for card in found.cards]})
+        return json_document({"results": [card_document(card) for card in found.cards]})
+
+    return document_response(request, await _kept(request, ("search", filters), render))
 
 
 async def events(request: Request) -> Response:

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
 from toolbox.board import cards as card_services
 from toolbox.board import services
-from toolbox.board.access import board_access
+from toolbox.board.access import BoardAccess, board_access
 from toolbox.board.models import Card, Kind
 from toolbox.board.schemas import (
     BoardIn,
@@ -25,12 +26,23 @@ from toolbox.board.schemas import (
     MoveColumn,
 )
 from toolbox.board.search import SearchFilters, search_cards
+from toolbox.board.shared import kept_rendering
 from toolbox.errors import Conflict, DomainError, Invalid, NotFound, NotSignedIn
 from toolbox.i18n import gettext
-from toolbox.templating import render
+from toolbox.renderings import Document, SharedPage
+from toolbox.templating import render, render_fragment, render_shared
 from toolbox.urls import url_path
 from toolbox.validation import parse_form
-from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
+from toolbox.web import (
+    current_user,
+    database,
+    form_fields,
+    int_param,
+    renderings,
+    see_other,
+    settings,
+    shared_page_response,
+)
 
 
 def _board_url(slug: str, anchor: str = "") -> str:
@@ -38,37 +50,55 @@ def _board_url(slug: str, anchor: str = "") -> str:
 
 
 async def board_page(request: Request) -> Response:
+    """The board, rendered once per change for each audience, language and filter set
+    (toolbox.renderings); only the account menu is rendered per request."""
     filters = SearchFilters.from_query(request.query_params)
     if filters.active and request.headers.get("HX-Target") == RESULTS_REGION:
         return await _search_results(request, filters)
-    async with database(request).read() as session:
-        access = await board_access(session, request.path_params["slug"], current_user(request))
-        columns = await services.board_columns(session, access.board)
-        grouped = await services.cards_by_column(session, access.board)
-        results = await search_cards(session, access, filters) if filters.active else None
-        labels = sorted(
-            {label.name for cards in grouped.values() for card in cards for label in card.labels}
-        )
-        languages = sorted(
-            {code for cards in grouped.values() for card in cards for code in card.languages}
-        )
-        return render(
-            request,
-            "board/board.html",
-            {
-                "presence": request.app.state.hub.presence(access.board.id),
-                "column_positions": {column.id: n for n, column in enumerate(columns, 1)},
-                "access": access,
-                "board": access.board,
-                "columns": columns,
-                "cards": grouped,
-                "filters": filters,
-                "results": results,
-                "labels": labels,
-                "languages": languages,
-                "kinds": list(Kind),
-            },
-        )
+
+    async def render(session: AsyncSession, access: BoardAccess) -> SharedPage:
+        return await _render_board_page(session, access, filters)
+
+    page = await kept_rendering(
+        database(request),
+        renderings(request),
+        request.path_params["slug"],
+        current_user(request),
+        ("board_page", filters),
+        render,
+    )
+    return shared_page_response(request, page)
+
+
+async def _render_board_page(
+    session: AsyncSession, access: BoardAccess, filters: SearchFilters
+) -> SharedPage:
+    columns = await services.board_columns(session, access.board)
+    grouped = await services.cards_by_column(session, access.board)
+    results = await search_cards(session, access, filters) if filters.active else None
+    labels = sorted(
+        {label.name for cards in grouped.values() for card in cards for label in card.labels}
+    )
+    languages = sorted(
+        {code for cards in grouped.values() for card in cards for code in card.languages}
+    )
+    return render_shared(
+        "board/board.html",
+        {
+            # Who is here changes without a change to the board: the live socket tells it.
+            "presence": None,
+            "column_positions": {column.id: n for n, column in enumerate(columns, 1)},
+            "access": access,
+            "board": access.board,
+            "columns": columns,
+            "cards": grouped,
+            "filters": filters,
+            "results": results,
+            "labels": labels,
+            "languages": languages,
+            "kinds": list(Kind),
+        },
+    )
 
 
 #: The board page's region that the search box fills while one types (templates/board/board.html).
@@ -78,32 +108,47 @@ RESULTS_REGION = "board-results"
 async def _search_results(request: Request, filters: SearchFilters) -> Response:
     """The search results alone, as htmx asks for them at each pause in typing: the cards found,
     not the whole board. Told apart from the page by htmx's target, not by `HX-Request` alone,
-    which a boosted link or form also sends (and which wants the whole page)."""
-    async with database(request).read() as session:
-        access = await board_access(session, request.path_params["slug"], current_user(request))
+    which a boosted link or form also sends (and which wants the whole page). Nothing in it is
+    personal, so it is kept for its audience as the page is."""
+
+    async def render(session: AsyncSession, access: BoardAccess) -> Document:
         results = await search_cards(session, access, filters)
-        response = render(
-            request,
-            "board/_results.html",
-            {"access": access, "board": access.board, "results": results, "partial": True},
-        )
+        context = {"access": access, "board": access.board, "results": results, "partial": True}
+        return Document.of(render_fragment("board/_results.html", **context).encode())
+
+    found = await kept_rendering(
+        database(request),
+        renderings(request),
+        request.path_params["slug"],
+        current_user(request),
+        ("board_results", filters),
+        render,
+    )
     # The same address answers the whole page to a browser: a cache must keep both apart.
-    response.headers["Vary"] = "HX-Target"
-    return response
+    headers = {"ETag": found.etag, "Vary": "HX-Target"}
+    return Response(found.body, media_type="text/html; charset=utf-8", headers=headers)
 
 
 async def card_page(request: Request) -> Response:
-    async with database(request).read() as session:
-        access = await board_access(session, request.path_params["slug"], current_user(request))
-        card = await card_services.card_on_board(
-            session, access, int_param(request.path_params["id"])
-        )
+    card_id = int_param(request.path_params["id"])
+
+    async def render(session: AsyncSession, access: BoardAccess) -> SharedPage:
+        card = await card_services.card_on_board(session, access, card_id)
         columns = await services.board_columns(session, access.board)
-        return render(
-            request,
+        return render_shared(
             "board/card.html",
             {"access": access, "board": access.board, "card": card, "columns": columns},
         )
+
+    page = await kept_rendering(
+        database(request),
+        renderings(request),
+        request.path_params["slug"],
+        current_user(request),
+        ("card_page", card_id),
+        render,
+    )
+    return shared_page_response(request, page)
 
 
 async def new_card_form(request: Request) -> Response:

@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from toolbox.accounts.models import User
 from toolbox.board.access import BoardAccess, board_access, board_access_by_id
+from toolbox.board.shared import kept_rendering
 from toolbox.brigade import bookings, claims, schedule
 from toolbox.brigade.documents import booking_document, slot_document
 from toolbox.brigade.models import Booking, Slot
@@ -27,8 +28,17 @@ from toolbox.brigade.schemas import (
 from toolbox.brigade.slots import board_slots, experts_by_id, slot_with_access
 from toolbox.errors import Invalid, NotFound
 from toolbox.i18n import gettext as _
+from toolbox.renderings import Document
 from toolbox.validation import parse_json
-from toolbox.web import current_user, database, int_param, json_response
+from toolbox.web import (
+    current_user,
+    database,
+    document_response,
+    int_param,
+    json_document,
+    json_response,
+    renderings,
+)
 
 
 def _moment(text: str | None, field: str) -> datetime | None:
@@ -44,10 +54,10 @@ def _moment(text: str | None, field: str) -> datetime | None:
 
 
 async def list_slots(request: Request) -> Response:
-    async with database(request).read() as session:
-        access = await board_access(session, request.path_params["slug"], current_user(request))
-        since = _moment(request.query_params.get("from"), "from")
-        until = _moment(request.query_params.get("to"), "to")
+    since = _moment(request.query_params.get("from"), "from")
+    until = _moment(request.query_params.get("to"), "to")
+
+    async def render(session: AsyncSession, access: BoardAccess) -> Document:
         zone = access.board.timezone
         slots = await board_slots(
             session,
@@ -56,9 +66,20 @@ async def list_slots(request: Request) -> Response:
             until=schedule.in_zone(until, zone) if until else None,
         )
         experts = await experts_by_id(session, slots)
-        return json_response(
+        return json_document(
             {"slots": [slot_document(s, experts.get(s.expert_id or 0)) for s in slots]}
         )
+
+    # The same for everyone who may read the board: no need, no name of who booked.
+    slots = await kept_rendering(
+        database(request),
+        renderings(request),
+        request.path_params["slug"],
+        current_user(request),
+        ("slots", since, until),
+        render,
+    )
+    return document_response(request, slots)
 
 
 async def create_slots(request: Request) -> Response:

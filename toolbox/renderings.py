@@ -1,0 +1,98 @@
+"""Renderings kept per change: a board's pages and documents, computed once per board `seq`.
+
+A board changes a few times a minute and is read by a whole room at once (DESIGN.md §4b). So a
+rendering is stored under a key that starts with the board's id and the `seq` it was rendered
+at, followed by whatever else makes it differ (the audience, the language, the filters): once
+the board's `seq` moves on, no read asks for the old keys again and the LRU lets them go. There
+is nothing to invalidate by hand, in this process or any other: each read learns the board's
+latest `seq` with the caller's right (one indexed row, `toolbox.board.shared`), so a change
+made anywhere (another process, the command line) is seen by the next read.
+
+Nothing personal goes in here: a shared page holds the place of the person's own part (the
+account menu) with `PERSONAL`, filled per request (`SharedPage.compose`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from cachetools import LRUCache
+
+from toolbox.http_cache import body_etag
+
+#: Where a shared page's personal part goes. User text is escaped before it reaches a page, so
+#: no card or title can write this comment; and the account menu comes before any of it.
+PERSONAL = "<!--toolbox:personal-->"
+#: Memory for renderings, per process (a 600-card board page is ≈ 250 KB).
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class SharedPage:
+    """A page rendered for everyone of one audience, split around its personal part."""
+
+    before: bytes
+    after: bytes
+    #: The shared bytes' own tag; a composed page's tag adds the personal part's.
+    etag: str
+
+    @classmethod
+    def split(cls, html: str) -> SharedPage:
+        before, marker, after = html.partition(PERSONAL)
+        if not marker:
+            raise ValueError("a shared page must hold the PERSONAL marker")
+        encoded_before, encoded_after = before.encode(), after.encode()
+        return cls(encoded_before, encoded_after, body_etag(encoded_before + b"\0" + encoded_after))
+
+    def compose(self, personal: str) -> tuple[bytes, str]:
+        """The page with `personal` in its place, and that page's tag."""
+        mine = personal.encode()
+        etag = f'"{self.etag.strip(chr(34))}.{hashlib.blake2b(mine, digest_size=6).hexdigest()}"'
+        return b"".join((self.before, mine, self.after)), etag
+
+    def __len__(self) -> int:
+        return len(self.before) + len(self.after)
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A rendering with nothing personal in it at all (a JSON document)."""
+
+    body: bytes
+    etag: str
+
+    @classmethod
+    def of(cls, body: bytes) -> Document:
+        return cls(body, body_etag(body))
+
+    def __len__(self) -> int:
+        return len(self.body)
+
+
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, SharedPage | Document) else 256
+
+
+class Renderings:
+    """The process's renderings, an LRU bounded in bytes; keys begin with (board id, seq)."""
+
+    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self._cache: LRUCache[Hashable, Any] = LRUCache(maxsize=max_bytes, getsizeof=_size)
+
+    def get(self, key: Hashable) -> Any | None:
+        return self._cache.get(key)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with contextlib.suppress(ValueError):  # larger than the whole cache: served, not kept
+            self._cache[key] = value
+
+    @property
+    def bytes_used(self) -> int:
+        return int(self._cache.currsize)
+
+    def __len__(self) -> int:
+        return len(self._cache)
