@@ -14,7 +14,9 @@ A room of two hundred phones opening the same board asks for the same bytes two 
 the compressed body is kept by the hash of the uncompressed one (`CompressedBodies`), so that
 the same page is compressed once, not once per reader. The key is the body's own hash, not its
 ETag: a tag set upstream that wrongly named two bodies (two people's pages) would cost a 304
-too many, never one person's page sent to another. Hashing costs a fifth of compressing.
+too many, never one person's page sent to another. Hashing costs a fifth of compressing, and is
+skipped for a kept rendering, whose own code put in the scope the tag it computed from the same
+bytes (`BODY_TAG`).
 
 Static files are compressed once, at start-up (`toolbox.static_files`): they skip this layer.
 """
@@ -31,7 +33,7 @@ from starlette.middleware.gzip import (
 )
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from toolbox.http_cache import NOT_MODIFIED_BODY, body_etag
+from toolbox.http_cache import BODY_TAG, NOT_MODIFIED_BODY, body_etag
 
 #: Below this a gzip header and the trailer cost about what they save.
 MINIMUM_SIZE = 500
@@ -72,10 +74,14 @@ class _KeepingGZipResponder(GZipResponder):
 
     bodies: CompressedBodies
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        self.scope = scope
+        await super().__call__(scope, receive, send)
+
     async def apply_compression(self, body: bytes, *, more_body: bool) -> bytes:
         if more_body or "etag" not in Headers(raw=self.initial_message.get("headers", [])):
             return await super().apply_compression(body, more_body=more_body)
-        key = body_etag(body)
+        key = self.scope.get(BODY_TAG) or body_etag(body)
         if (kept := self.bodies.get(key)) is not None:
             return kept
         compressed = await super().apply_compression(body, more_body=False)

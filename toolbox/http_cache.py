@@ -38,6 +38,10 @@ NOT_MODIFIED_HEADERS = frozenset(
 #: Set in the scope on a 304 (the media type and length of the body it stands for): the
 #: compression layer gives the 304 the ETag that the compressed 200 would have carried.
 NOT_MODIFIED_BODY = "toolbox.not_modified_body"
+#: Set in the scope by the app's own kept renderings (`toolbox.web`): the tag it computed from
+#: the very bytes it sends. In the scope, not a header, so nothing from outside can set it; the
+#: compression layer keys its kept bodies by it instead of hashing the body again.
+BODY_TAG = "toolbox.body_tag"
 _ENTITY_TAG = re.compile(r'(W/)?"([\x21\x23-\x7e\x80-\xff]*)"')
 
 

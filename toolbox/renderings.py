@@ -51,7 +51,7 @@ class SharedPage:
     def compose(self, personal: str) -> tuple[bytes, str]:
         """The page with `personal` in its place, and that page's tag."""
         mine = personal.encode()
-        etag = f'"{self.etag.strip(chr(34))}.{hashlib.blake2b(mine, digest_size=6).hexdigest()}"'
+        etag = f'"{self.etag.strip(chr(34))}.{hashlib.blake2b(mine, digest_size=16).hexdigest()}"'
         return b"".join((self.before, mine, self.after)), etag
 
     def __len__(self) -> int:

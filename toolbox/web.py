@@ -13,6 +13,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from toolbox import i18n
 from toolbox.db import Database
 from toolbox.errors import DomainError, NotFound
+from toolbox.http_cache import BODY_TAG
 from toolbox.principal import Principal
 from toolbox.renderings import Document, Renderings, SharedPage
 from toolbox.settings import Settings
@@ -47,6 +48,7 @@ def shared_page_response(request: Request, page: SharedPage) -> Response:
     known before any byte is joined, so a revalidating browser gets its 304 from
     `toolbox.http_cache` (which also says how long and for whom it may be kept)."""
     body, etag = page.compose(render_personal(request))
+    request.scope[BODY_TAG] = etag
     return Response(body, media_type="text/html; charset=utf-8", headers={"ETag": etag})
 
 
@@ -54,6 +56,7 @@ def document_response(request: Request, document: Document) -> Response:
     """A JSON document kept for its audience, revalidated as `shared_page_response` is; its
     body also depends on the bearer token, if any."""
     headers = {"ETag": document.etag, "Vary": "Authorization"}
+    request.scope[BODY_TAG] = document.etag
     return Response(document.body, media_type="application/json", headers=headers)
 
 
