@@ -254,6 +254,7 @@ async def test_a_search_that_most_cards_match_shows_the_best_and_says_so(
     assert page.count('class="card-title"') == LIMIT
     api = await client.get(f"/api/v1/boards/{board.slug}/search", params={"q": "fiche"})
     assert len(api.json()["results"]) == LIMIT
+    assert api.json()["total"] == LIMIT + 2
 
 
 async def test_members_only_board_page_sends_visitors_to_sign_in(

@@ -180,7 +180,8 @@ async def search(request: Request) -> Response:
 
     async def render(session: AsyncSession, access: BoardAccess) -> Document:
         found = await search_cards(session, access, filters)
-        return json_document({"results": [card_document(card) for card in found.cards]})
+        results = [card_document(card) for card in found.cards]
+        return json_document({"results": results, "total": found.total})
 
     return document_response(request, await _kept(request, ("search", filters), render))
 

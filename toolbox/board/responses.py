@@ -71,7 +71,10 @@ class BoardWithColumns(BoardOut):
 
 
 class SearchResults(Closed):
+    #: The best matches, ranked; at most `toolbox.board.search.LIMIT` of them.
     results: list[CardOut]
+    #: How many cards match in all (more than `results` holds when there are many).
+    total: int
 
 
 class EventOut(Closed):
