@@ -27,6 +27,7 @@ from toolbox.board.schemas import (
 )
 from toolbox.board.search import SearchFilters, search_cards
 from toolbox.board.shared import kept_rendering
+from toolbox.board.tiles import card_tiles
 from toolbox.errors import Conflict, DomainError, Invalid, NotFound, NotSignedIn
 from toolbox.i18n import gettext
 from toolbox.renderings import Document, SharedPage
@@ -74,7 +75,7 @@ async def _render_board_page(
     session: AsyncSession, access: BoardAccess, filters: SearchFilters
 ) -> SharedPage:
     columns = await services.board_columns(session, access.board)
-    grouped = await services.cards_by_column(session, access.board)
+    grouped = await card_tiles(session, access.board)
     results = await search_cards(session, access, filters) if filters.active else None
     labels = sorted(
         {label.name for cards in grouped.values() for card in cards for label in card.labels}
