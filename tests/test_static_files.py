@@ -92,14 +92,22 @@ async def test_hashed_names_are_immutable_and_serve_the_right_content(
     assert js.headers["content-type"].startswith("text/javascript")
 
 
+async def on_the_wire(
+    client: httpx.AsyncClient, path: str, accept_encoding: str
+) -> tuple[httpx.Response, bytes]:
+    """The response and its body as sent, still encoded (httpx would decode it)."""
+    request = client.build_request("GET", path, headers={"Accept-Encoding": accept_encoding})
+    response = await client.send(request, stream=True)
+    wire = b"".join([chunk async for chunk in response.aiter_raw()])
+    await response.aclose()
+    return response, wire
+
+
 async def test_the_precompressed_file_goes_to_a_client_that_accepts_gzip(
     client: httpx.AsyncClient,
 ) -> None:
     path = url_path("static", path="vendor/htmx.min.js")
-    request = client.build_request("GET", path, headers={"Accept-Encoding": "gzip"})
-    response = await client.send(request, stream=True)
-    wire = b"".join([chunk async for chunk in response.aiter_raw()])
-    await response.aclose()
+    response, wire = await on_the_wire(client, path, "gzip")
     assert response.headers["content-encoding"] == "gzip"
     assert response.headers["vary"] == "Accept-Encoding"
     assert int(response.headers["content-length"]) == len(wire)
@@ -111,10 +119,7 @@ async def test_the_precompressed_file_goes_to_a_client_that_accepts_gzip(
 
 async def test_brotli_is_preferred_where_the_client_accepts_it(client: httpx.AsyncClient) -> None:
     path = url_path("static", path="app.css")
-    request = client.build_request("GET", path, headers={"Accept-Encoding": "gzip, br"})
-    response = await client.send(request, stream=True)
-    wire = b"".join([chunk async for chunk in response.aiter_raw()])
-    await response.aclose()
+    response, wire = await on_the_wire(client, path, "gzip, br")
     assert response.headers["content-encoding"] == "br"
     assert response.headers["cache-control"] == IMMUTABLE
     original = (STATIC / "app.css").read_bytes()

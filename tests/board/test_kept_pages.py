@@ -24,10 +24,18 @@ from tests.factories import (
     signed_in,
 )
 from tests.servers import migrated_database
+from toolbox.accounts.models import User
 from toolbox.app import create_app
 from toolbox.board.models import Role
 from toolbox.db import Database
 from toolbox.settings import Settings
+
+
+async def page_for(client: httpx.AsyncClient, person: User, path: str) -> httpx.Response:
+    """`path` as `person` sees it, signed in through the form in a browser of their own."""
+    async with httpx.AsyncClient(base_url=client.base_url) as theirs:
+        await signed_in(theirs, person)
+        return await theirs.get(path)
 
 
 async def test_a_change_gives_the_next_read_a_new_page_and_tag(
@@ -70,9 +78,7 @@ async def test_a_facilitators_page_never_reaches_a_visitor(
     facilitator = await make_user(db)
     board = await make_board(db, facilitator=facilitator)
     await make_column(db, board, facilitator, "Stratégie")
-    async with httpx.AsyncClient(base_url=client.base_url) as theirs:
-        await signed_in(theirs, facilitator)
-        facilitators = await theirs.get(f"/b/{board.slug}")
+    facilitators = await page_for(client, facilitator, f"/b/{board.slug}")
     assert f"/b/{board.slug}/manage" in facilitators.text
     assert facilitators.headers["cache-control"] == "private, no-cache"
     visitors = await client.get(f"/b/{board.slug}")
@@ -89,12 +95,8 @@ async def test_two_participants_share_the_page_but_not_their_menus(
     board = await make_board(db, facilitator=facilitator)
     one = await make_member(db, board, Role.participant)
     two = await make_member(db, board, Role.participant)
-    pages = {}
-    for person in (one, two):
-        async with httpx.AsyncClient(base_url=client.base_url) as theirs:
-            await signed_in(theirs, person)
-            pages[person.id] = await theirs.get(f"/b/{board.slug}")
-    mine, yours = pages[one.id], pages[two.id]
+    mine = await page_for(client, one, f"/b/{board.slug}")
+    yours = await page_for(client, two, f"/b/{board.slug}")
     assert one.display_name in mine.text and two.display_name not in mine.text
     assert two.display_name in yours.text and one.display_name not in yours.text
     # The same shared rendering around each menu: the tags differ only in their personal part.
@@ -130,13 +132,9 @@ async def test_a_members_board_page_never_reaches_an_outsider(
     column = await make_column(db, board, facilitator)
     await make_card(db, board, column, facilitator, title="Confidentiel : budget 2027")
     member = await make_member(db, board, Role.participant)
-    async with httpx.AsyncClient(base_url=client.base_url) as theirs:
-        await signed_in(theirs, member)
-        assert "Confidentiel" in (await theirs.get(f"/b/{board.slug}")).text
+    assert "Confidentiel" in (await page_for(client, member, f"/b/{board.slug}")).text
     outsider = await make_user(db)
-    async with httpx.AsyncClient(base_url=client.base_url) as theirs:
-        await signed_in(theirs, outsider)
-        refused = await theirs.get(f"/b/{board.slug}")
+    refused = await page_for(client, outsider, f"/b/{board.slug}")
     assert refused.status_code == 403
     assert "Confidentiel" not in refused.text
     visitor = await client.get(f"/b/{board.slug}")
