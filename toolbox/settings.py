@@ -90,7 +90,7 @@ def listening_url(host: str, port: int) -> str:
     """The address a server bound to `host`:`port` answers on, for absolute links when
     TOOLBOX_BASE_URL is unset. A wildcard bind (0.0.0.0, ::) is reached by the machine's name,
     never by the wildcard itself, which no browser can open."""
-    if host in {"", "0.0.0.0", "::"}:
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 - a bind address read, not one bound
         host = socket.getfqdn() or "localhost"
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"  # an IPv6 address in a URL

@@ -136,9 +136,16 @@ async def card_page(request: Request) -> Response:
     async def render(session: AsyncSession, access: BoardAccess) -> SharedPage:
         card = await card_services.card_on_board(session, access, card_id)
         columns = await services.board_columns(session, access.board)
+        place = await card_services.card_place(session, card) if access.is_facilitator else 1
         return render_shared(
             "board/card.html",
-            {"access": access, "board": access.board, "card": card, "columns": columns},
+            {
+                "access": access,
+                "board": access.board,
+                "card": card,
+                "columns": columns,
+                "place": place,
+            },
         )
 
     page = await kept_rendering(
