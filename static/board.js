@@ -149,6 +149,23 @@
   document.addEventListener("htmx:load", showScrollHint);
   document.addEventListener("htmx:wsAfterMessage", showScrollHint);
 
+  // Ask before what is hard to take back: archiving (data-confirm), or lowering someone's role
+  // (data-confirm-lower, with data-rank on the form and on each choice). htmx waits for the
+  // answer; without JavaScript the form simply posts.
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail.elt.closest && event.detail.elt.closest("form");
+    if (!form) return;
+    var question = form.dataset.confirm;
+    var select = form.dataset.confirmLower && form.querySelector("select");
+    if (select) {
+      var chosen = select.options[select.selectedIndex];
+      if (Number(chosen.dataset.rank) < Number(form.dataset.rank)) question = form.dataset.confirmLower;
+    }
+    if (!question) return;
+    event.preventDefault();
+    if (window.confirm(question)) event.detail.issueRequest(true);
+  });
+
   document.addEventListener("htmx:load", enableDragging);
   document.addEventListener("htmx:wsAfterMessage", enableDragging);
 })();

@@ -50,6 +50,11 @@ def _board_url(slug: str, anchor: str = "") -> str:
     return url_path("board", slug=slug) + (f"#{anchor}" if anchor else "")
 
 
+def _archived_url(slug: str, which: str) -> str:
+    """The manage page, which offers what was just archived back (undo) at its top."""
+    return url_path("manage", slug=slug) + f"?archived={which}"
+
+
 async def board_page(request: Request) -> Response:
     """The board, rendered once per change for each audience, language and filter set
     (toolbox.renderings); only the account menu is rendered per request."""
@@ -231,7 +236,7 @@ async def card_action(request: Request) -> Response:
         access = await board_access(session, slug, current_user(request))
         if action == "archive":
             await card_services.archive_card(session, access, card_id)
-            return see_other(_board_url(slug))
+            return see_other(_archived_url(slug, f"card-{card_id}"))
         if action == "restore":
             await card_services.restore_card(session, access, card_id)
         else:
@@ -262,7 +267,7 @@ async def column_action(request: Request) -> Response:
         access = await board_access(session, slug, current_user(request))
         if action == "archive":
             await services.archive_column(session, access, column_id)
-            return see_other(_board_url(slug))
+            return see_other(_archived_url(slug, f"column-{column_id}"))
         if action == "restore":
             await services.restore_column(session, access, column_id)
         elif action == "move":
