@@ -17,6 +17,7 @@ from toolbox import templating
 from toolbox.accounts.services import identify_with
 from toolbox.board import jinja as board_jinja
 from toolbox.board import live as board_live
+from toolbox.brigade import jinja as brigade_jinja
 from toolbox.brigade import live as brigade_live
 from toolbox.brigade.notify import Notifier
 from toolbox.compression import CompressionMiddleware
@@ -86,6 +87,7 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     settings = settings or Settings.from_env()
     check_assets()
     templating.register_filters(**board_jinja.FILTERS)
+    templating.register_filters(**brigade_jinja.FILTERS)
     db = Database(
         settings.database_url,
         sqlite_inline=settings.sqlite_inline,

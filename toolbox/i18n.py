@@ -22,7 +22,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
-from babel.dates import format_timedelta
+from babel.dates import format_timedelta, get_timezone_gmt, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -126,6 +126,14 @@ def format_ago(value: datetime, now: datetime | None = None) -> str:
     return format_timedelta(
         -elapsed, add_direction=True, threshold=1, format="long", locale=babel_locale()
     )
+
+
+def format_zone(tz: str) -> str:
+    """A time zone as people say it, with its offset now: "heure de l’Est (UTC−05:00)"."""
+    zone = ZoneInfo(tz)
+    name = get_timezone_name(zone, "long", zone_variant="generic", locale=babel_locale())
+    offset = get_timezone_gmt(datetime.now(zone), "long", locale=babel_locale())
+    return f"{name} ({offset})"
 
 
 def format_time(value: datetime, tz: str) -> str:

@@ -81,6 +81,7 @@ def _environment() -> Environment:
         date=i18n.format_date,
         time=i18n.format_time,
         ago=i18n.format_ago,
+        zone=i18n.format_zone,
         role_name=role_name,
         language_name=language_name,
         json_script=json_script,

@@ -23,7 +23,7 @@ async def test_expert_sees_a_booking_appear_live(browser: Browser, demo_server: 
     participant_context, participant = await signed_in_page(browser, demo_server, PARTICIPANT)
     await expert.goto(f"{demo_server.url}{BRIGADE}")
     await expect(expert.locator("#presence")).not_to_be_empty(timeout=10_000)
-    free = expert.locator("td.slot-claimed", has_text=EXPERT.name).last
+    free = expert.locator("td.slot-bookable", has_text=EXPERT.name).last
     cell_id = await free.get_attribute("id")
     assert cell_id
     slot_id = cell_id.removeprefix("slot-")
