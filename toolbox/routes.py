@@ -323,6 +323,15 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
             methods=["POST"],
             name="member_role",
         ),
+        Route(
+            "/b/{slug:segment}/labels", manage.create_label, methods=["POST"], name="label_create"
+        ),
+        Route(
+            "/b/{slug:segment}/labels/{id}/{action:str}",
+            manage.label_action,
+            methods=["POST"],
+            name="label_action",
+        ),
         Route("/b/{slug:segment}/import", transfer.upload, methods=["POST"], name="import_upload"),
         Route("/b/{slug:segment}/import/{job:segment}", transfer.job_page, name="import_job"),
         Route("/b/{slug:segment}/notes", transfer.notes_page, name="import_notes"),

@@ -31,6 +31,9 @@ from toolbox.events.types import (
     ColumnRestored,
     ColumnUpdated,
     Event,
+    LabelCreated,
+    LabelDeleted,
+    LabelUpdated,
     MemberUpdated,
     Reach,
     Refresh,
@@ -42,6 +45,7 @@ from toolbox.events.types import (
 
 CARD = {"id": 7, "column_id": 3, "title": "Guide", "kind": "guide"}
 COLUMN = {"id": 3, "title": "À lire", "cards": []}
+LABEL = {"id": 2, "name": "Gratuit", "colour": "green"}
 SLOT = {"id": 9, "starts_at": "2026-03-02T14:00:00+00:00", "seats_taken": 1, "expert": None}
 
 # One instance of every declared type, with the JSON `data` it must be stored as, key for key
@@ -96,6 +100,10 @@ SAMPLES: list[tuple[Event, list[tuple[str, Any]]]] = [
         CardArchived(card_id=7, column_id=3, title="Guide", by="Alice"),
         [("card_id", 7), ("column_id", 3), ("title", "Guide"), ("by", "Alice")],
     ),
+    *[
+        (kind(label=LABEL, by="Alice"), [("label", LABEL), ("by", "Alice")])
+        for kind in (LabelCreated, LabelUpdated, LabelDeleted)
+    ],
     (
         MemberUpdated(user_id=5, name="Bea", role="expert"),
         [("user_id", 5), ("name", "Bea"), ("role", "expert")],
@@ -164,7 +172,7 @@ def test_a_booking_reaches_everyone_but_says_only_that_a_seat_was_taken(role: st
 
 
 def test_an_undeclared_type_reaches_everyone_as_history() -> None:
-    assert event_for_audience({**DOCUMENT, "type": "label.created", "data": {}}, "visitor")
+    assert event_for_audience({**DOCUMENT, "type": "suggestion.created", "data": {}}, "visitor")
 
 
 def test_what_each_event_refreshes() -> None:
@@ -176,7 +184,10 @@ def test_what_each_event_refreshes() -> None:
         "column.moved",
         "column.archived",
         "column.restored",
+        "label.updated",
+        "label.deleted",
     }
+    assert LabelCreated.refreshes is Refresh.NOTHING  # no card carries a new label yet
     assert CardMoved(7, "G", 3, 4, "Lu", 0, "Al").column_ids == {3, 4}
     assert CardCreated(card=CARD, index=0, by="Al").column_ids == {3}
     assert ColumnUpdated(column=COLUMN, by="Al").column_ids == {3}

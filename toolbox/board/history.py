@@ -23,6 +23,9 @@ from toolbox.events.types import (
     BoardImported,
     BoardUpdated,
     Event,
+    LabelCreated,
+    LabelDeleted,
+    LabelUpdated,
     MemberUpdated,
     SlotBooked,
     SlotCancelled,
@@ -39,13 +42,14 @@ from toolbox.i18n import gettext as _
 PAGE_SIZE = 25
 
 #: The kinds a facilitator can filter the history by: the first word of the event types.
-KINDS = ("card", "column", "member", "slot", "board")
+KINDS = ("card", "column", "label", "member", "slot", "board")
 
 
 def kind_name(kind: str) -> str:
     names = {
         "card": _("Resources"),
         "column": _("Columns"),
+        "label": _("Labels"),
         "member": _("Members"),
         "slot": _("Brigade sessions"),
         "board": _("The board"),
@@ -136,6 +140,12 @@ def sentence(event: Event, author: str, timezone: str) -> str:
                 person=event.name,
                 role=_role(event.role),
             )
+        case LabelCreated():
+            return _("Label “%(title)s” added by %(name)s", title=event.subject, name=name)
+        case LabelUpdated():
+            return _("Label “%(title)s” changed by %(name)s", title=event.subject, name=name)
+        case LabelDeleted():
+            return _("Label “%(title)s” deleted by %(name)s", title=event.subject, name=name)
         case BoardUpdated():
             return _("Board settings changed by %(name)s", name=name)
         case BoardImported():

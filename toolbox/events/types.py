@@ -285,6 +285,41 @@ class CardArchived(Event):
         return {self.column_id}
 
 
+# --- labels -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LabelEvent(Event):
+    """A label made, renamed or recoloured, or deleted: the cards that carry it show it."""
+
+    refreshes: ClassVar[Refresh] = Refresh.WHOLE_BOARD
+    label: dict[str, Any]  # `label_document`
+    by: str
+
+    @property
+    def subject(self) -> str:
+        return str(self.label.get("name", ""))
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class LabelCreated(LabelEvent):
+    type: ClassVar[str] = "label.created"
+    refreshes: ClassVar[Refresh] = Refresh.NOTHING  # no card carries it yet
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class LabelUpdated(LabelEvent):
+    type: ClassVar[str] = "label.updated"
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class LabelDeleted(LabelEvent):
+    type: ClassVar[str] = "label.deleted"
+
+
 # --- people -------------------------------------------------------------------------------
 
 
