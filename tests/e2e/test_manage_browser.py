@@ -72,7 +72,9 @@ async def test_lowering_a_role_asks_and_raising_one_does_not(
     role = page.get_by_label(f"Rôle de {person}")
     row = page.get_by_role("row").filter(has_text=person)
     await role.select_option("expert")
-    await row.get_by_role("button", name="Changer").click()
+    async with page.expect_response(lambda response: response.url.endswith("/manage")):
+        await row.get_by_role("button", name="Changer").click()
+    await page.reload()  # the page as the server has it now
     await expect(page.get_by_label(f"Rôle de {person}")).to_have_value("expert")
     assert asked == []  # raising a role asks nothing
 
@@ -86,8 +88,9 @@ async def test_lowering_a_role_asks_and_raising_one_does_not(
 
     answers[:] = [True]
     await page.get_by_label(f"Rôle de {person}").select_option("participant")
-    await row.get_by_role("button", name="Changer").click()
-    await until(lambda: len(asked) == 2)
+    async with page.expect_response(lambda response: response.url.endswith("/manage")):
+        await row.get_by_role("button", name="Changer").click()
+    assert len(asked) == 2
     await page.reload()
     await expect(page.get_by_label(f"Rôle de {person}")).to_have_value("participant")
     await context.close()
