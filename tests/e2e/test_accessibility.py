@@ -32,7 +32,15 @@ async def test_main_pages_have_no_axe_violations(browser: Browser, demo_server: 
     page = await context.new_page()
     base = demo_server.url
     found: list[str] = []
-    for path in ("/", "/login", BOARD, f"{BOARD}?q=donnees", f"{BOARD}/cards/1"):
+    for path in (
+        "/",
+        "/login",
+        BOARD,
+        f"{BOARD}?q=donnees",
+        f"{BOARD}/cards/1",
+        f"{BOARD}/brigade",
+        f"{BOARD}/brigade?speciality=Wikidata",
+    ):
         found += await check(page, base + path)
     await page.goto(f"{base}/login")
     await page.get_by_label("Courriel").fill(FACILITATOR.email)
@@ -45,6 +53,9 @@ async def test_main_pages_have_no_axe_violations(browser: Browser, demo_server: 
         f"{BOARD}/cards/1/edit",
         f"{BOARD}/cards/new",
         f"{BOARD}/manage",
+        f"{BOARD}/manage?kind=slot",
+        f"{BOARD}/brigade",
+        f"{BOARD}/brigade/report",
         "/me",
     ):
         found += await check(page, base + path)
