@@ -23,9 +23,6 @@ from toolbox.events.types import (
     BoardImported,
     BoardUpdated,
     Event,
-    LabelCreated,
-    LabelDeleted,
-    LabelUpdated,
     MemberUpdated,
     SlotBooked,
     SlotCancelled,
@@ -140,12 +137,6 @@ def sentence(event: Event, author: str, timezone: str) -> str:
                 person=event.name,
                 role=_role(event.role),
             )
-        case LabelCreated():
-            return _("Label “%(title)s” added by %(name)s", title=event.subject, name=name)
-        case LabelUpdated():
-            return _("Label “%(title)s” changed by %(name)s", title=event.subject, name=name)
-        case LabelDeleted():
-            return _("Label “%(title)s” deleted by %(name)s", title=event.subject, name=name)
         case BoardUpdated():
             return _("Board settings changed by %(name)s", name=name)
         case BoardImported():

@@ -33,6 +33,9 @@ from toolbox.events.types import (
     ColumnRestored,
     ColumnUpdated,
     Event,
+    LabelCreated,
+    LabelDeleted,
+    LabelUpdated,
     Refresh,
 )
 from toolbox.i18n import gettext as _
@@ -152,6 +155,12 @@ def announcement(event: Event) -> str:
             return _("Column “%(title)s” archived by %(name)s", title=title, name=name)
         case ColumnRestored():
             return _("Column “%(title)s” restored by %(name)s", title=title, name=name)
+        case LabelCreated():
+            return _("Label “%(title)s” added by %(name)s", title=title, name=name)
+        case LabelUpdated():
+            return _("Label “%(title)s” changed by %(name)s", title=title, name=name)
+        case LabelDeleted():
+            return _("Label “%(title)s” deleted by %(name)s", title=title, name=name)
     return ""
 
 
