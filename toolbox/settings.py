@@ -81,7 +81,7 @@ class Settings:
             trust_seconds = -1.0
         if not 0 <= trust_seconds <= 3600:
             raise SettingsError(
-                f"TOOLBOX_SEQ_TRUST_SECONDS must be a number of seconds from 0 to 3600, not {trust!r}"
+                f"TOOLBOX_SEQ_TRUST_SECONDS must be from 0 to 3600 seconds, not {trust!r}"
             )
         return cls(
             database_url=env.get("TOOLBOX_DATABASE_URL", DEFAULT_DATABASE_URL),
