@@ -8,10 +8,12 @@ import io
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
 from toolbox.board.access import BoardAccess, board_access
+from toolbox.board.shared import kept_rendering
 from toolbox.brigade import bookings, claims, schedule
 from toolbox.brigade.layout import schedule_days
 from toolbox.brigade.models import Outcome
@@ -31,10 +33,18 @@ from toolbox.brigade.slots import board_slots, experts_by_id, slot_on_board
 from toolbox.db import utcnow
 from toolbox.errors import DomainError, NotFound
 from toolbox.i18n import gettext as _
-from toolbox.templating import render
+from toolbox.renderings import SharedPage
+from toolbox.templating import render, render_shared
 from toolbox.urls import url_path
 from toolbox.validation import parse_form
-from toolbox.web import current_user, database, form_fields, int_param, see_other
+from toolbox.web import (
+    current_user,
+    database,
+    form_fields,
+    int_param,
+    see_other,
+    shared_page_response,
+)
 
 RECENT = timedelta(days=2)  # sessions this recent stay on the schedule (to mark them held)
 
@@ -51,23 +61,31 @@ async def schedule_context(session: Any, access: BoardAccess) -> dict[str, Any]:
 
 
 async def brigade_page(request: Request) -> Response:
-    async with database(request).read() as session:
-        access = await board_access(session, request.path_params["slug"], current_user(request))
+    """The schedule, rendered once per change: for all visitors together, and for each person
+    signed in on their own (their bookings, the sessions they claimed, their profile, and for a
+    facilitator every booking's details); only the account menu is rendered per request."""
+    user = current_user(request)
+
+    async def render(session: AsyncSession, access: BoardAccess) -> SharedPage:
         context = await schedule_context(session, access)
         profile = None
         if access.is_expert and access.user:
             profile = await claims.expert_profile(session, access.board.id, access.user.id)
-        return render(
-            request,
+        return render_shared(
             "brigade/brigade.html",
             {
                 "access": access,
                 "board": access.board,
                 "profile": profile,
-                "presence": request.app.state.hub.presence(access.board.id),
+                # Who is here changes without a change to the board: the live socket tells it.
+                "presence": None,
                 **context,
             },
         )
+
+    # Per person where it must be: one's own bookings are in it.
+    page = await kept_rendering(request, ("brigade_page", user.id if user else None), render)
+    return shared_page_response(request, page)
 
 
 async def slot_page(
