@@ -53,8 +53,14 @@ _TILES = (
     .where(Card.board_id == bindparam("board_id"), Card.archived_at.is_(None))
     .order_by(Card.position, Card.id)
 )
-_TILE_LABELS = (
-    select(card_labels.c.card_id, Label.name, Label.colour)
+# The board's labels (a few), then which card has which (numbers only: hundreds of rows).
+_BOARD_LABELS = (
+    select(Label.id, Label.name, Label.colour)
+    .where(Label.board_id == bindparam("board_id"))
+    .order_by(Label.name)
+)
+_CARD_LABELS = (
+    select(card_labels.c.card_id, card_labels.c.label_id)
     .join(Label, Label.id == card_labels.c.label_id)
     .where(Label.board_id == bindparam("board_id"))
     .order_by(Label.name)
@@ -80,13 +86,21 @@ async def card_tiles(session: AsyncSession, board: Board) -> dict[int, list[Card
     """The board's open cards, grouped by column, each group in board order (as
     `services.cards_by_column`), with their labels in name order."""
     parameters = {"board_id": board.id}
-    labels: dict[int, list[LabelTile]] = defaultdict(list)
-    for card_id, name, colour in await all_rows(session, _TILE_LABELS, parameters):
-        labels[card_id].append(LabelTile(name, colour))
+    board_labels = {
+        label_id: LabelTile(name, colour)
+        for label_id, name, colour in await all_rows(session, _BOARD_LABELS, parameters)
+    }
+    label_ids: dict[int, list[int]] = defaultdict(list)
+    for card_id, label_id in await all_rows(session, _CARD_LABELS, parameters):
+        label_ids[card_id].append(label_id)
+    # Cards share a few sets of labels: each set made once, one tuple for all its cards.
+    label_sets: dict[tuple[int, ...], tuple[LabelTile, ...]] = {(): ()}
     grouped: dict[int, list[CardTile]] = defaultdict(list)
     for card_id, column_id, title, kind, languages in await all_rows(session, _TILES, parameters):
-        tile = CardTile(
-            card_id, column_id, title, _KINDS[kind], _languages(languages), tuple(labels[card_id])
-        )
+        ids = tuple(label_ids.get(card_id, ()))
+        labels = label_sets.get(ids)
+        if labels is None:
+            labels = label_sets[ids] = tuple(board_labels[i] for i in ids)
+        tile = CardTile(card_id, column_id, title, _KINDS[kind], _languages(languages), labels)
         grouped[column_id].append(tile)
     return grouped
