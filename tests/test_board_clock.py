@@ -19,6 +19,7 @@ from tests.factories import (
     make_column,
     make_member,
     make_user,
+    origin,
     signed_in,
 )
 from tests.servers import LiveServer, migrated_database, wait_until
@@ -250,3 +251,35 @@ async def test_a_current_rendering_is_served_without_a_single_statement(app_url:
             assert statements == []
             await make_card(db, board, column, facilitator, title="Plan d’action")
             assert "Plan d’action" in (await visitor.get(f"/b/{board.slug}")).text
+
+
+async def test_a_role_changed_through_the_app_changes_the_next_page_of_that_person(
+    db: Database, http: httpx.AsyncClient
+) -> None:
+    """Who may see what is read with the board's seq: a new role is a new seq, read at once."""
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    member = await make_member(db, board, Role.participant)
+    path = f"/b/{board.slug}"
+    async with (
+        httpx.AsyncClient(base_url=http.base_url) as theirs,
+        httpx.AsyncClient(base_url=http.base_url) as curator,
+    ):
+        await signed_in(theirs, member)
+        await signed_in(curator, facilitator)
+        for _ in range(2):
+            assert f"{path}/manage" not in (await theirs.get(path)).text
+        promoted = await curator.post(
+            f"{path}/members/{member.id}/role",
+            data={"role": "facilitator"},
+            headers=origin(curator),
+        )
+        assert promoted.status_code == 303, promoted.text
+        assert f"{path}/manage" in (await theirs.get(path)).text
+        demoted = await curator.post(
+            f"{path}/members/{member.id}/role",
+            data={"role": "participant"},
+            headers=origin(curator),
+        )
+        assert demoted.status_code == 303, demoted.text
+        assert f"{path}/manage" not in (await theirs.get(path)).text
