@@ -19,6 +19,7 @@ from toolbox.anonymous import AnonymousAnswers
 from toolbox.board import jinja as board_jinja
 from toolbox.board import live as board_live
 from toolbox.board_clock import BoardClock
+from toolbox.brigade import jinja as brigade_jinja
 from toolbox.brigade import live as brigade_live
 from toolbox.brigade.notify import Notifier
 from toolbox.compression import CompressionMiddleware
@@ -99,6 +100,7 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     settings = settings or Settings.from_env()
     check_assets()
     templating.register_filters(**board_jinja.FILTERS)
+    templating.register_filters(**brigade_jinja.FILTERS)
     db = Database(
         settings.database_url,
         sqlite_inline=settings.sqlite_inline,

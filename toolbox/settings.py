@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +13,7 @@ from toolbox.board_clock import TRUST_SECONDS
 from toolbox.db import POSTGRES_POOL_SIZE
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./toolbox.db"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 SECRET_KEY_FILE = Path(".toolbox-secret")
 
 
@@ -24,7 +26,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     broadcast_url: str = "memory://"
     secret_key: str = ""
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = DEFAULT_BASE_URL
     smtp_url: str | None = None
     timezone: str = "America/Toronto"
     default_locale: str = "fr_CA"
@@ -87,7 +89,7 @@ class Settings:
             database_url=env.get("TOOLBOX_DATABASE_URL", DEFAULT_DATABASE_URL),
             broadcast_url=env.get("TOOLBOX_BROADCAST_URL", "memory://"),
             secret_key=secret,
-            base_url=env.get("TOOLBOX_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            base_url=env.get("TOOLBOX_BASE_URL", DEFAULT_BASE_URL).rstrip("/"),
             smtp_url=env.get("TOOLBOX_SMTP_URL") or None,
             timezone=timezone,
             default_locale=locale,
@@ -97,6 +99,17 @@ class Settings:
             database_pool_size=int(pool_size),
             seq_trust_seconds=trust_seconds,
         )
+
+
+def listening_url(host: str, port: int) -> str:
+    """The address a server bound to `host`:`port` answers on, for absolute links when
+    TOOLBOX_BASE_URL is unset. A wildcard bind (0.0.0.0, ::) is reached by the machine's name,
+    never by the wildcard itself, which no browser can open."""
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 - a bind address read, not one bound
+        host = socket.getfqdn() or "localhost"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{port}"
 
 
 def _development_secret() -> str:

@@ -49,6 +49,11 @@ def _board_url(slug: str, anchor: str = "") -> str:
     return url_path("board", slug=slug) + (f"#{anchor}" if anchor else "")
 
 
+def _archived_url(slug: str, which: str) -> str:
+    """The manage page, which offers what was just archived back (undo) at its top."""
+    return url_path("manage", slug=slug) + f"?archived={which}"
+
+
 async def board_page(request: Request) -> Response:
     """The board, rendered once per change for each audience, language and filter set
     (toolbox.renderings); only the account menu is rendered per request."""
@@ -129,9 +134,16 @@ async def card_page(request: Request) -> Response:
     async def render(session: AsyncSession, access: BoardAccess) -> SharedPage:
         card = await card_services.card_on_board(session, access, card_id)
         columns = await services.board_columns(session, access.board)
+        place = await card_services.card_place(session, card) if access.is_facilitator else 1
         return render_shared(
             "board/card.html",
-            {"access": access, "board": access.board, "card": card, "columns": columns},
+            {
+                "access": access,
+                "board": access.board,
+                "card": card,
+                "columns": columns,
+                "place": place,
+            },
         )
 
     page = await kept_rendering(
@@ -214,7 +226,7 @@ async def card_action(request: Request) -> Response:
         access = await board_access(session, slug, current_user(request))
         if action == "archive":
             await card_services.archive_card(session, access, card_id)
-            return see_other(_board_url(slug))
+            return see_other(_archived_url(slug, f"card-{card_id}"))
         if action == "restore":
             await card_services.restore_card(session, access, card_id)
         else:
@@ -245,7 +257,7 @@ async def column_action(request: Request) -> Response:
         access = await board_access(session, slug, current_user(request))
         if action == "archive":
             await services.archive_column(session, access, column_id)
-            return see_other(_board_url(slug))
+            return see_other(_archived_url(slug, f"column-{column_id}"))
         if action == "restore":
             await services.restore_column(session, access, column_id)
         elif action == "move":
