@@ -17,8 +17,9 @@ from toolbox.templating import render_fragment
 
 #: Cards whose HTML is kept, per process (about half a kilobyte each).
 CARD_HTML_KEPT = 20_000
-#: Columns whose HTML is kept, per process (about half a kilobyte per card they hold).
-COLUMN_HTML_KEPT = 1_000
+#: Columns whose HTML is kept, per process (about half a kilobyte per card they hold: a 50-card
+#: column ≈ 25 KB, so ≈ 6 MB for 256 such; a 250-card column ≈ 125 KB).
+COLUMN_HTML_KEPT = 256
 
 
 def kind_name(kind: Kind | str) -> str:
