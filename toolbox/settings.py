@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from toolbox.board_clock import TRUST_SECONDS
 from toolbox.db import POSTGRES_POOL_SIZE
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./toolbox.db"
@@ -36,6 +37,10 @@ class Settings:
     sqlite_inline: bool = True
     #: Another operator knob: PostgreSQL connections per process (toolbox.db.create_engine).
     database_pool_size: int = POSTGRES_POOL_SIZE
+    #: Another: how long a board's seq heard on the bus is believed before the database is asked
+    #: again (toolbox.board_clock): the longest a change that no bus carried (the command line
+    #: beside a server on memory://) takes to reach a page.
+    seq_trust_seconds: float = TRUST_SECONDS
 
     @property
     def production(self) -> bool:
@@ -71,6 +76,15 @@ class Settings:
             raise SettingsError(
                 f"TOOLBOX_DATABASE_POOL_SIZE must be a number from 1 to 100, not {pool_size!r}"
             )
+        trust = env.get("TOOLBOX_SEQ_TRUST_SECONDS", str(TRUST_SECONDS)).strip()
+        try:
+            trust_seconds = float(trust)
+        except ValueError:
+            trust_seconds = -1.0
+        if not 0 <= trust_seconds <= 3600:
+            raise SettingsError(
+                f"TOOLBOX_SEQ_TRUST_SECONDS must be from 0 to 3600 seconds, not {trust!r}"
+            )
         return cls(
             database_url=env.get("TOOLBOX_DATABASE_URL", DEFAULT_DATABASE_URL),
             broadcast_url=env.get("TOOLBOX_BROADCAST_URL", "memory://"),
@@ -83,6 +97,7 @@ class Settings:
             trusted_proxies=frozenset(p.strip() for p in proxies.split(",") if p.strip()),
             sqlite_inline=inline in {"1", "true", "yes", "on"},
             database_pool_size=int(pool_size),
+            seq_trust_seconds=trust_seconds,
         )
 
 

@@ -35,6 +35,7 @@ from toolbox.board.cards import (
     restore_card,
     update_card,
 )
+from toolbox.board.documents import card_document
 from toolbox.board.members import (
     accept_invitation,
     board_members,
@@ -53,6 +54,7 @@ from toolbox.board.models import (
     Role,
     Visibility,
 )
+from toolbox.board.records import card_records
 from toolbox.board.schemas import BoardIn, CardIn, CardPatch, ColumnIn, ColumnPatch
 from toolbox.board.services import (
     archive_column,
@@ -641,7 +643,7 @@ async def test_the_board_pages_tiles_are_its_open_cards_as_the_orm_has_them(
     assert tiles.keys() == cards.keys()
     for column_id, row in cards.items():
         assert [
-            (t.id, t.title, t.kind, t.languages, [(x.name, x.colour) for x in t.labels])
+            (t.id, t.title, t.kind, list(t.languages), [(x.name, x.colour) for x in t.labels])
             for t in tiles[column_id]
         ] == [
             (c.id, c.title, c.kind, c.languages, [(x.name, x.colour) for x in c.labels])
@@ -650,3 +652,30 @@ async def test_the_board_pages_tiles_are_its_open_cards_as_the_orm_has_them(
     assert [t.title for t in tiles[other.id]] == ["Wikidata"]
     assert [x.name for x in tiles[other.id][0].labels] == ["Données", "Gratuit"]
     assert "Retiré" not in [t.title for t in tiles[column.id]]
+
+
+async def test_card_records_are_the_cards_documents_as_the_orm_has_them(
+    session: AsyncSession,
+) -> None:
+    """`card_records` (two Core reads, one parameter for all the ids) gives each card's document
+    as the ORM's card gives it, labels in name order; an id that is no card is left out."""
+    board, facilitator, column = await a_column_of(session, "Glossaire")
+    card = await new_card(
+        session,
+        board,
+        column,
+        facilitator,
+        title="Wikidata pour les musées",
+        url="https://www.wikidata.org/",
+        kind=Kind.guide,
+        languages=["fr", "en"],
+        labels=["Gratuit", "Données"],
+    )
+    plain = await new_card(session, board, column, facilitator, title="Sans étiquette")
+    records = await card_records(session, [plain.id, card.id, 999_999])
+    assert set(records) == {plain.id, card.id}
+    for orm in (card, plain):
+        await session.refresh(orm)
+        assert card_document(records[orm.id]) == card_document(orm)
+    assert [label.name for label in records[card.id].labels] == ["Données", "Gratuit"]
+    assert await card_records(session, []) == {}

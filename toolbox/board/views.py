@@ -39,7 +39,6 @@ from toolbox.web import (
     database,
     form_fields,
     int_param,
-    renderings,
     see_other,
     settings,
     shared_page_response,
@@ -66,10 +65,7 @@ async def board_page(request: Request) -> Response:
         return await _render_board_page(session, access, filters)
 
     page = await kept_rendering(
-        database(request),
-        renderings(request),
-        request.path_params["slug"],
-        current_user(request),
+        request,
         ("board_page", filters),
         render,
     )
@@ -123,10 +119,7 @@ async def _search_results(request: Request, filters: SearchFilters) -> Response:
         return Document.of(render_fragment("board/_results.html", **context).encode())
 
     found = await kept_rendering(
-        database(request),
-        renderings(request),
-        request.path_params["slug"],
-        current_user(request),
+        request,
         ("board_results", filters),
         render,
     )
@@ -154,10 +147,7 @@ async def card_page(request: Request) -> Response:
         )
 
     page = await kept_rendering(
-        database(request),
-        renderings(request),
-        request.path_params["slug"],
-        current_user(request),
+        request,
         ("card_page", card_id),
         render,
     )

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
-from toolbox.board.access import board_access
+from toolbox.board.access import BoardAccess, board_access
+from toolbox.board.shared import kept_rendering
 from toolbox.brigade import bookings, claims, schedule
 from toolbox.brigade.browse import STATES, ScheduleFilters, schedule_context
 from toolbox.brigade.models import Outcome
@@ -30,33 +33,55 @@ from toolbox.brigade.slots import experts_by_id, slot_on_board
 from toolbox.db import utcnow
 from toolbox.errors import DomainError, NotFound
 from toolbox.i18n import gettext as _
-from toolbox.templating import render
+from toolbox.renderings import SharedPage
+from toolbox.templating import render, render_shared
 from toolbox.urls import url_path
 from toolbox.validation import parse_form
-from toolbox.web import current_user, database, form_fields, int_param, see_other
+from toolbox.web import (
+    current_user,
+    database,
+    form_fields,
+    int_param,
+    see_other,
+    shared_page_response,
+)
 
 
 async def brigade_page(request: Request) -> Response:
-    async with database(request).read() as session:
-        access = await board_access(session, request.path_params["slug"], current_user(request))
-        filters = ScheduleFilters.from_query(request.query_params)
+    """The schedule, rendered once per change: for all visitors together, and for each person
+    signed in on their own (their bookings, the sessions they claimed, their profile, and for a
+    facilitator every booking's details); only the account menu is rendered per request.
+
+    Kept per filter set too, and at most a minute: what is past and what can still be booked
+    change with the clock, not only with the board."""
+    user = current_user(request)
+    filters = ScheduleFilters.from_query(request.query_params)
+    built = _built(request)
+
+    async def render(session: AsyncSession, access: BoardAccess) -> SharedPage:
         context = await schedule_context(session, access, filters)
         profile = None
         if access.is_expert and access.user:
             profile = await claims.expert_profile(session, access.board.id, access.user.id)
-        return render(
-            request,
+        return render_shared(
             "brigade/brigade.html",
             {
                 "access": access,
                 "board": access.board,
                 "profile": profile,
-                "presence": request.app.state.hub.presence(access.board.id),
+                # Who is here changes without a change to the board: the live socket tells it.
+                "presence": None,
                 "legend": STATES,
-                "built": _built(request),
+                "built": built,
                 **context,
             },
         )
+
+    # Per person where it must be: one's own bookings are in it.
+    minute = int(time.time() // 60)
+    what = ("brigade_page", user.id if user else None, filters, built, minute)
+    page = await kept_rendering(request, what, render)
+    return shared_page_response(request, page)
 
 
 def _built(request: Request) -> int:
