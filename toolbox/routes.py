@@ -18,6 +18,7 @@ from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
+from toolbox import health
 from toolbox.accounts import views as accounts
 from toolbox.board import api as board_api
 from toolbox.board import manage
@@ -291,6 +292,8 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Mount("/api/v1", routes=api_routes, name="api"),
         StaticRoute("/static/{path:path}", static, name="static"),
         Route("/favicon.ico", Favicon(static), name="favicon"),
+        Route("/healthz", health.healthz, name="healthz"),
+        Route("/readyz", health.readyz, name="readyz"),
         Route("/", board.home, name="home"),
         Route("/boards", board.create_board_form, methods=["POST"], name="board_create"),
         Route("/login", accounts.login_form, methods=["GET"], name="login"),

@@ -86,6 +86,7 @@ class Hub:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.notices.stop()
         await self.bus.close()
 
     # --- clients coming and going -------------------------------------------------------
