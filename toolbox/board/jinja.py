@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from toolbox.board.markdown import render_markdown
 from toolbox.board.models import Kind
-from toolbox.board.tiles import CardTile
+from toolbox.board.tiles import CardTile, forget_kept_tiles
 from toolbox.i18n import current_locale
 from toolbox.i18n import gettext as _
 from toolbox.templating import render_fragment
@@ -133,9 +133,10 @@ def colour_name(colour: str) -> str:
 
 
 def forget_drawn() -> None:
-    """Forget every card and column drawn (a benchmark's cold render)."""
+    """Forget every card and column drawn, and the tiles kept (a benchmark's cold render)."""
     _kept_card_html.cache_clear()
     _kept_column_html.cache_clear()
+    forget_kept_tiles()
 
 
 FILTERS: dict[str, Callable[..., Any]] = {

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -55,23 +55,28 @@ class CardRecord(NamedTuple):
 _FIELDS = [field for field in CardRecord._fields if field != "labels"]
 
 
-def _wanted(
-    column: ColumnElement[int] | InstrumentedAttribute[int], dialect: str
+def one_of(
+    column: ColumnElement[int] | InstrumentedAttribute[int], dialect: str, name: str = "ids"
 ) -> ColumnElement[bool]:
-    """`column` is one of the ids bound as `ids`: one parameter, whatever their number (an
-    `IN` of fifty parameters is compiled anew for each number of them)."""
+    """`column` is one of the numbers bound as `name` (`bound_numbers`): one parameter,
+    whatever their count (an `IN` of fifty parameters is compiled anew for each count)."""
     if dialect == "sqlite":
-        ids = func.json_each(bindparam("ids")).table_valued("value")
-        return column.in_(select(ids.c.value))
-    return column == any_(bindparam("ids", type_=ARRAY(Integer)))
+        numbers = func.json_each(bindparam(name)).table_valued("value")
+        return column.in_(select(numbers.c.value))
+    return column == any_(bindparam(name, type_=ARRAY(Integer)))
+
+
+def bound_numbers(dialect: str, numbers: Iterable[int]) -> str | list[int]:
+    """The value of a `one_of` parameter: a JSON list for SQLite, an array for PostgreSQL."""
+    return json.dumps(list(numbers)) if dialect == "sqlite" else list(numbers)
 
 
 def _statements(dialect: str) -> tuple[Any, Any]:
-    cards = select(*(getattr(Card, field) for field in _FIELDS)).where(_wanted(Card.id, dialect))
+    cards = select(*(getattr(Card, field) for field in _FIELDS)).where(one_of(Card.id, dialect))
     labels = (
         select(card_labels.c.card_id, Label.id, Label.name, Label.colour)
         .join(Label, Label.id == card_labels.c.label_id)
-        .where(_wanted(card_labels.c.card_id, dialect))
+        .where(one_of(card_labels.c.card_id, dialect))
         .order_by(Label.name)
     )
     return cards, labels
@@ -87,7 +92,7 @@ async def card_records(session: AsyncSession, ids: Sequence[int]) -> dict[int, C
         return {}
     dialect = session.get_bind().dialect.name
     cards, labels = _STATEMENTS[dialect]
-    parameters = {"ids": json.dumps(list(ids)) if dialect == "sqlite" else list(ids)}
+    parameters = {"ids": bound_numbers(dialect, ids)}
     by_card: dict[int, list[LabelRecord]] = defaultdict(list)
     for card_id, label_id, name, colour in await all_rows(session, labels, parameters):
         by_card[card_id].append(LabelRecord(label_id, name, colour))
