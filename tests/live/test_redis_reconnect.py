@@ -1,8 +1,7 @@
 """The Redis bus across a restart of Redis itself (a `redis-server` of the test's own, on a free
-port, stopped and started again): it says it may have lost messages (so that
-each process forgets the seqs and identities the bus taught it) when the connection drops and
-again once it is back, and it hears its channels again afterwards. A `redis-server` of the
-test's own, on a free port, stopped and started again."""
+port, stopped and started again): it says it may have lost messages (so that each process
+forgets the seqs and identities the bus taught it, and catches its boards up from the event
+log) when the connection drops and again once it is back, and it hears its channels again."""
 
 from __future__ import annotations
 
