@@ -53,6 +53,9 @@ class Event:
         """The stored JSON `data`, key for key as the board has always recorded it."""
         return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
 
+    #: Fields of the payload that only facilitators see (the rest of the payload is everyone's).
+    facilitators_only: ClassVar[tuple[str, ...]] = ()
+
     @classmethod
     def visible_to(cls, role: str) -> bool:
         return cls.reach is Reach.EVERYONE or role == FACILITATOR
@@ -376,15 +379,21 @@ class SlotReleased(SlotEvent):
 @declared
 @dataclass(frozen=True, slots=True)
 class SlotBooked(SlotEvent):
-    """A seat was taken: for anyone but those involved, only that (the slot's seat count)."""
+    """A seat was taken: for anyone but those involved, only that (the slot's seat count). Who
+    took it is for the facilitators' history alone (DESIGN.md §2, confidentiality)."""
 
     type: ClassVar[str] = "slot.booked"
+    facilitators_only: ClassVar[tuple[str, ...]] = ("by",)
 
 
 @declared
 @dataclass(frozen=True, slots=True)
 class SlotCancelled(SlotEvent):
+    """A booking or a session cancelled; who cancelled (it may be the participant) is for the
+    facilitators alone, as for `SlotBooked`."""
+
     type: ClassVar[str] = "slot.cancelled"
+    facilitators_only: ClassVar[tuple[str, ...]] = ("by",)
 
 
 @declared
