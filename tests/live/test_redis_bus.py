@@ -21,7 +21,8 @@ from toolbox.db import Database
 REDIS_URL = os.environ.get("TOOLBOX_TEST_REDIS_URL", "")
 REQUIRE_ALL = os.environ.get("TOOLBOX_TEST_REQUIRE_ALL") == "1"
 
-pytestmark = pytest.mark.postgres
+# Several processes share a PostgreSQL database: there is no SQLite variant of these tests.
+pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("backend", ["postgres"], indirect=True)]
 
 
 @pytest.fixture(scope="module")
