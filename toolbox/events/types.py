@@ -77,6 +77,12 @@ class Event:
         """The columns whose content changed (for `Refresh.COLUMNS`)."""
         return set()
 
+    @property
+    def rights_changed_for(self) -> int | None:
+        """The person whose rights on the board this changes: their open sockets, which were
+        let in with the old ones, must not hear the next event (DESIGN.md §4)."""
+        return None
+
 
 EVENT_TYPES: dict[str, type[Event]] = {}
 Declared = TypeVar("Declared", bound=type[Event])
@@ -336,6 +342,10 @@ class MemberUpdated(Event):
     user_id: int
     name: str
     role: str
+
+    @property
+    def rights_changed_for(self) -> int | None:
+        return self.user_id
 
 
 # --- the brigade's sessions ---------------------------------------------------------------

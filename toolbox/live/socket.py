@@ -31,7 +31,7 @@ from toolbox.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 64 * 1024
-CLOSE_POLICY = 1008  # a message we do not understand
+CLOSE_POLICY = 1008  # a message we do not understand; rights that ended or changed
 CLOSE_TOO_BIG = 1009
 SOCKET_PATH = re.compile(r"^/b/(?P<slug>[^/]+)/ws$")
 
@@ -105,6 +105,7 @@ async def board_socket(websocket: WebSocket, server_send: Send) -> None:
         user_id=who.user_id,
         send=server_send,
         close=close,
+        credential=websocket.scope["state"].get("credential"),
     )
     board_id = who.board_id
     await hub.connect(client, board_id, after)
