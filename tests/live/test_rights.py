@@ -12,12 +12,13 @@ from typing import Any
 import httpx
 import pytest
 from websockets.asyncio.client import ClientConnection, connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.factories import make_board, make_member, make_user, origin, signed_in
 from tests.servers import LiveServer
 from toolbox.board.models import Role
 from toolbox.db import Database
+from toolbox.live.socket import MAX_SOCKETS_PER_CREDENTIAL
 
 
 def _cookie(client: httpx.AsyncClient) -> dict[str, str]:
@@ -87,3 +88,31 @@ async def test_a_session_that_signs_out_is_closed(
             assert (await theirs.post("/logout", headers=origin(theirs))).status_code == 303
             code, _frames = await _until_closed(socket)
         assert code == 1008
+
+
+async def test_one_session_holds_at_most_twenty_sockets(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    person = await make_user(db)
+    board = await make_board(db, facilitator=person)
+    async with httpx.AsyncClient(base_url=client.base_url) as theirs:
+        await signed_in(theirs, person)
+        url = f"ws://127.0.0.1:{server.port}/b/{board.slug}/ws?format=json"
+        sockets = [
+            await connect(url, additional_headers=_cookie(theirs))
+            for _ in range(MAX_SOCKETS_PER_CREDENTIAL)
+        ]
+        try:
+            with pytest.raises(InvalidStatus) as refused:
+                await connect(url, additional_headers=_cookie(theirs))
+            assert refused.value.response.status_code == 403
+            # Visitors (no credential) are a room of phones: not counted together.
+            async with connect(url) as visitor:
+                await visitor.send(json.dumps({"resume": 0}))
+            await sockets.pop().close()
+            await asyncio.sleep(0.2)  # the server lets the closed one go
+            async with connect(url, additional_headers=_cookie(theirs)) as one_more:
+                await one_more.send(json.dumps({"resume": 0}))
+        finally:
+            for socket in sockets:
+                await socket.close()
