@@ -15,6 +15,7 @@ from starlette.types import Receive, Scope, Send
 
 from toolbox import templating
 from toolbox.accounts.services import identify_with
+from toolbox.accounts.throttle import LoginThrottle
 from toolbox.anonymous import AnonymousAnswers
 from toolbox.board import jinja as board_jinja
 from toolbox.board import live as board_live
@@ -162,5 +163,6 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     app.state.renderings = renderings
     app.state.clock = clock
     app.state.mailer = mailer
+    app.state.login_throttle = LoginThrottle(settings.broadcast_url)
     app.state.settings = settings
     return app

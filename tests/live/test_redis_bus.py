@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -15,8 +16,9 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.factories import bearer, make_board, make_user, origin, signed_in
+from tests.factories import PASSWORD, bearer, make_board, make_user, origin, signed_in
 from tests.servers import LiveServer, wait_until
+from toolbox.accounts.throttle import FAILURES
 from toolbox.db import Database
 
 REDIS_URL = os.environ.get("TOOLBOX_TEST_REDIS_URL", "")
@@ -166,3 +168,29 @@ async def test_a_session_ended_in_one_process_closes_its_sockets_in_the_other(
                     frames.append(json.loads(await on_b.recv()))
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
         assert all(frame.get("type") == "presence" for frame in frames)
+
+
+async def test_failed_logins_are_counted_across_processes(
+    db: Database, two_processes: tuple[LiveServer, LiveServer]
+) -> None:
+    """The login throttle counts in the bus's Redis: ten wrong passwords through one process
+    close the account in the other too. From loopback addresses of the test's own, as Redis
+    keeps the counts for fifteen minutes, across test runs."""
+    server_a, server_b = two_processes
+    person = await make_user(db)
+    block = random.randrange(10, 250)
+
+    def person_at(server: LiveServer, host: int) -> httpx.AsyncClient:
+        transport = httpx.AsyncHTTPTransport(local_address=f"127.{block}.2.{host}")
+        return httpx.AsyncClient(
+            transport=transport, base_url=server.url, headers={"Origin": server.url}
+        )
+
+    async with person_at(server_a, 1) as attacker, person_at(server_b, 2) as owner:
+        for _ in range(FAILURES):
+            wrong = await attacker.post(
+                "/login", data={"email": person.email, "password": "pas le bon"}
+            )
+            assert wrong.status_code == 422
+        refused = await owner.post("/login", data={"email": person.email, "password": PASSWORD})
+        assert refused.status_code == 429

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
@@ -10,8 +11,10 @@ from starlette.responses import Response
 from toolbox import i18n
 from toolbox.accounts import services
 from toolbox.accounts.models import User
+from toolbox.accounts.throttle import LoginThrottle
 from toolbox.errors import Invalid
 from toolbox.i18n import gettext as _
+from toolbox.i18n import ngettext
 from toolbox.middleware import LOCALE_COOKIE, SESSION_COOKIE
 from toolbox.security import signed, unsigned
 from toolbox.templating import render
@@ -52,10 +55,31 @@ async def login(request: Request) -> Response:
     email = str(fields.get("email", ""))[:254]
     password = str(fields.get("password", ""))[:1000]
     target = safe_next(fields.get("next"))
+    throttle: LoginThrottle = request.app.state.login_throttle
+    address = request.client.host if request.client else ""
+    if wait := await throttle.wait_seconds(email, address):
+        minutes = math.ceil(wait / 60)
+        error = Invalid(
+            ngettext(
+                "Too many wrong passwords. Try again in %(num)d minute.",
+                "Too many wrong passwords. Try again in %(num)d minutes.",
+                minutes,
+            ),
+            field="password",
+        )
+        page = render(
+            request,
+            "accounts/login.html",
+            {"next": target, "error": error, "email": email},
+            status=429,
+        )
+        page.headers["Retry-After"] = str(wait)
+        return page
     async with database(request).write() as session:
         user = await services.authenticate(session, email, password)
         token = await services.start_session(session, user) if user else None
     if token is None:
+        await throttle.failed(email, address)
         error = Invalid(_("This e-mail and password do not match an account."), field="password")
         return render(
             request,
