@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from toolbox.board import cards as card_services
-from toolbox.board import services
+from toolbox.board import discovery, services
 from toolbox.board.access import BoardAccess, board_access
 from toolbox.board.models import Card, Kind
 from toolbox.board.schemas import (
@@ -29,7 +29,7 @@ from toolbox.board.search import SearchFilters, search_cards
 from toolbox.board.shared import kept_rendering
 from toolbox.board.tiles import card_tiles
 from toolbox.errors import Conflict, DomainError, Invalid, NotFound, NotSignedIn
-from toolbox.i18n import gettext
+from toolbox.i18n import current_locale, gettext
 from toolbox.renderings import Document, SharedPage
 from toolbox.templating import render, render_fragment, render_shared
 from toolbox.urls import url_path
@@ -132,14 +132,22 @@ async def _search_results(request: Request, filters: SearchFilters) -> Response:
 
 async def card_page(request: Request) -> Response:
     card_id = int_param(request.path_params["id"])
+    base_url = settings(request).base_url
 
     async def render(session: AsyncSession, access: BoardAccess) -> SharedPage:
         card = await card_services.card_on_board(session, access, card_id)
         columns = await services.board_columns(session, access.board)
-        return render_shared(
-            "board/card.html",
-            {"access": access, "board": access.board, "card": card, "columns": columns},
-        )
+        board = access.board
+        context = {
+            "access": access,
+            "board": board,
+            "card": card,
+            "columns": columns,
+            "permalink": discovery.card_permalink(base_url, board, card),
+            "open_graph": discovery.open_graph(base_url, board, card, current_locale()),
+            "learning_resource": discovery.learning_resource(base_url, board, card),
+        }
+        return render_shared("board/card.html", context)
 
     page = await kept_rendering(
         database(request),
