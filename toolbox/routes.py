@@ -20,6 +20,7 @@ from starlette.types import Receive, Scope, Send
 
 from toolbox.accounts import views as accounts
 from toolbox.board import api as board_api
+from toolbox.board import feed_views as feeds
 from toolbox.board import manage
 from toolbox.board import responses as board_out
 from toolbox.board import schemas as board_in
@@ -328,6 +329,7 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/b/{slug:segment}/notes", transfer.notes_page, name="import_notes"),
         Route("/b/{slug:segment}/export.csv", transfer.export_csv, name="export_csv"),
         Route("/b/{slug:segment}/export.json", transfer.export_json, name="export_json"),
+        Route("/b/{slug:segment}/feed.atom", feeds.feed, name="board_feed"),
         Route(
             "/b/{slug:segment}/columns", board.create_column, methods=["POST"], name="column_create"
         ),

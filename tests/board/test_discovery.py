@@ -4,20 +4,17 @@ back by a real JSON-LD processor (pyld), with absolute links from TOOLBOX_BASE_U
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
 from html.parser import HTMLParser
 from typing import Any
 
 import httpx
-import pytest
 from pyld import jsonld
 
+from tests.board.conftest import BASE_URL
 from tests.factories import make_board, make_card, make_column, make_user
-from tests.servers import LiveServer
 from toolbox.board.models import Kind
 from toolbox.db import Database
 
-BASE_URL = "https://boite.example.org"
 SCHEMA = "http://schema.org/"
 #: The core of schema.org's own context (https://schema.org/docs/jsonldcontext.jsonld): its
 #: vocabulary. The tests run offline, so the processor gets it from here instead of the network.
@@ -63,21 +60,6 @@ def read_head(html: str) -> HeadReader:
     reader = HeadReader()
     reader.feed(html)
     return reader
-
-
-@pytest.fixture(scope="module")
-def elsewhere(database_url: str) -> Iterator[LiveServer]:
-    """The app served on a port but known to the world under another address."""
-    live = LiveServer(database_url, env={"TOOLBOX_BASE_URL": BASE_URL})
-    live.start()
-    yield live
-    live.stop()
-
-
-@pytest.fixture
-async def reader(elsewhere: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=elsewhere.url, timeout=20) as http:
-        yield http
 
 
 def values(node: dict[str, Any], name: str) -> list[Any]:
