@@ -4,6 +4,10 @@
 //   them once they are done, so nothing is yanked from under their hands;
 // - drag-and-drop with SortableJS (loaded only for facilitators): tell the server "card X to
 //   column C at position i" and let its broadcast put every browser in the database's order.
+// - press the person's own star and useful buttons: a board page is shared by everyone of an
+//   audience, so its buttons come unpressed and the person's marks come beside it (#my-marks);
+//   a click's answer (.marks[data-personal]) says what they now are, and a live update that
+//   redraws a card is pressed again.
 // Loaded on every page: hx-boost swaps bodies, so everything here looks the board up each time.
 (function () {
   "use strict";
@@ -115,6 +119,38 @@
     }
   }
 
-  document.addEventListener("htmx:load", enableDragging);
-  document.addEventListener("htmx:wsAfterMessage", enableDragging);
+  var mine = { favourite: new Set(), useful: new Set() };
+
+  function press(root) {
+    root.querySelectorAll("button[data-mark]").forEach(function (button) {
+      var on = mine[button.dataset.mark].has(Number(button.dataset.cardId));
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.value = on ? "0" : "1";
+    });
+  }
+
+  function marksLoaded(element) {
+    var data = element.querySelector("#my-marks");
+    if (data) {
+      var marks = JSON.parse(data.textContent);
+      mine = { favourite: new Set(marks.favourite), useful: new Set(marks.useful) };
+    }
+    if (element.matches(".marks[data-personal]")) {
+      element.querySelectorAll("button[data-mark]").forEach(function (button) {
+        var set = mine[button.dataset.mark], id = Number(button.dataset.cardId);
+        if (button.getAttribute("aria-pressed") === "true") set.add(id); else set.delete(id);
+      });
+      return;
+    }
+    press(element);
+  }
+
+  document.addEventListener("htmx:load", function (event) {
+    marksLoaded(event.detail.elt);
+    enableDragging();
+  });
+  document.addEventListener("htmx:wsAfterMessage", function () {
+    press(document);
+    enableDragging();
+  });
 })();

@@ -22,6 +22,7 @@ from toolbox.accounts import views as accounts
 from toolbox.board import api as board_api
 from toolbox.board import feed_views as feeds
 from toolbox.board import manage
+from toolbox.board import marks_views as marks
 from toolbox.board import responses as board_out
 from toolbox.board import schemas as board_in
 from toolbox.board import views as board
@@ -89,6 +90,36 @@ api_routes: list[BaseRoute] = [
         "/boards/{slug:segment}/cards",
         board_api.create_card,
         Op("Add a card (facilitator)", board_out.CardOut, 201, (board_in.CardIn,)),
+    ),
+    ApiRoute(
+        "PUT",
+        "/cards/{id}/favourite",
+        board_api.star,
+        Op("Star a card (private to the caller)", board_out.FavouriteState),
+    ),
+    ApiRoute(
+        "DELETE",
+        "/cards/{id}/favourite",
+        board_api.unstar,
+        Op("Unstar a card", board_out.FavouriteState),
+    ),
+    ApiRoute(
+        "GET",
+        "/me/favourites",
+        board_api.my_favourites,
+        Op("The caller's starred cards, on every board", board_out.FavouriteList),
+    ),
+    ApiRoute(
+        "PUT",
+        "/cards/{id}/useful",
+        board_api.mark_useful,
+        Op("Mark a card useful (one mark per person; the count is public)", board_out.UsefulState),
+    ),
+    ApiRoute(
+        "DELETE",
+        "/cards/{id}/useful",
+        board_api.unmark_useful,
+        Op("Take one's useful mark back", board_out.UsefulState),
     ),
     ApiRoute(
         "GET",
@@ -353,6 +384,18 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
             board.update_card,
             methods=["POST"],
             name="card_update",
+        ),
+        Route(
+            "/b/{slug:segment}/cards/{id}/favourite",
+            marks.favourite_form,
+            methods=["POST"],
+            name="card_favourite",
+        ),
+        Route(
+            "/b/{slug:segment}/cards/{id}/useful",
+            marks.useful_form,
+            methods=["POST"],
+            name="card_useful",
         ),
         Route(
             "/b/{slug:segment}/cards/{id}/{action:str}",

@@ -43,11 +43,12 @@ def renderings(connection: HTTPConnection) -> Renderings:
     return kept
 
 
-def shared_page_response(request: Request, page: SharedPage) -> Response:
-    """A page kept for its audience, with the asker's account menu in its place. Its tag is
-    known before any byte is joined, so a revalidating browser gets its 304 from
-    `toolbox.http_cache` (which also says how long and for whom it may be kept)."""
-    body, etag = page.compose(render_personal(request))
+def shared_page_response(request: Request, page: SharedPage, mine: str = "") -> Response:
+    """A page kept for its audience, with the asker's account menu in its place (and `mine`,
+    more of the asker's own, such as their marks on a board's cards). Its tag is known before
+    any byte is joined, so a revalidating browser gets its 304 from `toolbox.http_cache`
+    (which also says how long and for whom it may be kept)."""
+    body, etag = page.compose(render_personal(request) + mine)
     request.scope[BODY_TAG] = etag
     return Response(body, media_type="text/html; charset=utf-8", headers={"ETag": etag})
 

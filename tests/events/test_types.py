@@ -24,6 +24,7 @@ from toolbox.events.types import (
     CardMoved,
     CardRestored,
     CardUpdated,
+    CardUseful,
     ColumnArchived,
     ColumnCreated,
     ColumnMoved,
@@ -94,6 +95,10 @@ SAMPLES: list[tuple[Event, list[tuple[str, Any]]]] = [
     (
         CardArchived(card_id=7, column_id=3, title="Guide", by="Alice"),
         [("card_id", 7), ("column_id", 3), ("title", "Guide"), ("by", "Alice")],
+    ),
+    (
+        CardUseful(card_id=7, title="Guide", useful=3),
+        [("card_id", 7), ("title", "Guide"), ("useful", 3)],
     ),
     (
         MemberUpdated(user_id=5, name="Bea", role="expert"),
@@ -180,6 +185,9 @@ def test_what_each_event_refreshes() -> None:
     assert CardCreated(card=CARD, index=0, by="Al").column_ids == {3}
     assert ColumnUpdated(column=COLUMN, by="Al").column_ids == {3}
     assert CardUpdated.refreshes is Refresh.CARD
+    assert CardUseful.refreshes is Refresh.CARD
+    assert CardUseful(card_id=7, title="G", useful=2).shown_card_id == 7
+    assert CardUpdated(card=CARD, by="Al").shown_card_id == 7
     assert MemberUpdated.refreshes is Refresh.NOTHING
     slots = {name for name, kind in EVENT_TYPES.items() if issubclass(kind, SlotEvent)}
     assert {EVENT_TYPES[name].refreshes for name in slots - {"slot.created"}} == {Refresh.SLOT}

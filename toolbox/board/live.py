@@ -27,6 +27,7 @@ from toolbox.events.types import (
     CardMoved,
     CardRestored,
     CardUpdated,
+    CardUseful,
     ColumnArchived,
     ColumnCreated,
     ColumnMoved,
@@ -36,6 +37,7 @@ from toolbox.events.types import (
     Refresh,
 )
 from toolbox.i18n import gettext as _
+from toolbox.i18n import ngettext
 from toolbox.templating import render_fragment
 from toolbox.web import current_user, database
 
@@ -115,8 +117,9 @@ async def _load(
             )
             for card in cards:
                 view.cards.setdefault(card.column_id, []).append(card)
-        if isinstance(event, CardUpdated):
-            updated = await session.get(Card, event.card["id"])
+        shown = event.shown_card_id if refresh is Refresh.CARD and event is not None else None
+        if shown is not None:
+            updated = await session.get(Card, shown)
             if updated is not None and updated.archived_at is None:
                 view.changed_cards = [updated]
         return view
@@ -142,6 +145,14 @@ def announcement(event: Event) -> str:
             return _("Card “%(title)s” archived by %(name)s", title=title, name=name)
         case CardRestored():
             return _("Card “%(title)s” restored by %(name)s", title=title, name=name)
+        case CardUseful():
+            return ngettext(
+                "“%(title)s”: %(count)s person finds it useful",
+                "“%(title)s”: %(count)s people find it useful",
+                event.useful,
+                title=title,
+                count=event.useful,
+            )
         case ColumnCreated():
             return _("Column “%(title)s” added by %(name)s", title=title, name=name)
         case ColumnUpdated():

@@ -148,6 +148,9 @@ class Card(ModelBase):
     licence: Mapped[str] = mapped_column(String(120), default="")
     position: Mapped[float] = mapped_column(Float)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: How many people marked it useful (`UsefulMark`), kept in the same transaction as the
+    #: marks: the board sorts by it and every card document carries it.
+    useful: Mapped[int] = mapped_column(Integer, server_default="0")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
@@ -158,6 +161,38 @@ class Card(ModelBase):
     labels: Mapped[list[Label]] = relationship(
         secondary=card_labels, lazy="selectin", order_by="Label.name"
     )
+
+    # `useful` is the database's default (so that older revisions' rows and bulk inserts get
+    # it too), read back in the INSERT's RETURNING rather than by a lazy load later.
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - read once by the mapper
+
+
+class Favourite(ModelBase):
+    """A person's private star on a card: listed on their /me, shown to nobody else."""
+
+    __tablename__ = "favourites"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UsefulMark(ModelBase):
+    """One person found a card useful: public as a count (`Card.useful`), never as names."""
+
+    __tablename__ = "useful_marks"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Membership(ModelBase):

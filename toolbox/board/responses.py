@@ -36,6 +36,8 @@ class CardOut(Closed):
     source: str
     licence: str
     version: int
+    #: How many people marked it useful (never who).
+    useful: int
     archived: bool
     created_at: str
     updated_at: str
@@ -88,3 +90,25 @@ class EventsPage(Closed):
     seq: int
     events: list[EventOut]
     more: bool
+
+
+class FavouriteState(Closed):
+    card_id: int
+    favourite: bool
+
+
+class UsefulState(Closed):
+    card_id: int
+    #: The caller's own mark.
+    marked: bool
+    #: The card's count, everyone's marks.
+    useful: int
+
+
+class Favourite(Closed):
+    board: str
+    card: CardOut
+
+
+class FavouriteList(Closed):
+    favourites: list[Favourite]

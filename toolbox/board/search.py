@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -94,21 +95,30 @@ def tsquery(words: Sequence[str]) -> str:
     return " & ".join("'" + word.replace("'", "''").replace("\\", "") + "':*" for word in words)
 
 
+#: How a board or its search results may be ordered (`?sort=`): "" is the board's own order,
+#: or the best match first for a search.
+SORTS = ("", "useful")
+
+
 @dataclass(frozen=True)
 class SearchFilters:
     query: str = ""
     label: str = ""
     kind: str = ""
     language: str = ""
+    sort: str = ""
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> SearchFilters:
-        """From a query string (`q`, `label`, `kind`, `lang`), cut to sensible lengths."""
+        """From a query string (`q`, `label`, `kind`, `lang`, `sort`), cut to sensible lengths;
+        an unknown order is the default one."""
+        sort = params.get("sort", "")
         return cls(
             query=params.get("q", "")[:200],
             label=params.get("label", "")[:80],
             kind=params.get("kind", "")[:20],
             language=params.get("lang", "")[:20],
+            sort=sort if sort in SORTS else "",
         )
 
     @property
@@ -116,8 +126,13 @@ class SearchFilters:
         return bool(self.query.strip() or self.label or self.kind or self.language)
 
 
-def _ranked(query: Select[int, int], dialect: str, words: list[str]) -> Select[int, int]:
-    """`query` narrowed to the cards that hold every word, best first."""
+def _ranked(
+    query: Select[int, int],
+    dialect: str,
+    words: list[str],
+    first: tuple[ColumnElement[Any], ...] = (),
+) -> Select[int, int]:
+    """`query` narrowed to the cards that hold every word, best first (after `first`)."""
     found: FromClause
     if dialect == "sqlite":
         # bm25 is lower for a better match; one weight per column of the FTS5 table.
@@ -141,7 +156,7 @@ def _ranked(query: Select[int, int], dialect: str, words: list[str]) -> Select[i
         # CTE of unknown size, on a board just restored and not yet analysed, is nested-looped).
         found = matches.subquery("found")
     query = query.join(found, found.c.card_id == Card.id)
-    return query.order_by(None).order_by(found.c.score, *_BOARD_ORDER)
+    return query.order_by(None).order_by(*first, found.c.score, *_BOARD_ORDER)
 
 
 _BOARD_ORDER = (BoardColumn.position, BoardColumn.id, Card.position, Card.id)
@@ -184,6 +199,7 @@ async def search_cards(
     whole board. They are chosen on their ids alone, with the count of the others (a window over
     the same scan), and only then read whole."""
     dialect = session.get_bind().dialect.name
+    first = (Card.useful.desc(),) if filters.sort == "useful" else ()
     query = (
         select(Card.id, func.count().over())
         .join(BoardColumn, BoardColumn.id == Card.column_id)
@@ -192,7 +208,7 @@ async def search_cards(
             Card.archived_at.is_(None),
             BoardColumn.archived_at.is_(None),
         )
-        .order_by(*_BOARD_ORDER)
+        .order_by(*first, *_BOARD_ORDER)
         .limit(limit)
     )
     if filters.kind:
@@ -210,7 +226,7 @@ async def search_cards(
         )
     words = terms(filters.query)
     if words:
-        query = _ranked(query, dialect, words)
+        query = _ranked(query, dialect, words, first)
     rows = (await session.execute(query)).all()
     if not rows:
         return SearchResults([], 0)

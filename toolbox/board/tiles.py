@@ -32,11 +32,12 @@ class CardTile:
     kind: Kind
     languages: list[str]
     labels: tuple[LabelTile, ...]
+    useful: int
 
 
 # Built once: building a statement costs more than running it.
 _TILES = (
-    select(Card.id, Card.column_id, Card.title, Card.kind, Card.languages)
+    select(Card.id, Card.column_id, Card.title, Card.kind, Card.languages, Card.useful)
     .where(Card.board_id == bindparam("board_id"), Card.archived_at.is_(None))
     .order_by(Card.position, Card.id)
 )
@@ -48,15 +49,23 @@ _TILE_LABELS = (
 )
 
 
-async def card_tiles(session: AsyncSession, board: Board) -> dict[int, list[CardTile]]:
+async def card_tiles(
+    session: AsyncSession, board: Board, *, most_useful_first: bool = False
+) -> dict[int, list[CardTile]]:
     """The board's open cards, grouped by column, each group in board order (as
-    `services.cards_by_column`), with their labels in name order."""
+    `services.cards_by_column`), or the most useful first, with their labels in name order."""
     parameters = {"board_id": board.id}
     labels: dict[int, list[LabelTile]] = defaultdict(list)
     for card_id, name, colour in await session.execute(_TILE_LABELS, parameters):
         labels[card_id].append(LabelTile(name, colour))
     grouped: dict[int, list[CardTile]] = defaultdict(list)
-    for card_id, column_id, title, kind, languages in await session.execute(_TILES, parameters):
-        tile = CardTile(card_id, column_id, title, kind, languages or [], tuple(labels[card_id]))
+    rows = await session.execute(_TILES, parameters)
+    for card_id, column_id, title, kind, languages, useful in rows:
+        tile = CardTile(
+            card_id, column_id, title, kind, languages or [], tuple(labels[card_id]), useful
+        )
         grouped[column_id].append(tile)
+    if most_useful_first:
+        for tiles in grouped.values():
+            tiles.sort(key=lambda tile: -tile.useful)  # stable: board order among equals
     return grouped

@@ -74,6 +74,11 @@ class Event:
         """The columns whose content changed (for `Refresh.COLUMNS`)."""
         return set()
 
+    @property
+    def shown_card_id(self) -> int | None:
+        """The card to show again (for `Refresh.CARD`)."""
+        return None
+
 
 EVENT_TYPES: dict[str, type[Event]] = {}
 Declared = TypeVar("Declared", bound=type[Event])
@@ -217,6 +222,10 @@ class CardWithDocument(Event):
     def column_ids(self) -> set[int]:
         return {int(self.card["column_id"])}
 
+    @property
+    def shown_card_id(self) -> int | None:
+        return int(self.card["id"])
+
 
 @declared
 @dataclass(frozen=True, slots=True)
@@ -283,6 +292,27 @@ class CardArchived(Event):
     @property
     def column_ids(self) -> set[int]:
         return {self.column_id}
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class CardUseful(Event):
+    """Someone marked a card useful, or took their mark back: the card's new count, never who
+    (a useful mark is public as a number only)."""
+
+    type: ClassVar[str] = "card.useful"
+    refreshes: ClassVar[Refresh] = Refresh.CARD
+    card_id: int
+    title: str
+    useful: int
+
+    @property
+    def subject(self) -> str:
+        return self.title
+
+    @property
+    def shown_card_id(self) -> int | None:
+        return self.card_id
 
 
 # --- people -------------------------------------------------------------------------------

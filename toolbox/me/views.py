@@ -1,4 +1,4 @@
-"""`/me`: my bookings and sessions (brigade), my calendar and feed links, my API tokens."""
+"""`/me`: my favourites, bookings and sessions, my calendar and feed links, my API tokens."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from starlette.responses import Response
 
 from toolbox.accounts import services
 from toolbox.board.feed import feed_url
+from toolbox.board.marks import my_favourites
 from toolbox.board.services import visible_boards
 from toolbox.brigade.calendar import calendar_feed_url
 from toolbox.brigade.mine import my_bookings, my_sessions
@@ -27,6 +28,7 @@ async def me(request: Request, token: str | None = None) -> Response:
             "accounts/me.html",
             {
                 "token": token,
+                "favourites": await my_favourites(session, user),
                 "bookings": await my_bookings(session, user),
                 "sessions": await my_sessions(session, user),
                 "calendar_url": calendar_feed_url(config.base_url, config.secret_key, user),
