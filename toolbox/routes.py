@@ -21,10 +21,11 @@ from starlette.types import Receive, Scope, Send
 from toolbox.accounts import views as accounts
 from toolbox.board import api as board_api
 from toolbox.board import feed_views as feeds
-from toolbox.board import manage
+from toolbox.board import manage, suggestions_api
 from toolbox.board import marks_views as marks
 from toolbox.board import responses as board_out
 from toolbox.board import schemas as board_in
+from toolbox.board import suggestion_views as suggestion_pages
 from toolbox.board import views as board
 from toolbox.brigade import api as brigade_api
 from toolbox.brigade import calendar_views as calendars
@@ -90,6 +91,43 @@ api_routes: list[BaseRoute] = [
         "/boards/{slug:segment}/cards",
         board_api.create_card,
         Op("Add a card (facilitator)", board_out.CardOut, 201, (board_in.CardIn,)),
+    ),
+    ApiRoute(
+        "POST",
+        "/boards/{slug:segment}/suggestions",
+        suggestions_api.propose,
+        Op(
+            "Suggest a resource (signed in)",
+            board_out.SuggestionOut,
+            201,
+            (board_in.SuggestionIn,),
+        ),
+    ),
+    ApiRoute(
+        "GET",
+        "/boards/{slug:segment}/suggestions",
+        suggestions_api.list_suggestions,
+        Op("Suggestions: all for facilitators, one's own otherwise", board_out.SuggestionList),
+    ),
+    ApiRoute(
+        "POST",
+        "/suggestions/{id}/accept",
+        suggestions_api.accept,
+        Op(
+            "Accept a suggestion: it becomes a card (facilitator)",
+            board_out.SuggestionOut,
+            body=(board_in.AcceptSuggestion,),
+        ),
+    ),
+    ApiRoute(
+        "POST",
+        "/suggestions/{id}/decline",
+        suggestions_api.decline,
+        Op(
+            "Decline a suggestion with a reason (facilitator)",
+            board_out.SuggestionOut,
+            body=(board_in.DeclineSuggestion,),
+        ),
     ),
     ApiRoute(
         "PUT",
@@ -361,6 +399,24 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/b/{slug:segment}/export.csv", transfer.export_csv, name="export_csv"),
         Route("/b/{slug:segment}/export.json", transfer.export_json, name="export_json"),
         Route("/b/{slug:segment}/feed.atom", feeds.feed, name="board_feed"),
+        Route(
+            "/b/{slug:segment}/suggestions",
+            suggestion_pages.propose,
+            methods=["POST"],
+            name="suggestion_create",
+        ),
+        Route(
+            "/b/{slug:segment}/suggestions/{id}/accept",
+            suggestion_pages.accept,
+            methods=["POST"],
+            name="suggestion_accept",
+        ),
+        Route(
+            "/b/{slug:segment}/suggestions/{id}/decline",
+            suggestion_pages.decline,
+            methods=["POST"],
+            name="suggestion_decline",
+        ),
         Route(
             "/b/{slug:segment}/columns", board.create_column, methods=["POST"], name="column_create"
         ),

@@ -36,6 +36,9 @@ from toolbox.events.types import (
     Refresh,
     SlotBooked,
     SlotEvent,
+    SuggestionAccepted,
+    SuggestionCreated,
+    SuggestionDeclined,
     parse,
     slot_event,
 )
@@ -99,6 +102,18 @@ SAMPLES: list[tuple[Event, list[tuple[str, Any]]]] = [
     (
         CardUseful(card_id=7, title="Guide", useful=3),
         [("card_id", 7), ("title", "Guide"), ("useful", 3)],
+    ),
+    (
+        SuggestionCreated(suggestion_id=4, title="Guide", pending=2, by="Bea"),
+        [("suggestion_id", 4), ("title", "Guide"), ("pending", 2), ("by", "Bea")],
+    ),
+    (
+        SuggestionAccepted(suggestion_id=4, title="Guide", pending=1, by="Al", card_id=9),
+        [("suggestion_id", 4), ("title", "Guide"), ("pending", 1), ("by", "Al"), ("card_id", 9)],
+    ),
+    (
+        SuggestionDeclined(suggestion_id=4, title="Guide", pending=0, by="Al"),
+        [("suggestion_id", 4), ("title", "Guide"), ("pending", 0), ("by", "Al")],
     ),
     (
         MemberUpdated(user_id=5, name="Bea", role="expert"),
@@ -189,6 +204,12 @@ def test_what_each_event_refreshes() -> None:
     assert CardUseful(card_id=7, title="G", useful=2).shown_card_id == 7
     assert CardUpdated(card=CARD, by="Al").shown_card_id == 7
     assert MemberUpdated.refreshes is Refresh.NOTHING
+    assert {EVENT_TYPES[n].refreshes for n in EVENT_TYPES if n.startswith("suggestion.")} == {
+        Refresh.SUGGESTIONS
+    }
+    assert not SuggestionCreated.visible_to("participant") and SuggestionCreated.visible_to(
+        "facilitator"
+    )
     slots = {name for name, kind in EVENT_TYPES.items() if issubclass(kind, SlotEvent)}
     assert {EVENT_TYPES[name].refreshes for name in slots - {"slot.created"}} == {Refresh.SLOT}
     assert EVENT_TYPES["slot.created"].refreshes is Refresh.SCHEDULE

@@ -35,13 +35,17 @@ from toolbox.events.types import (
     ColumnUpdated,
     Event,
     Refresh,
+    SuggestionAccepted,
+    SuggestionCreated,
+    SuggestionDeclined,
+    SuggestionEvent,
 )
 from toolbox.i18n import gettext as _
 from toolbox.i18n import ngettext
 from toolbox.templating import render_fragment
 from toolbox.web import current_user, database
 
-BOARD_REFRESHES = (Refresh.WHOLE_BOARD, Refresh.COLUMNS, Refresh.CARD)
+BOARD_REFRESHES = (Refresh.WHOLE_BOARD, Refresh.COLUMNS, Refresh.CARD, Refresh.SUGGESTIONS)
 # The events whose fragments the board renders (the brigade renders the slots').
 EVENTS = tuple(kind for kind in EVENT_TYPES.values() if kind.refreshes in BOARD_REFRESHES)
 
@@ -57,6 +61,8 @@ class BoardView:
     changed_columns: list[BoardColumn] = field(default_factory=list)
     changed_cards: list[Card] = field(default_factory=list)
     whole_board: bool = False
+    #: How many suggestions wait, after a suggestion event (rendered for facilitators only).
+    suggestions_pending: int | None = None
 
     @property
     def involved(self) -> set[int]:
@@ -71,6 +77,7 @@ class BoardView:
             cards=self.cards,
             column_positions={column.id: n for n, column in enumerate(self.columns, 1)},
             whole_board=self.whole_board,
+            suggestions_pending=self.suggestions_pending,
             changed_columns=self.changed_columns,
             changed_cards=self.changed_cards,
             brigade=None,
@@ -102,6 +109,9 @@ async def _load(
             )
         )
         view = BoardView(board=board, columns=columns, event=event)
+        if isinstance(event, SuggestionEvent):
+            view.suggestions_pending = event.pending
+            return view
         wanted: set[int] = set()
         if refresh is Refresh.WHOLE_BOARD:
             view.whole_board = True
@@ -153,6 +163,12 @@ def announcement(event: Event) -> str:
                 title=title,
                 count=event.useful,
             )
+        case SuggestionCreated():
+            return _("New suggestion from %(name)s: “%(title)s”", title=title, name=name)
+        case SuggestionAccepted():
+            return _("Suggestion “%(title)s” accepted by %(name)s", title=title, name=name)
+        case SuggestionDeclined():
+            return _("Suggestion “%(title)s” declined by %(name)s", title=title, name=name)
         case ColumnCreated():
             return _("Column “%(title)s” added by %(name)s", title=title, name=name)
         case ColumnUpdated():

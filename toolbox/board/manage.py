@@ -1,5 +1,5 @@
-"""The facilitators' manage page (members, invitations, archive, history), and joining a board
-by invitation."""
+"""The facilitators' manage page (members, invitations, suggestions, archive, history), and
+joining a board by invitation."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from starlette.responses import Response
 from toolbox import i18n
 from toolbox.accounts import services as accounts
 from toolbox.accounts.views import sign_in
-from toolbox.board import members
+from toolbox.board import members, suggestions
 from toolbox.board.access import board_access
-from toolbox.board.models import Role
-from toolbox.board.services import archived_contents, recent_history
+from toolbox.board.models import Kind, Role
+from toolbox.board.services import archived_contents, board_columns, recent_history
 from toolbox.errors import DomainError, Invalid
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
@@ -29,6 +29,8 @@ async def manage_page(request: Request, invitation_link: str | None = None) -> R
         people = await members.board_members(session, board)
         archived_columns, archived_cards = await archived_contents(session, board)
         history = await recent_history(session, board)
+        inbox = await suggestions.board_suggestions(session, access, pending_only=True)
+        columns = await board_columns(session, board)
         return render(
             request,
             "board/manage.html",
@@ -41,6 +43,10 @@ async def manage_page(request: Request, invitation_link: str | None = None) -> R
                 "archived_cards": archived_cards,
                 "history": history,
                 "invitation_link": invitation_link,
+                "inbox": inbox,
+                "pending": len(inbox),
+                "columns": columns,
+                "kinds": list(Kind),
             },
         )
 

@@ -195,6 +195,38 @@ class UsefulMark(ModelBase):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
+class SuggestionStatus(enum.StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+
+
+class Suggestion(ModelBase):
+    """A resource a participant proposes; the facilitators accept it (it becomes a card) or
+    decline it with a reason that only the proposer and the facilitators see."""
+
+    __tablename__ = "suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    url: Mapped[str | None] = mapped_column(String(URL_MAX), default=None)
+    why: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[SuggestionStatus] = mapped_column(
+        Enum(SuggestionStatus, native_enum=False, length=20), default=SuggestionStatus.pending
+    )
+    reason: Mapped[str] = mapped_column(Text, default="")
+    card_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cards.id", ondelete="SET NULL"), default=None
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+
+
 class Membership(ModelBase):
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("board_id", "user_id"),)

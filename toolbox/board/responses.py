@@ -112,3 +112,26 @@ class Favourite(Closed):
 
 class FavouriteList(Closed):
     favourites: list[Favourite]
+
+
+class SuggestionOut(Closed):
+    id: int
+    board: str
+    title: str
+    url: str | None
+    why: str
+    #: pending, accepted (with `card_id`) or declined (with `reason`)
+    status: str
+    card_id: int | None
+    reason: str | None
+    #: A card of the board already has this link (while pending).
+    already_on_board: bool
+    proposer: str
+    created_at: str
+    decided_at: str | None
+
+
+class SuggestionList(Closed):
+    suggestions: list[SuggestionOut]
+    #: How many of the board's suggestions wait (for facilitators; one's own otherwise).
+    pending: int

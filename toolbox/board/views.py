@@ -27,6 +27,7 @@ from toolbox.board.schemas import (
 )
 from toolbox.board.search import SearchFilters, search_cards
 from toolbox.board.shared import kept_rendering
+from toolbox.board.suggestions import pending_count
 from toolbox.board.tiles import card_tiles
 from toolbox.errors import Conflict, DomainError, Invalid, NotFound, NotSignedIn
 from toolbox.i18n import current_locale, gettext
@@ -108,6 +109,12 @@ async def _render_board_page(
             "labels": labels,
             "languages": languages,
             "kinds": list(Kind),
+            "pending": (
+                await pending_count(session, access.board.id) if access.is_facilitator else 0
+            ),
+            "values": {},
+            "error": None,
+            "sent": False,
         },
     )
 

@@ -35,6 +35,7 @@ class Refresh(enum.Enum):
     CARD = "card"  # one card, where it is
     SLOT = "slot"  # one session's cell in the brigade's schedule
     SCHEDULE = "schedule"  # the brigade's whole schedule (sessions were added)
+    SUGGESTIONS = "suggestions"  # the facilitators' count of suggestions waiting
 
 
 @dataclass(frozen=True, slots=True)
@@ -313,6 +314,45 @@ class CardUseful(Event):
     @property
     def shown_card_id(self) -> int | None:
         return self.card_id
+
+
+# --- suggestions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionEvent(Event):
+    """A participant's suggestion came or was decided: for the facilitators, with how many now
+    wait (a declined suggestion's reason stays in the suggestion, for its proposer)."""
+
+    reach: ClassVar[Reach] = Reach.FACILITATORS
+    refreshes: ClassVar[Refresh] = Refresh.SUGGESTIONS
+    suggestion_id: int
+    title: str
+    pending: int
+    by: str
+
+    @property
+    def subject(self) -> str:
+        return self.title
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class SuggestionCreated(SuggestionEvent):
+    type: ClassVar[str] = "suggestion.created"
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class SuggestionAccepted(SuggestionEvent):
+    type: ClassVar[str] = "suggestion.accepted"
+    card_id: int = 0
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class SuggestionDeclined(SuggestionEvent):
+    type: ClassVar[str] = "suggestion.declined"
 
 
 # --- people -------------------------------------------------------------------------------

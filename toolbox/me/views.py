@@ -9,6 +9,7 @@ from toolbox.accounts import services
 from toolbox.board.feed import feed_url
 from toolbox.board.marks import my_favourites
 from toolbox.board.services import visible_boards
+from toolbox.board.suggestions import my_suggestions
 from toolbox.brigade.calendar import calendar_feed_url
 from toolbox.brigade.mine import my_bookings, my_sessions
 from toolbox.errors import NotSignedIn
@@ -29,6 +30,7 @@ async def me(request: Request, token: str | None = None) -> Response:
             {
                 "token": token,
                 "favourites": await my_favourites(session, user),
+                "suggestions": await my_suggestions(session, user),
                 "bookings": await my_bookings(session, user),
                 "sessions": await my_sessions(session, user),
                 "calendar_url": calendar_feed_url(config.base_url, config.secret_key, user),
