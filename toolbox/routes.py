@@ -166,7 +166,15 @@ api_routes: list[BaseRoute] = [
         Op(
             "Search a board's resources: accent- and case-insensitive, ranked",
             board_out.SearchResults,
-            query={"q": TEXT, "label": TEXT, "kind": TEXT, "lang": TEXT},
+            query={
+                "q": TEXT,
+                "label": TEXT,
+                "kind": TEXT,
+                "lang": TEXT,
+                "column": TEXT,
+                "audience": TEXT,
+                "sort": {"type": "string", "enum": ["", "newest", "useful"]},
+            },
         ),
     ),
     ApiRoute(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from toolbox.board.highlight import highlight, snippet
 from toolbox.board.markdown import render_markdown
 from toolbox.board.models import Kind
 
@@ -14,4 +15,9 @@ def kind_name(kind: Kind | str) -> str:
     return Kind(kind).label
 
 
-FILTERS: dict[str, Callable[..., Any]] = {"markdown": render_markdown, "kind_name": kind_name}
+FILTERS: dict[str, Callable[..., Any]] = {
+    "markdown": render_markdown,
+    "kind_name": kind_name,
+    "highlight": highlight,
+    "snippet": snippet,
+}

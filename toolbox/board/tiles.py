@@ -33,11 +33,20 @@ class CardTile:
     languages: list[str]
     labels: tuple[LabelTile, ...]
     useful: int
+    audiences: list[str]
 
 
 # Built once: building a statement costs more than running it.
 _TILES = (
-    select(Card.id, Card.column_id, Card.title, Card.kind, Card.languages, Card.useful)
+    select(
+        Card.id,
+        Card.column_id,
+        Card.title,
+        Card.kind,
+        Card.languages,
+        Card.useful,
+        Card.audiences,
+    )
     .where(Card.board_id == bindparam("board_id"), Card.archived_at.is_(None))
     .order_by(Card.position, Card.id)
 )
@@ -50,22 +59,34 @@ _TILE_LABELS = (
 
 
 async def card_tiles(
-    session: AsyncSession, board: Board, *, most_useful_first: bool = False
+    session: AsyncSession, board: Board, *, order: str = ""
 ) -> dict[int, list[CardTile]]:
     """The board's open cards, grouped by column, each group in board order (as
-    `services.cards_by_column`), or the most useful first, with their labels in name order."""
+    `services.cards_by_column`), or the most useful first (`order="useful"`), or the newest
+    (`"newest"`), with their labels in name order."""
     parameters = {"board_id": board.id}
     labels: dict[int, list[LabelTile]] = defaultdict(list)
     for card_id, name, colour in await session.execute(_TILE_LABELS, parameters):
         labels[card_id].append(LabelTile(name, colour))
     grouped: dict[int, list[CardTile]] = defaultdict(list)
     rows = await session.execute(_TILES, parameters)
-    for card_id, column_id, title, kind, languages, useful in rows:
+    for card_id, column_id, title, kind, languages, useful, audiences in rows:
         tile = CardTile(
-            card_id, column_id, title, kind, languages or [], tuple(labels[card_id]), useful
+            card_id,
+            column_id,
+            title,
+            kind,
+            languages or [],
+            tuple(labels[card_id]),
+            useful,
+            audiences or [],
         )
         grouped[column_id].append(tile)
-    if most_useful_first:
+    # Sorts are stable: the board's order among equals.
+    if order == "useful":
         for tiles in grouped.values():
-            tiles.sort(key=lambda tile: -tile.useful)  # stable: board order among equals
+            tiles.sort(key=lambda tile: -tile.useful)
+    elif order == "newest":
+        for tiles in grouped.values():
+            tiles.sort(key=lambda tile: -tile.id)  # ids grow as cards are added
     return grouped

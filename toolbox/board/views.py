@@ -86,13 +86,16 @@ async def _render_board_page(
     session: AsyncSession, access: BoardAccess, filters: SearchFilters
 ) -> SharedPage:
     columns = await services.board_columns(session, access.board)
-    grouped = await card_tiles(session, access.board, most_useful_first=filters.sort == "useful")
+    grouped = await card_tiles(session, access.board, order=filters.sort)
     results = await search_cards(session, access, filters) if filters.active else None
     labels = sorted(
         {label.name for cards in grouped.values() for card in cards for label in card.labels}
     )
     languages = sorted(
         {code for cards in grouped.values() for card in cards for code in card.languages}
+    )
+    audiences = sorted(
+        {name for cards in grouped.values() for card in cards for name in card.audiences}
     )
     return render_shared(
         "board/board.html",
@@ -108,6 +111,7 @@ async def _render_board_page(
             "results": results,
             "labels": labels,
             "languages": languages,
+            "audiences": audiences,
             "kinds": list(Kind),
             "pending": (
                 await pending_count(session, access.board.id) if access.is_facilitator else 0
@@ -131,7 +135,13 @@ async def _search_results(request: Request, filters: SearchFilters) -> Response:
 
     async def render(session: AsyncSession, access: BoardAccess) -> Document:
         results = await search_cards(session, access, filters)
-        context = {"access": access, "board": access.board, "results": results, "partial": True}
+        context = {
+            "access": access,
+            "board": access.board,
+            "results": results,
+            "filters": filters,
+            "partial": True,
+        }
         return Document.of(render_fragment("board/_results.html", **context).encode())
 
     found = await kept_rendering(
