@@ -15,9 +15,9 @@ from tests.accounts.builders import new_person
 from tests.board.builders import access_of, new_board, new_card, new_column
 from toolbox.accounts.models import User
 from toolbox.board.cards import archive_card, restore_card, update_card
+from toolbox.board.marks import set_useful
 from toolbox.board.models import Board, BoardColumn, Card, Kind, Label
 from toolbox.board.schemas import CardPatch
-from toolbox.board.marks import set_useful
 from toolbox.board.search import (
     WORD,
     SearchFilters,
