@@ -21,7 +21,7 @@ from starlette.types import Receive, Scope, Send
 from toolbox.accounts import views as accounts
 from toolbox.board import api as board_api
 from toolbox.board import feed_views as feeds
-from toolbox.board import manage, suggestions_api
+from toolbox.board import manage, room, suggestions_api
 from toolbox.board import marks_views as marks
 from toolbox.board import responses as board_out
 from toolbox.board import schemas as board_in
@@ -407,6 +407,7 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/b/{slug:segment}/export.csv", transfer.export_csv, name="export_csv"),
         Route("/b/{slug:segment}/export.json", transfer.export_json, name="export_json"),
         Route("/b/{slug:segment}/feed.atom", feeds.feed, name="board_feed"),
+        Route("/b/{slug:segment}/room", room.room_page, name="room"),
         Route(
             "/b/{slug:segment}/suggestions",
             suggestion_pages.propose,

@@ -32,7 +32,7 @@ async def test_main_pages_have_no_axe_violations(browser: Browser, demo_server: 
     page = await context.new_page()
     base = demo_server.url
     found: list[str] = []
-    for path in ("/", "/login", BOARD, f"{BOARD}?q=donnees", f"{BOARD}/cards/1"):
+    for path in ("/", "/login", BOARD, f"{BOARD}?q=donnees", f"{BOARD}/cards/1", f"{BOARD}/room"):
         found += await check(page, base + path)
     # A participant with a favourite, a useful mark and a suggestion waiting in the inbox.
     await sign_in(page, base, PARTICIPANT.email, PARTICIPANT.password)
