@@ -23,6 +23,7 @@ from toolbox.board import api as board_api
 from toolbox.board import feed_views as feeds
 from toolbox.board import manage, room, suggestions_api
 from toolbox.board import marks_views as marks
+from toolbox.board import pocket_views as pocket
 from toolbox.board import responses as board_out
 from toolbox.board import schemas as board_in
 from toolbox.board import suggestion_views as suggestion_pages
@@ -408,6 +409,8 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/b/{slug:segment}/export.json", transfer.export_json, name="export_json"),
         Route("/b/{slug:segment}/feed.atom", feeds.feed, name="board_feed"),
         Route("/b/{slug:segment}/room", room.room_page, name="room"),
+        Route("/b/{slug:segment}/pocket.epub", pocket.pocket_book, name="pocket"),
+        Route("/b/{slug:segment}/print", pocket.print_page, name="print"),
         Route(
             "/b/{slug:segment}/suggestions",
             suggestion_pages.propose,

@@ -74,7 +74,8 @@ def _when(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _tag(base_url: str, board: Board, specific: str) -> str:
+def board_tag(base_url: str, board: Board, specific: str) -> str:
+    """A tag URI (RFC 4151) of something of the board: the same as long as the board exists."""
     host = urlsplit(base_url).hostname or "localhost"
     return f"tag:{host},{board.created_at:%Y-%m-%d}:{specific}"
 
@@ -87,7 +88,7 @@ async def board_feed(
     cards = await newest_cards(session, board)
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    _text(feed, "id", _tag(base_url, board, f"board-{board.id}"))
+    _text(feed, "id", board_tag(base_url, board, f"board-{board.id}"))
     _text(feed, "title", board.title)
     if board.description:
         _text(feed, "subtitle", plain_text(board.description))
@@ -100,7 +101,7 @@ async def board_feed(
     _text(feed, "generator", "Toolbox")
     for card in cards:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        _text(entry, "id", _tag(base_url, board, f"board-{board.id}/card-{card.id}"))
+        _text(entry, "id", board_tag(base_url, board, f"board-{board.id}/card-{card.id}"))
         _text(entry, "title", card.title)
         _text(entry, "published", _when(card.created_at))
         _text(entry, "updated", _when(card.updated_at))

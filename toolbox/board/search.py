@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import (
     ColumnElement,
@@ -141,6 +142,19 @@ class SearchFilters:
             or self.column
             or self.audience
         )
+
+    def as_query(self) -> str:
+        """The address's query string of these filters ("" for none), as `from_query` reads it."""
+        pairs = {
+            "q": self.query,
+            "column": self.column,
+            "label": self.label,
+            "kind": self.kind,
+            "lang": self.language,
+            "audience": self.audience,
+            "sort": self.sort,
+        }
+        return urlencode({name: value for name, value in pairs.items() if value})
 
     @property
     def words(self) -> list[str]:
