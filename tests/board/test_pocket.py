@@ -108,7 +108,7 @@ async def test_the_whole_board_as_an_epub_that_epubcheck_accepts(
 async def test_a_column_a_filtered_view_and_ones_favourites(
     db: Database, client: httpx.AsyncClient, tmp_path: Path
 ) -> None:
-    board, _facilitator, (tools, guides), (compass, guide) = await a_board(db)
+    board, _facilitator, (_tools, guides), (compass, guide) = await a_board(db)
     column = await client.get(f"/b/{board.slug}/pocket.epub", params={"column": str(guides.id)})
     book, _path = read_book(column.content, tmp_path, "column.epub")
     assert list(chapters(book)) == ["Guides"]
