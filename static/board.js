@@ -145,12 +145,59 @@
     press(element);
   }
 
-  document.addEventListener("htmx:load", function (event) {
-    marksLoaded(event.detail.elt);
-    enableDragging();
+  document.addEventListener("htmx:load", function (event) { marksLoaded(event.detail.elt); });
+  document.addEventListener("htmx:wsAfterMessage", function () { press(document); });
+  // After "Move to…" (a whole page load to the board's #card-N), the keyboard's focus goes back
+  // to the moved card rather than to the top of the page.
+  function focusLinkedCard() {
+    var match = /^#card-(\d+)$/.exec(window.location.hash);
+    var card = match && document.getElementById("card-" + match[1]);
+    var title = card && card.querySelector(".card-title");
+    if (title) title.focus();
+  }
+  // On "load": Chromium scrolls to the fragment once the page is loaded, and moves the focus
+  // starting point there, so an earlier focus would be lost.
+  window.addEventListener("load", focusLinkedCard);
+
+  // "Go to a column": close the menu and put the focus on the column it scrolled to.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest(".column-jump a");
+    if (!link) return;
+    var column = document.getElementById(link.getAttribute("href").slice(1));
+    if (!column) return;
+    event.preventDefault();
+    link.closest("details").open = false;
+    column.scrollIntoView({ block: "nearest", inline: "start" });
+    column.focus({ preventScroll: true });
   });
-  document.addEventListener("htmx:wsAfterMessage", function () {
-    press(document);
-    enableDragging();
+
+  // Say in words that the board scrolls sideways, when it does (the edge shadows show it too).
+  function showScrollHint() {
+    var hint = document.getElementById("scroll-hint");
+    var columns = document.getElementById("columns");
+    if (hint && columns) hint.hidden = columns.scrollWidth <= columns.clientWidth + 1;
+  }
+  window.addEventListener("resize", showScrollHint);
+  document.addEventListener("htmx:load", showScrollHint);
+  document.addEventListener("htmx:wsAfterMessage", showScrollHint);
+
+  // Ask before what is hard to take back: archiving (data-confirm), or lowering someone's role
+  // (data-confirm-lower, with data-rank on the form and on each choice). htmx waits for the
+  // answer; without JavaScript the form simply posts.
+  document.addEventListener("htmx:confirm", function (event) {
+    var form = event.detail.elt.closest && event.detail.elt.closest("form");
+    if (!form) return;
+    var question = form.dataset.confirm;
+    var select = form.dataset.confirmLower && form.querySelector("select");
+    if (select) {
+      var chosen = select.options[select.selectedIndex];
+      if (Number(chosen.dataset.rank) < Number(form.dataset.rank)) question = form.dataset.confirmLower;
+    }
+    if (!question) return;
+    event.preventDefault();
+    if (window.confirm(question)) event.detail.issueRequest(true);
   });
+
+  document.addEventListener("htmx:load", enableDragging);
+  document.addEventListener("htmx:wsAfterMessage", enableDragging);
 })();

@@ -95,6 +95,10 @@ class LiveServer:
             "TOOLBOX_DATABASE_URL": self.database_url,
             "TOOLBOX_BASE_URL": self.url,
             "TOOLBOX_SECRET_KEY": "test-secret-key",
+            # Tests write through a database of their own (tests/factories.py), as the command
+            # line would: no bus tells the server, so by default it believes no seq and asks the
+            # database at each read. tests/test_board_clock.py runs servers that believe the bus.
+            "TOOLBOX_SEQ_TRUST_SECONDS": "0",
             **self.env,
         }
         command = uvicorn_command("127.0.0.1", self.port)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
 
-from tests.servers import LiveServer, sqlite_url
+from tests.servers import LiveServer, free_port, sqlite_url
+from toolbox.cli import stop_server
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,3 +91,50 @@ def test_serve_refuses_production_without_a_secret(tmp_path: Path) -> None:
     }
     result = toolbox("serve", "--port", "1", env=env)
     assert result.returncode != 0 and "TOOLBOX_SECRET_KEY is required" in result.stderr
+
+
+def test_serve_links_to_its_own_address_without_a_base_url(tmp_path: Path) -> None:
+    """TOOLBOX_BASE_URL unset: the absolute links (here the calendar link on /me, and the feed it
+    opens) point where `toolbox serve` listens, on a port that is not 8000."""
+    env = {"TOOLBOX_DATABASE_URL": sqlite_url(str(tmp_path)), "TOOLBOX_SECRET_KEY": "cli-test"}
+    assert toolbox("db", "upgrade", env=env).returncode == 0
+    added = toolbox("user", "add", "cal@example.org", "--password", "secret-pass", env=env)
+    assert added.returncode == 0, added.stderr
+    port = free_port()
+    environ = {key: value for key, value in os.environ.items() if key != "TOOLBOX_BASE_URL"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "toolbox.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env={**environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        with httpx.Client(base_url=url) as client:
+            wait_for(client)
+            signed = client.post(
+                "/login",
+                data={"email": "cal@example.org", "password": "secret-pass", "next": "/me"},
+                headers={"Origin": url},
+            )
+            assert signed.status_code == 303, signed.text
+            page = client.get("/me").text
+            links = re.findall(r'https?://[^"<\s]+/calendar/[^"<\s]+\.ics', page)
+            assert links and all(link.startswith(f"{url}/calendar/") for link in links), links
+            feed = client.get(links[0].removeprefix(url))
+            assert feed.status_code == 200 and "BEGIN:VCALENDAR" in feed.text
+            assert "127.0.0.1:8000" not in page
+    finally:
+        stop_server(process)
+
+
+def wait_for(client: httpx.Client) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            client.get("/healthz", timeout=1)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.1)
+    raise AssertionError("`toolbox serve` did not answer in 20 s")

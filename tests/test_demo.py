@@ -14,15 +14,19 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from toolbox.accounts.models import User
 from toolbox.accounts.services import authenticate
+from toolbox.board.access import access_to
 from toolbox.board.models import Board
 from toolbox.brigade.models import Booking, Slot
+from toolbox.brigade.report import report_rows
 from toolbox.db import utcnow
 from toolbox.demo import (
     ADMIN,
     BOOKERS,
     DEMO_ACCOUNTS,
     EXPERT_PASSWORD,
+    FACILITATOR,
     TABLES,
     demo_document,
     write_demo,
@@ -100,28 +104,52 @@ async def test_the_brigade_is_dated_from_today(session: AsyncSession) -> None:
     board = await write_demo(session, timezone=ZONE)
     assert board is not None
     zone = ZoneInfo(ZONE)
-    slots = list(await session.scalars(select(Slot).where(Slot.board_id == board.id)))
-    days = sorted({slot.starts_at.astimezone(zone).date() for slot in slots})
+    every = list(await session.scalars(select(Slot).where(Slot.board_id == board.id)))
     today = datetime.now(zone).date()
+    slots = [slot for slot in every if slot.starts_at.astimezone(zone).date() > today]
+    days = sorted({slot.starts_at.astimezone(zone).date() for slot in slots})
     assert len(days) == 3 and all(day.weekday() < 5 for day in days)
     assert today + timedelta(days=7) <= days[0] and days[-1] <= today + timedelta(days=13)
     # 7 sessions a day (45 minutes and a 15-minute gap, 9:00 to 16:00), four tables.
     assert len(slots) == 3 * 7 * 4
     exported = await export_backup(session, board)
+    coming = [
+        slot
+        for slot in exported["slots"]
+        if datetime.fromisoformat(slot["starts_at"]).astimezone(zone).date() > today
+    ]
     held = Counter(
         (slot["place"], slot["expert"])
-        for slot in exported["slots"]
+        for slot in coming
         if datetime.fromisoformat(slot["starts_at"]).astimezone(zone).hour < 12
     )
     # Each expert holds their table's mornings (three sessions a day) and nothing else.
     assert held == Counter({(table, email): 9 for table, email in TABLES.items()})
-    assert sum(1 for slot in exported["slots"] if slot["expert"]) == 36
+    assert sum(1 for slot in coming if slot["expert"]) == 36
     names = {row["email"]: row["name"] for row in exported["people"]}
-    bookings = exported["bookings"]
+    coming_ids = {slot["id"] for slot in coming}
+    bookings = [row for row in exported["bookings"] if row["slot_id"] in coming_ids]
     assert [(row["participant"], row["organisation"]) for row in bookings] == [
         (email, names[email]) for email in BOOKERS
     ]
     assert {row["status"] for row in bookings} == {"active"}
+
+
+async def test_the_brigade_has_a_past_day_held_and_missed(session: AsyncSession) -> None:
+    board = await write_demo(session, timezone=ZONE)
+    assert board is not None
+    zone = ZoneInfo(ZONE)
+    yesterday = datetime.now(zone).date() - timedelta(days=1)
+    slots = list(await session.scalars(select(Slot).where(Slot.board_id == board.id)))
+    past = [slot for slot in slots if slot.starts_at.astimezone(zone).date() == yesterday]
+    assert len(past) == 3 * 4 and all(slot.expert_id for slot in past)
+    outcomes = Counter(slot.outcome.value if slot.outcome else None for slot in past)
+    assert outcomes == Counter({"held": 4, "missed": 2, None: 6})
+    facilitator = await session.scalar(select(User).where(User.email == FACILITATOR.email))
+    assert facilitator is not None
+    access = await access_to(session, board, facilitator)
+    rows = await report_rows(session, access, with_needs=False)
+    assert {row.outcome for row in rows} >= {"held", "missed"}
 
 
 async def test_a_second_run_writes_nothing(session: AsyncSession) -> None:

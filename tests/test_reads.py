@@ -189,7 +189,7 @@ async def test_who_is_asking_is_kept_briefly_and_dropped_where_it_ends(db: Datab
             await end_session(session, here)
             await end_session(session, elsewhere)
         # Ended here: this process forgets it at once.
-        identities.forget("session", here)
+        await identities.forget("session", here)
         assert await identities("session", here) is None
         # Ended by another process: still believed for a moment, then asked again and refused.
         assert (await identities("session", elsewhere)) is not None

@@ -15,8 +15,11 @@ from starlette.types import Receive, Scope, Send
 
 from toolbox import templating
 from toolbox.accounts.services import identify_with
+from toolbox.anonymous import AnonymousAnswers
 from toolbox.board import jinja as board_jinja
 from toolbox.board import live as board_live
+from toolbox.board_clock import BoardClock
+from toolbox.brigade import jinja as brigade_jinja
 from toolbox.brigade import live as brigade_live
 from toolbox.brigade.notify import Notifier
 from toolbox.compression import CompressionMiddleware
@@ -25,6 +28,7 @@ from toolbox.errors import DomainError
 from toolbox.http_cache import ConditionalGetMiddleware
 from toolbox.live.bus import create_bus
 from toolbox.live.hub import Hub
+from toolbox.live.notices import Notices
 from toolbox.live.publish import publish_events
 from toolbox.live.rendering import LiveRegistry
 from toolbox.live.socket import serve_board_socket, socket_slug
@@ -48,11 +52,21 @@ VENDOR_FILES = ("htmx.min.js", "ws.min.js", "Sortable.min.js")
 
 
 class ToolboxApp(Starlette):
-    """Starlette, except that a board's websocket goes straight to its handler, before the
-    middleware and the router (why: `toolbox.live.socket`). Everything else takes the usual way."""
+    """Starlette, except for two ways in before the middleware and the router: a board's
+    websocket goes straight to its handler (why: `toolbox.live.socket`), and a request from
+    someone not signed in may get a whole answer kept for the board's latest seq
+    (`toolbox.anonymous`). Everything else takes the usual way."""
+
+    anonymous: AnonymousAnswers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "websocket" and (slug := socket_slug(scope["path"])):
+        if scope["type"] == "http":
+            if keyed := self.anonymous.key(scope):
+                key, if_none_match = keyed
+                if await self.anonymous.answer(key, if_none_match, send):
+                    return
+                send = self.anonymous.recording(key, scope, send)
+        elif scope["type"] == "websocket" and (slug := socket_slug(scope["path"])):
             await serve_board_socket(self, slug, scope, receive, send)
             return
         await super().__call__(scope, receive, send)
@@ -86,6 +100,7 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     settings = settings or Settings.from_env()
     check_assets()
     templating.register_filters(**board_jinja.FILTERS)
+    templating.register_filters(**brigade_jinja.FILTERS)
     db = Database(
         settings.database_url,
         sqlite_inline=settings.sqlite_inline,
@@ -96,10 +111,14 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     # The one Notifier: every entry point (form, API) hands it to the brigade's services.
     notifier = Notifier(base_url=settings.base_url, default_locale=settings.default_locale)
     bus = create_bus(settings.broadcast_url)
-    hub = Hub(db, bus, live_rendering())
-    db.publish = functools.partial(publish_events, bus)
-    # The boards' pages and documents, kept per change (toolbox.renderings).
-    renderings = Renderings()
+    # Each board's latest seq, as the bus tells every process (toolbox.board_clock), and the
+    # boards' pages and documents kept per seq (toolbox.renderings).
+    clock = BoardClock(settings.seq_trust_seconds)
+    renderings = Renderings(clock)
+    notices = Notices(bus, clock, identify)
+    identify.announce = notices.credential_ended
+    hub = Hub(db, bus, live_rendering(), notices)
+    db.publish = functools.partial(publish_events, bus, notices)
     mailer = MailSender(db, settings)
 
     @asynccontextmanager
@@ -135,11 +154,13 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     # Templates rendered by the hub and messages written by the mailer build URLs too, outside
     # any request: they ask this router (`toolbox.urls`).
     use_router(app.router)
+    app.anonymous = AnonymousAnswers(clock)
     app.state.db = db
     app.state.identify = identify
     app.state.notifier = notifier
     app.state.hub = hub
     app.state.renderings = renderings
+    app.state.clock = clock
     app.state.mailer = mailer
     app.state.settings = settings
     return app

@@ -18,6 +18,7 @@ from toolbox.board.services import create_board
 from toolbox.cli_support import cli_settings, run_async
 from toolbox.db import Database
 from toolbox.errors import DomainError
+from toolbox.settings import listening_url
 from toolbox.transfer.cli import export_board, import_group
 from toolbox.validation import parse_form
 
@@ -86,6 +87,10 @@ def serve(host: str, port: int, workers: int) -> None:
 
     from toolbox.app import MissingAssets, check_assets
 
+    if not os.environ.get("TOOLBOX_BASE_URL"):
+        # Unset, the links in mail, calendars, feeds and QR codes point where this server
+        # listens (DESIGN.md §6). Set in the environment, so every worker process reads it.
+        os.environ["TOOLBOX_BASE_URL"] = listening_url(host, port)
     settings = cli_settings()
     try:
         check_assets()

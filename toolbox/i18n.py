@@ -12,7 +12,7 @@ import gettext as stdlib_gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -22,6 +22,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import format_time as babel_format_time
+from babel.dates import format_timedelta, get_timezone_gmt, get_timezone_name
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
@@ -117,6 +118,22 @@ def format_date(value: date | datetime, fmt: str = "long", tz: str | None = None
     if isinstance(value, datetime) and tz:
         value = value.astimezone(ZoneInfo(tz))
     return babel_format_date(value, fmt, locale=babel_locale())
+
+
+def format_ago(value: datetime, now: datetime | None = None) -> str:
+    """How long ago, in words ("il y a 5 minutes"); the exact moment goes beside it."""
+    elapsed = (now or datetime.now(UTC)) - value
+    return format_timedelta(
+        -elapsed, add_direction=True, threshold=1, format="long", locale=babel_locale()
+    )
+
+
+def format_zone(tz: str) -> str:
+    """A time zone as people say it, with its offset now: "heure de l’Est (UTC−05:00)"."""
+    zone = ZoneInfo(tz)
+    name = get_timezone_name(zone, "long", zone_variant="generic", locale=babel_locale())
+    offset = get_timezone_gmt(datetime.now(zone), "long", locale=babel_locale())
+    return f"{name} ({offset})"
 
 
 def format_time(value: datetime, tz: str) -> str:

@@ -53,6 +53,14 @@ class Identify(Protocol):
 
     async def __call__(self, kind: CredentialKind, token: str) -> Principal | None: ...
 
-    def forget(self, kind: CredentialKind, token: str) -> None:
-        """This process must ask the database again for `token` (it was just revoked)."""
+    async def forget(self, kind: CredentialKind, token: str) -> None:
+        """Every process must ask the database again for `token` (it was just revoked)."""
+        ...
+
+    def forget_hashed(self, kind: CredentialKind, token_hash: str) -> None:
+        """This process must ask the database again for the token of this hash."""
+        ...
+
+    def forget_all(self) -> None:
+        """This process must ask the database again for every credential."""
         ...

@@ -22,11 +22,14 @@ from typing import Any
 
 from cachetools import LRUCache
 
+from toolbox.board_clock import BoardClock
 from toolbox.http_cache import body_etag
 
 #: Where a shared page's personal part goes. User text is escaped before it reaches a page, so
 #: no card or title can write this comment; and the account menu comes before any of it.
 PERSONAL = "<!--toolbox:personal-->"
+#: Set in the scope by a read served from a kept rendering: (board id, seq) of what it shows.
+KEPT_AT = "toolbox.kept_at"
 #: Memory for renderings, per process (a 600-card board page is ≈ 250 KB).
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 
@@ -78,9 +81,11 @@ def _size(value: Any) -> int:
 
 
 class Renderings:
-    """The process's renderings, an LRU bounded in bytes; keys begin with (board id, seq)."""
+    """The process's renderings, an LRU bounded in bytes; keys begin with (board id, seq).
+    Beside them, the boards' latest seqs as the bus tells them (`clock`)."""
 
-    def __init__(self, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+    def __init__(self, clock: BoardClock, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        self.clock = clock
         self._cache: LRUCache[Hashable, Any] = LRUCache(maxsize=max_bytes, getsizeof=_size)
 
     def get(self, key: Hashable) -> Any | None:

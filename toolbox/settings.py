@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from toolbox.board_clock import TRUST_SECONDS
 from toolbox.db import POSTGRES_POOL_SIZE
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./toolbox.db"
+DEFAULT_BASE_URL = "http://127.0.0.1:8000"
 SECRET_KEY_FILE = Path(".toolbox-secret")
 
 
@@ -23,7 +26,7 @@ class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     broadcast_url: str = "memory://"
     secret_key: str = ""
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = DEFAULT_BASE_URL
     smtp_url: str | None = None
     timezone: str = "America/Toronto"
     default_locale: str = "fr_CA"
@@ -34,6 +37,10 @@ class Settings:
     sqlite_inline: bool = True
     #: Another operator knob: PostgreSQL connections per process (toolbox.db.create_engine).
     database_pool_size: int = POSTGRES_POOL_SIZE
+    #: Another: how long a board's seq heard on the bus is believed before the database is asked
+    #: again (toolbox.board_clock): the longest a change that no bus carried (the command line
+    #: beside a server on memory://) takes to reach a page.
+    seq_trust_seconds: float = TRUST_SECONDS
 
     @property
     def production(self) -> bool:
@@ -69,11 +76,20 @@ class Settings:
             raise SettingsError(
                 f"TOOLBOX_DATABASE_POOL_SIZE must be a number from 1 to 100, not {pool_size!r}"
             )
+        trust = env.get("TOOLBOX_SEQ_TRUST_SECONDS", str(TRUST_SECONDS)).strip()
+        try:
+            trust_seconds = float(trust)
+        except ValueError:
+            trust_seconds = -1.0
+        if not 0 <= trust_seconds <= 3600:
+            raise SettingsError(
+                f"TOOLBOX_SEQ_TRUST_SECONDS must be from 0 to 3600 seconds, not {trust!r}"
+            )
         return cls(
             database_url=env.get("TOOLBOX_DATABASE_URL", DEFAULT_DATABASE_URL),
             broadcast_url=env.get("TOOLBOX_BROADCAST_URL", "memory://"),
             secret_key=secret,
-            base_url=env.get("TOOLBOX_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+            base_url=env.get("TOOLBOX_BASE_URL", DEFAULT_BASE_URL).rstrip("/"),
             smtp_url=env.get("TOOLBOX_SMTP_URL") or None,
             timezone=timezone,
             default_locale=locale,
@@ -81,7 +97,19 @@ class Settings:
             trusted_proxies=frozenset(p.strip() for p in proxies.split(",") if p.strip()),
             sqlite_inline=inline in {"1", "true", "yes", "on"},
             database_pool_size=int(pool_size),
+            seq_trust_seconds=trust_seconds,
         )
+
+
+def listening_url(host: str, port: int) -> str:
+    """The address a server bound to `host`:`port` answers on, for absolute links when
+    TOOLBOX_BASE_URL is unset. A wildcard bind (0.0.0.0, ::) is reached by the machine's name,
+    never by the wildcard itself, which no browser can open."""
+    if host in {"", "0.0.0.0", "::"}:  # noqa: S104 - a bind address read, not one bound
+        host = socket.getfqdn() or "localhost"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address in a URL
+    return f"http://{host}:{port}"
 
 
 def _development_secret() -> str:

@@ -149,6 +149,15 @@ class InlineConnection:
         finally:
             cursor.close()
 
+    def all_rows_now(self, sql: str, parameters: Sequence[Any]) -> list[Any]:
+        """Every row of one statement, in whatever transaction the connection is in
+        (`toolbox.db.all_rows`)."""
+        cursor = self._conn.execute(sql, parameters)
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
     def begin_deferred(self) -> None:
         """BEGIN for a reader: it takes no lock until the first read, and never waits."""
         self._conn.execute("BEGIN DEFERRED")

@@ -80,6 +80,8 @@ def _environment() -> Environment:
         datetime=i18n.format_datetime,
         date=i18n.format_date,
         time=i18n.format_time,
+        ago=i18n.format_ago,
+        zone=i18n.format_zone,
         role_name=role_name,
         language_name=language_name,
         json_script=json_script,
@@ -122,7 +124,16 @@ def render(request: Request, name: str, context: dict[str, Any], status: int = 2
         **context,
     }
     html = environment.get_template(name).render(**page_context)
-    return HTMLResponse(html, status_code=status)
+    return HTMLResponse(html, status_code=status, headers=address_bar(request))
+
+
+def address_bar(request: Request) -> dict[str, str]:
+    """What the address bar should say after a boosted form: htmx follows the 303 but keeps the
+    form's page's address (a reload would show the wrong page), unless told the page's own."""
+    if request.method != "GET" or "HX-Boosted" not in request.headers:
+        return {}
+    query = request.scope["query_string"].decode("latin-1")
+    return {"HX-Push-Url": request.scope["path"] + (f"?{query}" if query else "")}
 
 
 def render_shared(name: str, context: dict[str, Any]) -> SharedPage:

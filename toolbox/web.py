@@ -17,7 +17,7 @@ from toolbox.http_cache import BODY_TAG
 from toolbox.principal import Principal
 from toolbox.renderings import Document, Renderings, SharedPage
 from toolbox.settings import Settings
-from toolbox.templating import render, render_personal
+from toolbox.templating import address_bar, render, render_personal
 from toolbox.urls import url_path
 from toolbox.validation import DB_INT_MAX
 
@@ -50,7 +50,8 @@ def shared_page_response(request: Request, page: SharedPage, mine: str = "") -> 
     (which also says how long and for whom it may be kept)."""
     body, etag = page.compose(render_personal(request) + mine)
     request.scope[BODY_TAG] = etag
-    return Response(body, media_type="text/html; charset=utf-8", headers={"ETag": etag})
+    headers = {"ETag": etag, **address_bar(request)}
+    return Response(body, media_type="text/html; charset=utf-8", headers=headers)
 
 
 def document_response(request: Request, document: Document) -> Response:

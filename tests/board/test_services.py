@@ -641,7 +641,7 @@ async def test_the_board_pages_tiles_are_its_open_cards_as_the_orm_has_them(
     assert tiles.keys() == cards.keys()
     for column_id, row in cards.items():
         assert [
-            (t.id, t.title, t.kind, t.languages, [(x.name, x.colour) for x in t.labels])
+            (t.id, t.title, t.kind, list(t.languages), [(x.name, x.colour) for x in t.labels])
             for t in tiles[column_id]
         ] == [
             (c.id, c.title, c.kind, c.languages, [(x.name, x.colour) for x in c.labels])

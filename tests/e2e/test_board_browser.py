@@ -12,6 +12,7 @@ from tests.servers import LiveServer
 from toolbox.demo import FACILITATOR
 
 pytestmark = pytest.mark.browser
+BOARD = "/b/accelerateur-numerique"
 
 
 async def test_facilitator_signs_in_and_adds_a_card(
@@ -82,4 +83,51 @@ async def test_the_search_box_answers_as_one_types(
     await page.get_by_role("searchbox", name="Rechercher").fill("")
     await expect(page.locator("#live")).to_be_visible()
     await expect(page.locator("#board-results .results")).to_have_count(0)
+    await context.close()
+
+
+async def test_keyboard_move_starts_at_the_cards_place_and_gives_it_back_the_focus(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    context, page = await signed_in_page(browser, demo_server, FACILITATOR, BOARD)
+    card = page.locator(".column").nth(1).locator(".card").nth(2)
+    card_id = await card.get_attribute("data-card-id")
+    await card.locator(".move-link").focus()
+    await page.keyboard.press("Enter")
+    position = page.locator("#move").get_by_label("Position")
+    # The third card of its column: the form starts where the card is.
+    await expect(position).to_have_value("3")
+    await position.focus()
+    await page.keyboard.press("Control+a")
+    await page.keyboard.type("1")
+    await page.keyboard.press("Enter")
+
+    await expect(page).to_have_url(f"{demo_server.url}{BOARD}#card-{card_id}")
+    moved = page.locator(f"#card-{card_id}")
+    await expect(moved).to_be_visible()
+    await expect(page.locator(".column").nth(1).locator(".card").first).to_have_id(
+        f"card-{card_id}"
+    )
+    await expect(moved.locator(".card-title")).to_be_focused()
+    await context.close()
+
+
+async def test_a_menu_jumps_to_a_column_out_of_view(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    context = await browser.new_context(locale="fr-CA", viewport={"width": 1366, "height": 768})
+    page = await context.new_page()
+    await page.goto(f"{demo_server.url}{BOARD}")
+    last = page.locator(".column").last
+    await expect(last).not_to_be_in_viewport()
+    # The board says in words that it scrolls sideways.
+    await expect(page.locator("#scroll-hint")).to_be_visible()
+    await page.locator(".column-jump summary").focus()
+    await page.keyboard.press("Enter")
+    title = await last.locator("h2").evaluate("h => h.firstChild.textContent.trim()")
+    await page.locator(".column-jump").get_by_role("link", name=title).focus()
+    await page.keyboard.press("Enter")
+    await expect(last).to_be_in_viewport()
+    await expect(last).to_be_focused()
+    await expect(page.locator(".column-jump ul")).to_be_hidden()
     await context.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.async_api import Browser, expect
 
@@ -23,7 +25,7 @@ async def test_expert_sees_a_booking_appear_live(browser: Browser, demo_server: 
     participant_context, participant = await signed_in_page(browser, demo_server, PARTICIPANT)
     await expert.goto(f"{demo_server.url}{BRIGADE}")
     await expect(expert.locator("#presence")).not_to_be_empty(timeout=10_000)
-    free = expert.locator("td.slot-claimed", has_text=EXPERT.name).last
+    free = expert.locator("td.slot-bookable", has_text=EXPERT.name).last
     cell_id = await free.get_attribute("id")
     assert cell_id
     slot_id = cell_id.removeprefix("slot-")
@@ -40,3 +42,46 @@ async def test_expert_sees_a_booking_appear_live(browser: Browser, demo_server: 
     await expect(expert.locator("#live-announcer")).to_contain_text("place")
     await expert_context.close()
     await participant_context.close()
+
+
+async def test_a_participant_books_from_the_filtered_brigade(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    context, page = await signed_in_page(browser, demo_server, PARTICIPANT, BRIGADE)
+    await page.get_by_label("Spécialité").select_option("Écoconception")
+    await page.get_by_label("Seulement les séances que je peux encore réserver").check()
+    await page.get_by_role("button", name="Filtrer").click()
+    await expect(page).to_have_url(re.compile(r"speciality=%C3%89coconception.*bookable=1"))
+    cells = page.locator("td.slot")
+    await expect(cells.first).to_be_visible()
+    # Only Aïcha Benali's sessions (Table 3), and only those with a free seat.
+    for text in await cells.all_inner_texts():
+        assert "Aïcha Benali" in text and "Places libres" in text
+    cell_id = await cells.first.get_attribute("id")
+    await cells.first.get_by_role("link", name=re.compile("^Réserver")).click()
+    await page.get_by_label("Votre organisme").fill("Théâtre du Nouvel-Ontario")
+    await page.get_by_label("Votre besoin").fill("Rendre notre site plus sobre.")
+    await page.get_by_role("button", name="Réserver", exact=True).click()
+    await expect(page.get_by_role("heading", name="Votre réservation")).to_be_visible()
+
+    await page.goto(f"{demo_server.url}{BRIGADE}?bookable=1")
+    await expect(page.locator(f"#{cell_id}")).to_have_count(0)  # booked: no longer offered
+    await page.goto(f"{demo_server.url}{BRIGADE}")
+    await expect(page.locator(f"#{cell_id}")).to_contain_text("Votre réservation")
+    await context.close()
+
+
+async def test_a_visitor_is_invited_to_sign_in_and_comes_back(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    context = await browser.new_context(locale="fr-CA")
+    page = await context.new_page()
+    await page.goto(f"{demo_server.url}{BRIGADE}")
+    await expect(page.get_by_role("link", name=re.compile("^Réserver"))).to_have_count(0)
+    await page.get_by_role("link", name="Connectez-vous ou inscrivez-vous pour réserver").click()
+    await page.get_by_label("Courriel").fill(PARTICIPANT.email)
+    await page.get_by_label("Mot de passe").fill(PARTICIPANT.password)
+    await page.get_by_label("Mot de passe").press("Enter")
+    await expect(page).to_have_url(f"{demo_server.url}{BRIGADE}")
+    await expect(page.get_by_role("link", name=re.compile("^Réserver")).first).to_be_visible()
+    await context.close()

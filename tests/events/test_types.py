@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from tests.accounts.builders import new_person
 from tests.board.builders import access_of, events_of, new_board, new_card, new_column
 from toolbox.board.cards import archive_card, move_card
+from toolbox.board.history import recent_history
 from toolbox.board.schemas import ColumnPatch
-from toolbox.board.services import archive_column, recent_history, restore_column, update_column
+from toolbox.board.services import archive_column, restore_column, update_column
 from toolbox.events.audience import event_for_audience
 from toolbox.events.types import (
     EVENT_TYPES,

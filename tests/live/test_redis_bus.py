@@ -1,5 +1,7 @@
 """Several app processes sharing one PostgreSQL and a Redis bus: a change made through one
-process reaches the websocket clients of another, and presence adds up across them."""
+process reaches the websocket clients of another, and presence adds up across them; the other
+process's next read shows it (its kept renderings follow the seq heard on the bus), and a
+session ended in one process stops working in the other at once."""
 
 from __future__ import annotations
 
@@ -12,8 +14,8 @@ import httpx
 import pytest
 from websockets.asyncio.client import connect
 
-from tests.factories import bearer, make_board, make_user
-from tests.servers import LiveServer
+from tests.factories import bearer, make_board, make_user, origin, signed_in
+from tests.servers import LiveServer, wait_until
 from toolbox.db import Database
 
 REDIS_URL = os.environ.get("TOOLBOX_TEST_REDIS_URL", "")
@@ -37,7 +39,9 @@ def two_processes(
 ) -> Iterator[tuple[LiveServer, LiveServer]]:
     if backend != "postgres":
         pytest.skip("several processes share PostgreSQL, not a SQLite file")
-    servers = [LiveServer(database_url, env={"TOOLBOX_BROADCAST_URL": redis_url}) for _ in range(2)]
+    # Each believes the seqs it hears for a minute: only the bus can tell it of a change.
+    env = {"TOOLBOX_BROADCAST_URL": redis_url, "TOOLBOX_SEQ_TRUST_SECONDS": "60"}
+    servers = [LiveServer(database_url, env=env) for _ in range(2)]
     for server in servers:
         server.start()
     yield servers[0], servers[1]
@@ -89,3 +93,49 @@ async def test_change_through_one_process_reaches_clients_of_the_other(
         assert [e["seq"] for e in events] == [seq + 1, seq + 2, seq + 3]
         assert [e["data"]["card"]["title"] for e in events] == ["Par A 0", "Par A 1", "Par A 2"]
         assert 2 in counts  # one client on each process, counted together
+
+
+async def test_a_change_through_one_process_reaches_the_next_read_of_the_other(
+    db: Database, two_processes: tuple[LiveServer, LiveServer], client_a: httpx.AsyncClient
+) -> None:
+    _, server_b = two_processes
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    auth = await bearer(db, facilitator)
+    column = await client_a.post(
+        f"/api/v1/boards/{board.slug}/columns", json={"title": "Lexique"}, headers=auth
+    )
+    async with httpx.AsyncClient(base_url=server_b.url) as client_b:
+        for _ in range(2):  # kept on B, as a visitor's whole answer too
+            before = await client_b.get(f"/b/{board.slug}")
+            assert "Glossaire de poche" not in before.text
+        created = await client_a.post(
+            f"/api/v1/boards/{board.slug}/cards",
+            json={"column_id": column.json()["id"], "title": "Glossaire de poche"},
+            headers=auth,
+        )
+        assert created.status_code == 201
+
+        async def seen_on_b() -> bool:
+            return "Glossaire de poche" in (await client_b.get(f"/b/{board.slug}")).text
+
+        # B believes what it heard for a minute: only the bus can have told it this soon.
+        await wait_until(seen_on_b, within=1.0)
+
+
+async def test_a_session_ended_in_one_process_stops_working_in_the_other_at_once(
+    db: Database, two_processes: tuple[LiveServer, LiveServer], client_a: httpx.AsyncClient
+) -> None:
+    _, server_b = two_processes
+    person = await make_user(db)
+    await signed_in(client_a, person)
+    async with httpx.AsyncClient(base_url=server_b.url, cookies=client_a.cookies) as client_b:
+        assert (await client_b.get("/me")).status_code == 200  # B now believes it for a second
+        logout = await client_a.post("/logout", headers=origin(client_a))
+        assert logout.status_code == 303
+
+        async def refused_on_b() -> bool:
+            return (await client_b.get("/me")).status_code == 303
+
+        # Sooner than B's own second of belief: the end was told over the bus.
+        await wait_until(refused_on_b, within=0.5, interval=0.02)

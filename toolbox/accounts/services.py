@@ -4,6 +4,7 @@ who is a member of which board, and invitations to join one, are `toolbox.board.
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from cachetools import TTLCache
@@ -16,7 +17,7 @@ from toolbox.db import Database, utcnow
 from toolbox.errors import Conflict, Invalid
 from toolbox.i18n import LOCALES
 from toolbox.i18n import gettext as _
-from toolbox.principal import Actor, CredentialKind, Identify, Principal
+from toolbox.principal import Actor, CredentialKind, Principal
 from toolbox.security import hash_password, hash_token, new_token, verify_password
 
 SESSION_LIFETIME = timedelta(days=30)
@@ -130,9 +131,9 @@ async def principal_for_api_token(db: Database, token: str) -> Principal | None:
     return await db.first_as(Principal, _PRINCIPAL_FOR_API_TOKEN, {"token_hash": hash_token(token)})
 
 
-#: How long this process believes what the database said of a credential. A session or token
-#: revoked in another process (or by the command line) stops working within this time; in the
-#: process that revoked it, at once (`Identities.forget`).
+#: How long this process believes what the database said of a credential. A session ended
+#: through the app stops working at once in every process (`Identities.forget` tells them over
+#: the bus); one revoked where no bus reaches (the command line), within this time.
 IDENTITY_SECONDS = 1.0
 
 
@@ -159,11 +160,23 @@ class Identities:
         self._known[key] = found
         return found
 
-    def forget(self, kind: CredentialKind, token: str) -> None:
-        self._known.pop((kind, hash_token(token)), None)
+    #: Tells every process that a credential ended (the app wires it to the bus's notices).
+    announce: Callable[[CredentialKind, str], Awaitable[None]] | None = None
+
+    async def forget(self, kind: CredentialKind, token: str) -> None:
+        token_hash = hash_token(token)
+        self.forget_hashed(kind, token_hash)
+        if self.announce is not None:
+            await self.announce(kind, token_hash)
+
+    def forget_hashed(self, kind: CredentialKind, token_hash: str) -> None:
+        self._known.pop((kind, token_hash), None)
+
+    def forget_all(self) -> None:
+        self._known.clear()
 
 
-def identify_with(db: Database) -> Identify:
+def identify_with(db: Database) -> Identities:
     """Who a credential belongs to, as the app asks it (see `Identities`)."""
     return Identities(db)
 

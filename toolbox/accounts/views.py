@@ -72,7 +72,7 @@ async def logout(request: Request) -> Response:
     if token:
         async with database(request).write() as session:
             await services.end_session(session, token)
-        request.app.state.identify.forget("session", token)
+        await request.app.state.identify.forget("session", token)
     response = see_other(url_path("home"))
     response.delete_cookie(SESSION_COOKIE)
     return response

@@ -37,7 +37,6 @@ from toolbox.web import (
     int_param,
     json_document,
     json_response,
-    renderings,
     settings,
 )
 
@@ -83,10 +82,7 @@ def _kept(
     what: Hashable,
     render: Callable[[AsyncSession, BoardAccess], Awaitable[Document]],
 ) -> Awaitable[Document]:
-    slug = request.path_params["slug"]
-    return kept_rendering(
-        database(request), renderings(request), slug, current_user(request), what, render
-    )
+    return kept_rendering(request, what, render)
 
 
 async def create_column(request: Request) -> Response:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.board.access import BoardAccess, access_to
@@ -49,6 +49,23 @@ async def card_on_board(session: AsyncSession, access: BoardAccess, card_id: int
     if card.archived_at is not None and not access.is_facilitator:
         raise NotFound(_("There is no such resource."))
     return card
+
+
+async def card_place(session: AsyncSession, card: Card) -> int:
+    """Where a card stands in its column, from 1: the number the "Move to…" form starts at, so
+    that submitting it unchanged leaves the card where it is."""
+    before = await session.scalar(
+        select(func.count())
+        .select_from(Card)
+        .where(
+            *_open_cards_of(card.column_id),
+            or_(
+                Card.position < card.position,
+                and_(Card.position == card.position, Card.id < card.id),
+            ),
+        )
+    )
+    return int(before or 0) + 1
 
 
 async def labels_named(session: AsyncSession, board: Board, names: list[str]) -> list[Label]:

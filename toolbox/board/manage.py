@@ -3,6 +3,8 @@ joining a board by invitation."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -11,8 +13,9 @@ from toolbox.accounts import services as accounts
 from toolbox.accounts.views import sign_in
 from toolbox.board import members, suggestions
 from toolbox.board.access import board_access
-from toolbox.board.models import Kind, Role
-from toolbox.board.services import archived_contents, board_columns, recent_history
+from toolbox.board.history import KINDS, board_history, kind_name
+from toolbox.board.models import BoardColumn, Card, Kind, Role
+from toolbox.board.services import archived_contents, board_columns
 from toolbox.errors import DomainError, Invalid
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
@@ -28,7 +31,15 @@ async def manage_page(request: Request, invitation_link: str | None = None) -> R
         board = access.board
         people = await members.board_members(session, board)
         archived_columns, archived_cards = await archived_contents(session, board)
-        history = await recent_history(session, board)
+        query = request.query_params
+        just_archived = _just_archived(query.get("archived", ""), archived_columns, archived_cards)
+        page = query.get("page", "1")
+        history = await board_history(
+            session,
+            board,
+            kind=query.get("kind") or None,
+            page=int(page) if page.isdigit() and len(page) < 7 else 1,
+        )
         inbox = await suggestions.board_suggestions(session, access, pending_only=True)
         columns = await board_columns(session, board)
         return render(
@@ -42,13 +53,41 @@ async def manage_page(request: Request, invitation_link: str | None = None) -> R
                 "archived_columns": archived_columns,
                 "archived_cards": archived_cards,
                 "history": history,
+                "history_kinds": [(kind, kind_name(kind)) for kind in KINDS],
                 "invitation_link": invitation_link,
+                "just_archived": just_archived,
                 "inbox": inbox,
                 "pending": len(inbox),
                 "columns": columns,
                 "kinds": list(Kind),
             },
         )
+
+
+@dataclass(frozen=True, slots=True)
+class JustArchived:
+    """What a facilitator has just archived, offered back at the top of the page (undo)."""
+
+    action: str  # the route that restores it
+    id: int
+    title: str
+
+
+def _just_archived(
+    which: str, columns: list[BoardColumn], cards: list[Card]
+) -> JustArchived | None:
+    kind, _sep, number = which.partition("-")
+    if not number.isdigit():
+        return None
+    if kind == "column":
+        found = [
+            JustArchived("column_action", c.id, c.title) for c in columns if c.id == int(number)
+        ]
+    elif kind == "card":
+        found = [JustArchived("card_action", c.id, c.title) for c in cards if c.id == int(number)]
+    else:
+        found = []
+    return found[0] if found else None
 
 
 async def invite(request: Request) -> Response:

@@ -9,6 +9,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -119,6 +120,8 @@ card_labels = Table(
     ModelBase.metadata,
     Column("card_id", ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True),
     Column("label_id", ForeignKey("labels.id", ondelete="CASCADE"), primary_key=True),
+    # A board's labels with their cards (the board page), and a label's deletion: by label.
+    Index("ix_card_labels_label_id", "label_id"),
 )
 
 

@@ -24,7 +24,6 @@ from toolbox.web import (
     current_user,
     database,
     document_response,
-    renderings,
     settings,
     shared_page_response,
 )
@@ -42,10 +41,7 @@ async def _made(
             access = await board_access(session, request.path_params["slug"], current_user(request))
             return await make(session, access), True
     kept = await kept_rendering(
-        database(request),
-        renderings(request),
-        request.path_params["slug"],
-        current_user(request),
+        request,
         (what, filters),
         make,
     )

@@ -19,7 +19,7 @@ from toolbox.board.tiles import card_tiles
 from toolbox.renderings import SharedPage
 from toolbox.templating import render_shared
 from toolbox.urls import absolute_url
-from toolbox.web import current_user, database, renderings, settings, shared_page_response
+from toolbox.web import settings, shared_page_response
 
 #: Seconds each column stays on screen while the rotation runs.
 ROTATION_SECONDS = 20
@@ -54,10 +54,7 @@ async def room_page(request: Request) -> Response:
         )
 
     page = await kept_rendering(
-        database(request),
-        renderings(request),
-        request.path_params["slug"],
-        current_user(request),
+        request,
         "room_page",
         render,
     )

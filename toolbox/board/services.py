@@ -7,8 +7,6 @@ in the same transaction (the caller opened it with `Database.write()`).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -31,8 +29,7 @@ from toolbox.board.ordering import place_among
 from toolbox.board.schemas import BoardIn, ColumnIn, ColumnPatch
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid, NotFound
-from toolbox.events.log import events_after, lock_board, record_event
-from toolbox.events.models import BoardEvent
+from toolbox.events.log import lock_board, record_event
 from toolbox.events.types import (
     BoardUpdated,
     ColumnArchived,
@@ -40,7 +37,6 @@ from toolbox.events.types import (
     ColumnMoved,
     ColumnRestored,
     ColumnUpdated,
-    parse,
 )
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
@@ -251,25 +247,3 @@ async def archived_contents(
         .order_by(Card.archived_at.desc())
     )
     return list(columns), list(cards)
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    """One line of the manage page's history: when, which kind of change, about what."""
-
-    at: datetime
-    type: str
-    subject: str  # a card's or column's title, as its event's declaration names it; or ""
-
-
-async def recent_history(
-    session: AsyncSession, board: Board, count: int = 50
-) -> list[HistoryEntry]:
-    """The board's last `count` events, the newest first."""
-    events = await events_after(session, board.id, max(0, board.seq - count))
-    return [_history_entry(event) for event in reversed(events)]
-
-
-def _history_entry(row: BoardEvent) -> HistoryEntry:
-    event = parse(row.type, row.data)
-    return HistoryEntry(at=row.at, type=row.type, subject=event.subject if event else "")

@@ -1,9 +1,11 @@
 """What a kept rendering of a board (toolbox.renderings) needs to know of each read: the board's
-latest `seq` and the caller's right, in one indexed row, without the ORM.
+latest `seq` and the caller's right.
 
+Read from the database in one indexed row, without the ORM, then believed for as long as the
+board's seq has not moved on (`toolbox.board_clock`, fed by the bus): a change anywhere, a
+role changed, the board made members-only, all move the seq on, so the next read asks again.
 Checked as `board_access` checks, so a kept page is only ever served to someone who may read
-the board; and read on every request, so a change made anywhere (another process, the command
-line, a restore) is seen by the very next read.
+the board.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import TypeVar
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import HTTPConnection
 
 from toolbox.board.access import BoardAccess, audience_of, board_access, require_view
 from toolbox.board.models import Board, Membership, Role, Visibility
@@ -22,7 +25,8 @@ from toolbox.errors import NotFound
 from toolbox.i18n import current_locale
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
-from toolbox.renderings import Document, Renderings, SharedPage
+from toolbox.renderings import KEPT_AT, Document, Renderings, SharedPage
+from toolbox.web import current_user, database, renderings
 
 T = TypeVar("T", SharedPage, Document)
 
@@ -53,34 +57,45 @@ _BOARD_SEEN = (
 )
 
 
-async def board_seen(db: Database, slug: str, user: Actor | None) -> tuple[BoardSeen, str]:
-    """The board at `slug` and the audience `user` belongs to there, checked for reading."""
-    seen = await db.first_as(
-        BoardSeen, _BOARD_SEEN, {"slug": slug, "user_id": user.id if user else None}
-    )
-    if seen is None:
-        raise NotFound(_("There is no board at this address."))
+async def board_seen(
+    db: Database, kept: Renderings, slug: str, user: Actor | None
+) -> tuple[BoardSeen, str]:
+    """The board at `slug` and the audience `user` belongs to there, checked for reading: as
+    last read, while the board's seq has not moved on since, else read now."""
+    user_id = user.id if user else None
+    seen: BoardSeen | None = kept.get(("seen", slug, user_id))
+    if seen is None or not kept.clock.is_current(seen.board_id, seen.seq):
+        seen = await db.first_as(BoardSeen, _BOARD_SEEN, {"slug": slug, "user_id": user_id})
+        if seen is None:
+            raise NotFound(_("There is no board at this address."))
+        kept.clock.note(seen.board_id, seen.seq)
+        kept.put(("seen", slug, user_id), seen)
     require_view(seen.visibility, user, seen.role)
     return seen, audience_of(user, seen.role)
 
 
 async def kept_rendering(
-    db: Database,
-    kept: Renderings,
-    slug: str,
-    user: Actor | None,
+    request: HTTPConnection,
     what: Hashable,
     render: Callable[[AsyncSession, BoardAccess], Awaitable[T]],
 ) -> T:
-    """The rendering `what` of the board at `slug` for `user`'s audience and language, as of the
-    board's latest seq: kept from an earlier read, or made now by `render` (and kept)."""
-    seen, audience = await board_seen(db, slug, user)
+    """The rendering `what` of the board at the request's `slug`, for the asker's audience and
+    language, as of the board's latest seq: kept from an earlier read, or made now by `render`
+    (and kept). The scope is told which board and seq it shows (`KEPT_AT`), so that a whole
+    answer to someone not signed in can be kept as long as that seq is the latest
+    (`toolbox.anonymous`)."""
+    db, kept, user = database(request), renderings(request), current_user(request)
+    slug = request.path_params["slug"]
+    seen, audience = await board_seen(db, kept, slug, user)
     locale = current_locale()
     found: T | None = kept.get((seen.board_id, seen.seq, audience, locale, what))
+    seq = seen.seq
     if found is None:
         async with db.read() as session:
             access = await board_access(session, slug, user)
             found = await render(session, access)
         # Under the seq the rendering read (a change may have come in between).
-        kept.put((seen.board_id, access.board.seq, audience, locale, what), found)
+        seq = access.board.seq
+        kept.put((seen.board_id, seq, audience, locale, what), found)
+    request.scope[KEPT_AT] = (seen.board_id, seq)
     return found

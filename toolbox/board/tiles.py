@@ -7,55 +7,85 @@ about half of an uncached render. Changes never go through these; they load the 
 
 from __future__ import annotations
 
+import functools
+import json
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.board.models import Board, Card, Kind, Label, card_labels
+from toolbox.db import all_rows
 
 
-@dataclass(frozen=True, slots=True)
-class LabelTile:
+# Named tuples rather than dataclasses: a card's HTML is kept under its tile, and a tuple's
+# hash and equality run in C, where a dataclass's run Python code per field.
+class LabelTile(NamedTuple):
     name: str
     colour: str
 
 
-@dataclass(frozen=True, slots=True)
-class CardTile:
-    """What `templates/board/_card.html` reads of a card, and nothing else."""
+class CardTile(NamedTuple):
+    """What `templates/board/_card.html` reads of a card, and nothing else: hashable, as the
+    card's HTML is kept under it (`toolbox.board.jinja.card_html`)."""
 
     id: int
     column_id: int
     title: str
     kind: Kind
-    languages: list[str]
+    languages: tuple[str, ...]
     labels: tuple[LabelTile, ...]
+    #: How many people marked it useful (part of the key its HTML is kept under).
     useful: int
-    audiences: list[str]
+    audiences: tuple[str, ...]
 
 
-# Built once: building a statement costs more than running it.
+# Built once: building a statement costs more than running it. The kind and the languages come
+# as the text stored (`type_coerce`): their columns' own conversions (an Enum's check, a JSON
+# parse) ran once per card and were most of the read; here each distinct value is converted
+# once (`_kind`, `_languages`), and a board has a handful of them.
 _TILES = (
     select(
         Card.id,
         Card.column_id,
         Card.title,
-        Card.kind,
-        Card.languages,
+        type_coerce(Card.kind, String),
+        type_coerce(Card.languages, String),
         Card.useful,
-        Card.audiences,
+        type_coerce(Card.audiences, String),
     )
     .where(Card.board_id == bindparam("board_id"), Card.archived_at.is_(None))
     .order_by(Card.position, Card.id)
 )
-_TILE_LABELS = (
-    select(card_labels.c.card_id, Label.name, Label.colour)
+# The board's labels (a few), then which card has which (numbers only: hundreds of rows).
+_BOARD_LABELS = (
+    select(Label.id, Label.name, Label.colour)
+    .where(Label.board_id == bindparam("board_id"))
+    .order_by(Label.name)
+)
+_CARD_LABELS = (
+    select(card_labels.c.card_id, card_labels.c.label_id)
     .join(Label, Label.id == card_labels.c.label_id)
     .where(Label.board_id == bindparam("board_id"))
     .order_by(Label.name)
 )
+
+
+_KINDS = {kind.name: kind for kind in Kind}
+
+
+def _languages(stored: str | list[str] | None) -> tuple[str, ...]:
+    """A JSON list of words as stored (languages, audiences): asyncpg hands a JSON column over
+    decoded; SQLite as its text."""
+    if isinstance(stored, list):
+        return tuple(stored)
+    return _parsed_languages(stored) if stored else ()
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_languages(stored: str) -> tuple[str, ...]:
+    return tuple(json.loads(stored))
 
 
 async def card_tiles(
@@ -65,21 +95,31 @@ async def card_tiles(
     `services.cards_by_column`), or the most useful first (`order="useful"`), or the newest
     (`"newest"`), with their labels in name order."""
     parameters = {"board_id": board.id}
-    labels: dict[int, list[LabelTile]] = defaultdict(list)
-    for card_id, name, colour in await session.execute(_TILE_LABELS, parameters):
-        labels[card_id].append(LabelTile(name, colour))
+    board_labels = {
+        label_id: LabelTile(name, colour)
+        for label_id, name, colour in await all_rows(session, _BOARD_LABELS, parameters)
+    }
+    label_ids: dict[int, list[int]] = defaultdict(list)
+    for card_id, label_id in await all_rows(session, _CARD_LABELS, parameters):
+        label_ids[card_id].append(label_id)
+    # Cards share a few sets of labels: each set made once, one tuple for all its cards.
+    label_sets: dict[tuple[int, ...], tuple[LabelTile, ...]] = {(): ()}
     grouped: dict[int, list[CardTile]] = defaultdict(list)
-    rows = await session.execute(_TILES, parameters)
+    rows = await all_rows(session, _TILES, parameters)
     for card_id, column_id, title, kind, languages, useful, audiences in rows:
+        ids = tuple(label_ids.get(card_id, ()))
+        labels = label_sets.get(ids)
+        if labels is None:
+            labels = label_sets[ids] = tuple(board_labels[i] for i in ids)
         tile = CardTile(
             card_id,
             column_id,
             title,
-            kind,
-            languages or [],
-            tuple(labels[card_id]),
+            _KINDS[kind],
+            _languages(languages),
+            labels,
             useful,
-            audiences or [],
+            _languages(audiences),
         )
         grouped[column_id].append(tile)
     # Sorts are stable: the board's order among equals.

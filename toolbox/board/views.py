@@ -40,7 +40,6 @@ from toolbox.web import (
     database,
     form_fields,
     int_param,
-    renderings,
     see_other,
     settings,
     shared_page_response,
@@ -49,6 +48,11 @@ from toolbox.web import (
 
 def _board_url(slug: str, anchor: str = "") -> str:
     return url_path("board", slug=slug) + (f"#{anchor}" if anchor else "")
+
+
+def _archived_url(slug: str, which: str) -> str:
+    """The manage page, which offers what was just archived back (undo) at its top."""
+    return url_path("manage", slug=slug) + f"?archived={which}"
 
 
 async def board_page(request: Request) -> Response:
@@ -62,10 +66,7 @@ async def board_page(request: Request) -> Response:
         return await _render_board_page(session, access, filters)
 
     page = await kept_rendering(
-        database(request),
-        renderings(request),
-        request.path_params["slug"],
-        current_user(request),
+        request,
         ("board_page", filters),
         render,
     )
@@ -145,10 +146,7 @@ async def _search_results(request: Request, filters: SearchFilters) -> Response:
         return Document.of(render_fragment("board/_results.html", **context).encode())
 
     found = await kept_rendering(
-        database(request),
-        renderings(request),
-        request.path_params["slug"],
-        current_user(request),
+        request,
         ("board_results", filters),
         render,
     )
@@ -165,11 +163,13 @@ async def card_page(request: Request) -> Response:
         card = await card_services.card_on_board(session, access, card_id)
         columns = await services.board_columns(session, access.board)
         board = access.board
+        place = await card_services.card_place(session, card) if access.is_facilitator else 1
         context = {
             "access": access,
             "board": board,
             "card": card,
             "columns": columns,
+            "place": place,
             "permalink": discovery.card_permalink(base_url, board, card),
             "open_graph": discovery.open_graph(base_url, board, card, current_locale()),
             "learning_resource": discovery.learning_resource(base_url, board, card),
@@ -177,10 +177,7 @@ async def card_page(request: Request) -> Response:
         return render_shared("board/card.html", context)
 
     page = await kept_rendering(
-        database(request),
-        renderings(request),
-        request.path_params["slug"],
-        current_user(request),
+        request,
         ("card_page", card_id),
         render,
     )
@@ -259,7 +256,7 @@ async def card_action(request: Request) -> Response:
         access = await board_access(session, slug, current_user(request))
         if action == "archive":
             await card_services.archive_card(session, access, card_id)
-            return see_other(_board_url(slug))
+            return see_other(_archived_url(slug, f"card-{card_id}"))
         if action == "restore":
             await card_services.restore_card(session, access, card_id)
         else:
@@ -290,7 +287,7 @@ async def column_action(request: Request) -> Response:
         access = await board_access(session, slug, current_user(request))
         if action == "archive":
             await services.archive_column(session, access, column_id)
-            return see_other(_board_url(slug))
+            return see_other(_archived_url(slug, f"column-{column_id}"))
         if action == "restore":
             await services.restore_column(session, access, column_id)
         elif action == "move":

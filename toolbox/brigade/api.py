@@ -37,7 +37,6 @@ from toolbox.web import (
     int_param,
     json_document,
     json_response,
-    renderings,
 )
 
 
@@ -72,10 +71,7 @@ async def list_slots(request: Request) -> Response:
 
     # The same for everyone who may read the board: no need, no name of who booked.
     slots = await kept_rendering(
-        database(request),
-        renderings(request),
-        request.path_params["slug"],
-        current_user(request),
+        request,
         ("slots", since, until),
         render,
     )

@@ -149,6 +149,21 @@ async def release_slot(
     return slot
 
 
+async def expert_profiles(
+    session: AsyncSession, board_id: int, user_ids: list[int]
+) -> dict[int, ExpertProfile]:
+    """The profiles of these experts on this board, by user id (those who wrote one)."""
+    wanted = {user_id for user_id in user_ids if user_id}
+    if not wanted:
+        return {}
+    rows = await session.scalars(
+        select(ExpertProfile).where(
+            ExpertProfile.board_id == board_id, ExpertProfile.user_id.in_(wanted)
+        )
+    )
+    return {profile.user_id: profile for profile in rows}
+
+
 async def expert_profile(
     session: AsyncSession, board_id: int, user_id: int
 ) -> ExpertProfile | None:

@@ -5,15 +5,17 @@ the sentence that announces the change. Registered with the live hub by the app 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.accounts.models import User
 from toolbox.board.models import Board
 from toolbox.brigade.bookings import bookings_of_slots
+from toolbox.brigade.browse import RECENT
+from toolbox.brigade.claims import expert_profiles
 from toolbox.brigade.layout import Day, schedule_days
-from toolbox.brigade.models import Booking, Slot
+from toolbox.brigade.models import Booking, ExpertProfile, Slot
 from toolbox.brigade.slots import board_slots, experts_by_id
 from toolbox.db import Database, utcnow
 from toolbox.events.audience import Audience
@@ -33,7 +35,6 @@ from toolbox.i18n import format_time
 from toolbox.i18n import gettext as _
 from toolbox.templating import render_fragment
 
-RECENT = timedelta(days=2)
 # The events whose fragments the brigade renders.
 EVENTS = tuple(
     kind for kind in EVENT_TYPES.values() if kind.refreshes in (Refresh.SLOT, Refresh.SCHEDULE)
@@ -45,6 +46,7 @@ class BrigadeState:
     slots: list[Slot]
     experts: dict[int, User]
     bookings: dict[int, list[tuple[Booking, User]]]
+    profiles: dict[int, ExpertProfile] = field(default_factory=dict)
     days: list[Day] = field(default_factory=list)
     whole_schedule: bool = False
 
@@ -111,6 +113,7 @@ async def load_brigade_state(
         slots=slots,
         experts=await experts_by_id(session, slots),
         bookings=await bookings_of_slots(session, [slot.id for slot in slots]),
+        profiles=await expert_profiles(session, board.id, [s.expert_id or 0 for s in slots]),
         whole_schedule=slot_id is None,
     )
     if slot_id is None:

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+import time
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 from starlette.responses import Response
 
 from toolbox.board.access import BoardAccess, board_access
+from toolbox.board.shared import kept_rendering
 from toolbox.brigade import bookings, claims, schedule
-from toolbox.brigade.layout import schedule_days
+from toolbox.brigade.browse import STATES, ScheduleFilters, schedule_context
 from toolbox.brigade.models import Outcome
 from toolbox.brigade.notify import notifier
 from toolbox.brigade.report import report_rows
@@ -27,48 +29,66 @@ from toolbox.brigade.schemas import (
     SlotIn,
     SlotPatch,
 )
-from toolbox.brigade.slots import board_slots, experts_by_id, slot_on_board
+from toolbox.brigade.slots import experts_by_id, slot_on_board
 from toolbox.csv_cells import neutralised
 from toolbox.db import utcnow
 from toolbox.errors import DomainError, NotFound
 from toolbox.i18n import gettext as _
-from toolbox.templating import render
+from toolbox.renderings import SharedPage
+from toolbox.templating import render, render_shared
 from toolbox.urls import url_path
 from toolbox.validation import parse_form
-from toolbox.web import current_user, database, form_fields, int_param, see_other
-
-RECENT = timedelta(days=2)  # sessions this recent stay on the schedule (to mark them held)
-
-
-async def schedule_context(session: Any, access: BoardAccess) -> dict[str, Any]:
-    """What the schedule shows this person: every slot; details only where they are entitled."""
-    slots = await board_slots(session, access.board.id, since=utcnow() - RECENT)
-    booked = await bookings.bookings_of_slots(session, [slot.id for slot in slots])
-    return {
-        "days": schedule_days(slots, access.board.timezone),
-        "experts": await experts_by_id(session, slots),
-        "bookings": booked,
-    }
+from toolbox.web import (
+    current_user,
+    database,
+    form_fields,
+    int_param,
+    see_other,
+    shared_page_response,
+)
 
 
 async def brigade_page(request: Request) -> Response:
-    async with database(request).read() as session:
-        access = await board_access(session, request.path_params["slug"], current_user(request))
-        context = await schedule_context(session, access)
+    """The schedule, rendered once per change: for all visitors together, and for each person
+    signed in on their own (their bookings, the sessions they claimed, their profile, and for a
+    facilitator every booking's details); only the account menu is rendered per request.
+
+    Kept per filter set too, and at most a minute: what is past and what can still be booked
+    change with the clock, not only with the board."""
+    user = current_user(request)
+    filters = ScheduleFilters.from_query(request.query_params)
+    built = _built(request)
+
+    async def render(session: AsyncSession, access: BoardAccess) -> SharedPage:
+        context = await schedule_context(session, access, filters)
         profile = None
         if access.is_expert and access.user:
             profile = await claims.expert_profile(session, access.board.id, access.user.id)
-        return render(
-            request,
+        return render_shared(
             "brigade/brigade.html",
             {
                 "access": access,
                 "board": access.board,
                 "profile": profile,
-                "presence": request.app.state.hub.presence(access.board.id),
+                # Who is here changes without a change to the board: the live socket tells it.
+                "presence": None,
+                "legend": STATES,
+                "built": built,
                 **context,
             },
         )
+
+    # Per person where it must be: one's own bookings are in it.
+    minute = int(time.time() // 60)
+    what = ("brigade_page", user.id if user else None, filters, built, minute)
+    page = await kept_rendering(request, what, render)
+    return shared_page_response(request, page)
+
+
+def _built(request: Request) -> int:
+    """How many sessions the schedule builder just added (its redirect says), to confirm it."""
+    built = request.query_params.get("built", "")
+    return int(built) if built.isdigit() and len(built) < 5 else 0
 
 
 async def slot_page(
@@ -92,6 +112,9 @@ async def slot_page(
                 "board": access.board,
                 "slot": slot,
                 "expert": experts.get(slot.expert_id or 0),
+                "expert_profile": next(
+                    (p for person, p in available if person.id == slot.expert_id), None
+                ),
                 "bookings": booked,
                 "experts_available": available,
                 "error": error,
@@ -199,14 +222,15 @@ async def build_schedule(request: Request) -> Response:
         async with database(request).write() as session:
             access = await board_access(session, slug, current_user(request))
             if is_grid:
-                await schedule.create_grid(session, access, parse_form(GridIn, data))
+                built = len(await schedule.create_grid(session, access, parse_form(GridIn, data)))
             else:
                 await schedule.create_slot(session, access, parse_form(SlotIn, data))
+                built = 1
     except DomainError as error:
         if error.status not in {409, 422}:
             raise
         return await schedule_form(request, error=error, values=fields, status=error.status)
-    return see_other(url_path("brigade", slug=slug))
+    return see_other(url_path("brigade", slug=slug) + f"?built={built}")
 
 
 async def save_settings(request: Request) -> Response:

@@ -26,8 +26,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from toolbox.accounts.services import create_user, user_by_email
 from toolbox.board.access import BoardAccess, access_to
 from toolbox.board.models import Board, Role
-from toolbox.brigade.bookings import book_seat
+from toolbox.brigade.bookings import book_seat, mark_outcome, organisation_key
 from toolbox.brigade.claims import claim_slot
+from toolbox.brigade.models import Booking, BookingStatus, Outcome, Slot
 from toolbox.brigade.schedule import create_grid
 from toolbox.brigade.schemas import BookingIn, GridIn
 from toolbox.db import Database, utcnow
@@ -121,7 +122,9 @@ async def write_demo(session: AsyncSession, *, timezone: str) -> Board | None:
     board = await restore_backup(session, backup)
     facilitator = await user_by_email(session, FACILITATOR.email)
     assert facilitator is not None
-    await _load_brigade(session, await access_to(session, board, facilitator), board)
+    access = await access_to(session, board, facilitator)
+    await _load_brigade(session, access, board)
+    await _load_past_day(session, access, board)
     return board
 
 
@@ -158,3 +161,56 @@ async def _load_brigade(session: AsyncSession, access: BoardAccess, board: Board
             BookingIn(organisation=participant.name, need=NEED),
             None,
         )
+
+
+#: Yesterday's sessions, so that the report and the outcomes have something to show: each
+#: expert held the morning at their table. (table, hour) -> who had booked, and how it went.
+PAST_BOOKINGS = {
+    ("Table 1", 9): ("participant1@example.org", Outcome.held),
+    ("Table 2", 9): ("participant2@example.org", Outcome.missed),
+    ("Table 3", 9): ("participant3@example.org", Outcome.held),
+    ("Table 4", 9): ("participant4@example.org", Outcome.held),
+    ("Table 1", 10): ("participant@example.org", Outcome.held),
+    ("Table 4", 10): ("participant2@example.org", Outcome.missed),
+}
+
+
+async def _load_past_day(session: AsyncSession, access: BoardAccess, board: Board) -> None:
+    """Yesterday's morning at the four tables, held and missed. The services refuse to book or
+    claim a session in the past, so these are written as they would have been then; the
+    outcomes go through the service (and the history) as an expert records them."""
+    zone = ZoneInfo(board.timezone)
+    yesterday = datetime.now(zone).date() - timedelta(days=1)
+    for table, email in TABLES.items():
+        expert = await user_by_email(session, email)
+        assert expert is not None
+        for hour in (9, 10, 11):
+            booker_email, outcome = PAST_BOOKINGS.get((table, hour), (None, None))
+            starts = datetime.combine(yesterday, time(hour, 0), zone)
+            slot = Slot(
+                board_id=board.id,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=45),
+                place=table,
+                capacity=1,
+                seats_taken=1 if booker_email else 0,
+                expert_id=expert.id,
+            )
+            session.add(slot)
+            await session.flush()
+            if booker_email:
+                booker = await user_by_email(session, booker_email)
+                assert booker is not None
+                session.add(
+                    Booking(
+                        board_id=board.id,
+                        slot_id=slot.id,
+                        participant_id=booker.id,
+                        organisation=booker.name,
+                        organisation_key=organisation_key(booker.name),
+                        need=NEED,
+                        status=BookingStatus.active,
+                    )
+                )
+            if outcome:
+                await mark_outcome(session, access, slot.id, outcome)

@@ -15,6 +15,9 @@ from typing import Protocol
 log = logging.getLogger(__name__)
 
 Handler = Callable[[str, bytes], Awaitable[None]]
+#: Called when the bus may have dropped messages (its connection was lost, then again when it is
+#: back): whatever was learnt from them must be asked of the database again.
+Lost = Callable[[], None]
 CHANNEL_PREFIX = "toolbox:board:"
 
 
@@ -23,9 +26,10 @@ def board_channel(board_id: int) -> str:
 
 
 class Bus(Protocol):
-    """Publish bytes on a channel; deliver every channel's messages, in order, to one handler."""
+    """Publish bytes on a channel; deliver every channel's messages, in order, to one handler;
+    say when messages may have been lost."""
 
-    async def start(self, handler: Handler) -> None: ...
+    async def start(self, handler: Handler, lost: Lost) -> None: ...
 
     async def publish(self, channel: str, message: bytes) -> None: ...
 
@@ -45,7 +49,8 @@ class MemoryBus:
         self._task: asyncio.Task[None] | None = None
         self._handler: Handler | None = None
 
-    async def start(self, handler: Handler) -> None:
+    async def start(self, handler: Handler, lost: Lost) -> None:
+        # In one process nothing is ever lost: `lost` is never called.
         self._handler = handler
         self._task = asyncio.create_task(self._deliver(), name="memory-bus")
 

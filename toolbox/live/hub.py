@@ -26,6 +26,7 @@ from toolbox.db import Database
 from toolbox.events.log import board_seq, event_document, events_after
 from toolbox.live.bus import CHANNEL_PREFIX, Bus, board_channel
 from toolbox.live.client import QUEUE_LIMIT, LiveClient, enqueue, frame, send_frame, too_slow
+from toolbox.live.notices import NOTICES_CHANNEL, Notices
 from toolbox.live.presence import Presence, RoomPresence, aggregate
 from toolbox.live.rendering import (
     LiveRegistry,
@@ -53,10 +54,11 @@ class Room:
 
 
 class Hub:
-    def __init__(self, db: Database, bus: Bus, live: LiveRegistry) -> None:
+    def __init__(self, db: Database, bus: Bus, live: LiveRegistry, notices: Notices) -> None:
         self.db = db
         self.bus = bus
         self.live = live
+        self.notices = notices
         self.process_id = uuid.uuid4().hex
         self.rooms: dict[int, Room] = {}
         self._heartbeat: asyncio.Task[None] | None = None
@@ -71,7 +73,8 @@ class Hub:
         return task
 
     async def start(self) -> None:
-        await self.bus.start(self._on_message)
+        await self.bus.start(self._on_message, self.notices.lost)
+        await self.notices.start()
         self._heartbeat = asyncio.create_task(
             self._presence.heartbeat(lambda: [room.presence for room in self.rooms.values()]),
             name="presence-heartbeat",
@@ -183,6 +186,9 @@ class Hub:
     # --- events from the bus --------------------------------------------------------------
 
     async def _on_message(self, channel: str, payload: bytes) -> None:
+        if channel == NOTICES_CHANNEL:
+            self.notices.receive(payload)
+            return
         board_id = int(channel.removeprefix(CHANNEL_PREFIX))
         room = self.rooms.get(board_id)
         if room is None:

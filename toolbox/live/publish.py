@@ -12,6 +12,7 @@ from typing import Any
 from toolbox.events.log import event_document
 from toolbox.events.models import BoardEvent
 from toolbox.live.bus import Bus, board_channel
+from toolbox.live.notices import Notices
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +21,12 @@ def encode(message: dict[str, Any]) -> bytes:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-async def publish_events(bus: Bus, events: list[BoardEvent]) -> None:
+async def publish_events(bus: Bus, notices: Notices, events: list[BoardEvent]) -> None:
+    try:
+        # First: this process's next read must see the change, whatever the bus does.
+        await notices.committed(events)
+    except Exception:
+        log.exception("could not announce the new seq of %s", {e.board_id for e in events})
     for event in events:
         try:
             await bus.publish(board_channel(event.board_id), encode(event_document(event)))

@@ -11,8 +11,10 @@ import logging
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from toolbox.live.bus import Handler
+from toolbox.live.bus import Handler, Lost
 
 log = logging.getLogger(__name__)
 RETRY_SECONDS = 1.0
@@ -25,10 +27,12 @@ class RedisBus:
         self._channels: set[str] = set()
         self._task: asyncio.Task[None] | None = None
         self._handler: Handler | None = None
+        self._lost: Lost = _nothing_lost
         self._subscribed = asyncio.Event()
 
-    async def start(self, handler: Handler) -> None:
+    async def start(self, handler: Handler, lost: Lost) -> None:
         self._handler = handler
+        self._lost = lost
         self._task = asyncio.create_task(self._listen(), name="redis-bus")
 
     async def publish(self, channel: str, message: bytes) -> None:
@@ -52,14 +56,23 @@ class RedisBus:
 
     async def _listen(self) -> None:
         assert self._handler is not None
+        broken = False
         while True:
             await self._subscribed.wait()  # get_message needs at least one subscription
             try:
                 message = await self._pubsub.get_message(timeout=1.0)
-            except (ConnectionError, OSError, TimeoutError) as error:
+            except (RedisConnectionError, RedisTimeoutError, OSError, TimeoutError) as error:
+                # Pub/sub keeps nothing for a subscriber away: what was published meanwhile is
+                # gone. Said now (nothing heard can be trusted to be the latest any more) and
+                # again once the connection is back (what was missed in between).
                 log.warning("redis bus: %s; retrying", error)
+                broken = True
+                self._lost()
                 await asyncio.sleep(RETRY_SECONDS)
                 continue
+            if broken:
+                broken = False
+                self._lost()
             if message is None or message.get("type") != "message":
                 continue
             channel = message["channel"]
@@ -68,3 +81,7 @@ class RedisBus:
                 await self._handler(channel, message["data"])
             except Exception:
                 log.exception("live update on %s failed", channel)
+
+
+def _nothing_lost() -> None:
+    pass

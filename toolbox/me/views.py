@@ -24,6 +24,8 @@ async def me(request: Request, token: str | None = None) -> Response:
         raise NotSignedIn(_("Sign in to do this."))
     config = settings(request)
     async with database(request).read() as session:
+        bookings = await my_bookings(session, user)
+        sessions = await my_sessions(session, user)
         return render(
             request,
             "accounts/me.html",
@@ -31,8 +33,8 @@ async def me(request: Request, token: str | None = None) -> Response:
                 "token": token,
                 "favourites": await my_favourites(session, user),
                 "suggestions": await my_suggestions(session, user),
-                "bookings": await my_bookings(session, user),
-                "sessions": await my_sessions(session, user),
+                "bookings": bookings,
+                "sessions": sessions,
                 "calendar_url": calendar_feed_url(config.base_url, config.secret_key, user),
                 "feeds": [
                     (board, feed_url(config.base_url, config.secret_key, board, user))

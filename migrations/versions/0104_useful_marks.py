@@ -1,7 +1,7 @@
 """useful marks: one per person and card, and the count on the card
 
-Revision ID: 0103
-Revises: 0102
+Revision ID: 0104
+Revises: 0103
 Create Date: 2026-12-06 14:00:01
 
 The count is a plain column added in place (ALTER TABLE … ADD COLUMN on both databases, no batch
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0103"
-down_revision: str | None = "0102"
+revision: str = "0104"
+down_revision: str | None = "0103"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """favourites: a person's private stars on cards
 
-Revision ID: 0102
-Revises: 0101
+Revision ID: 0103
+Revises: 0102
 Create Date: 2026-12-06 14:00:00
 """
 
@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0102"
-down_revision: str | None = "0101"
+revision: str = "0103"
+down_revision: str | None = "0102"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

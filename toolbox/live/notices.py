@@ -1,0 +1,80 @@
+"""Notices: what every process must hear, whichever boards it has sockets for.
+
+A board's events travel on the board's own channel, which a process hears only while some of
+its clients watch that board. Two facts concern every process at once, so they go on one
+channel that every process listens to from start-up:
+
+- a board's latest `seq` after a commit (`{"seqs": {"<board id>": seq}}`): each process notes
+  it in its `BoardClock`, so that a read whose kept rendering is current asks the database
+  nothing (DESIGN.md §4b);
+- a credential that stopped being valid (`{"ended": ["session", "<token hash>"]}`): each
+  process drops what it believed of it (`Identify.forget_hashed`), so that a session ended in
+  one process stops working in all of them at once, not after `IDENTITY_SECONDS`.
+
+A bus that lost its connection may have lost notices: `lost` forgets everything they taught.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+
+from toolbox.board_clock import BoardClock
+from toolbox.events.models import BoardEvent
+from toolbox.live.bus import Bus
+from toolbox.principal import CredentialKind, Identify
+
+log = logging.getLogger(__name__)
+
+NOTICES_CHANNEL = "toolbox:notices"
+
+
+def _encode(message: object) -> bytes:
+    return json.dumps(message, separators=(",", ":")).encode()
+
+
+class Notices:
+    def __init__(self, bus: Bus, clock: BoardClock, identify: Identify) -> None:
+        self.bus = bus
+        self.clock = clock
+        self.identify = identify
+
+    async def start(self) -> None:
+        await self.bus.subscribe(NOTICES_CHANNEL)
+
+    async def committed(self, events: Iterable[BoardEvent]) -> None:
+        """Events just committed here: noted at once (the writer's next read must see its own
+        change), then told to every other process."""
+        latest: dict[int, int] = {}
+        for event in events:
+            latest[event.board_id] = max(event.seq, latest.get(event.board_id, 0))
+        if not latest:
+            return
+        for board_id, seq in latest.items():
+            self.clock.note(board_id, seq)
+        await self.bus.publish(
+            NOTICES_CHANNEL, _encode({"seqs": {str(b): s for b, s in latest.items()}})
+        )
+
+    async def credential_ended(self, kind: CredentialKind, token_hash: str) -> None:
+        self.identify.forget_hashed(kind, token_hash)
+        await self.bus.publish(NOTICES_CHANNEL, _encode({"ended": [kind, token_hash]}))
+
+    def receive(self, payload: bytes) -> None:
+        try:
+            message = json.loads(payload)
+            for board_id, seq in message.get("seqs", {}).items():
+                self.clock.note(int(board_id), int(seq))
+            if ended := message.get("ended"):
+                kind, token_hash = ended
+                if kind in ("session", "api_token"):
+                    self.identify.forget_hashed(kind, str(token_hash))
+        except (ValueError, TypeError, AttributeError):
+            log.warning("a notice that is not one: %r", payload[:200])
+
+    def lost(self) -> None:
+        """The bus lost (or regained) its connection: whatever it may have dropped meanwhile
+        is asked of the database again."""
+        self.clock.forget_all()
+        self.identify.forget_all()
