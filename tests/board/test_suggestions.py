@@ -256,6 +256,12 @@ async def test_from_the_board_to_the_inbox_with_a_live_count_and_back_to_me(
         manage = await client.get(f"/b/{board.slug}/manage", headers={**facilitating, **FRENCH})
         assert "2 en attente" in manage.text and "Ce lien est déjà sur le tableau." in manage.text
         assert "&lt;b&gt;À voir&lt;/b&gt;" in manage.text
+        history = await client.get(
+            f"/b/{board.slug}/manage",
+            params={"kind": "suggestion"},
+            headers={**facilitating, **FRENCH},
+        )
+        assert "Nouvelle suggestion de" in history.text and "Carte « Déjà »" not in history.text
     async with httpx.AsyncClient(base_url=server.url) as desk:
         await signed_in(desk, facilitator)
         listed = (await desk.get(f"/api/v1/boards/{board.slug}/suggestions")).json()["suggestions"]
