@@ -112,7 +112,7 @@ async def test_a_column_a_filtered_view_and_ones_favourites(
     column = await client.get(f"/b/{board.slug}/pocket.epub", params={"column": str(guides.id)})
     book, _path = read_book(column.content, tmp_path, "column.epub")
     assert list(chapters(book)) == ["Guides"]
-    assert book.get_metadata("DC", "title")[0][0] == "Accélérateur <numérique>: Guides"
+    assert book.get_metadata("DC", "title")[0][0] == "Accélérateur <numérique> : Guides"
     filtered = await client.get(
         f"/b/{board.slug}/pocket.epub", params={"q": "boussole", "kind": "tool"}
     )

@@ -79,7 +79,7 @@ def pocket_title(board: Board, sections: list[PocketSection], favourites: bool) 
     if favourites:
         return _("%(board)s: my favourites", board=board.title)
     if len(sections) == 1:
-        return f"{board.title}: {sections[0].column.title}"
+        return _("%(board)s: %(column)s", board=board.title, column=sections[0].column.title)
     return board.title
 
 
