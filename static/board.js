@@ -5,9 +5,9 @@
 // - drag-and-drop with SortableJS (loaded only for facilitators): tell the server "card X to
 //   column C at position i" and let its broadcast put every browser in the database's order.
 // - press the person's own star and useful buttons: a board page is shared by everyone of an
-//   audience, so its buttons come unpressed and the person's marks come beside it (#my-marks);
-//   a click's answer (.marks[data-personal]) says what they now are, and a live update that
-//   redraws a card is pressed again.
+//   audience, so its buttons come unpressed and the person's marks are asked for apart
+//   (#my-marks names the address); a click's answer (.marks[data-personal]) says what they now
+//   are, and a live update that redraws a card is pressed again.
 // Loaded on every page: hx-boost swaps bodies, so everything here looks the board up each time.
 (function () {
   "use strict";
@@ -130,10 +130,15 @@
   }
 
   function marksLoaded(element) {
-    var data = element.querySelector("#my-marks");
-    if (data) {
-      var marks = JSON.parse(data.textContent);
-      mine = { favourite: new Set(marks.favourite), useful: new Set(marks.useful) };
+    var source = element.querySelector("#my-marks[data-url]");
+    if (source) {
+      fetch(source.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (marks) {
+          if (!marks) return;
+          mine = { favourite: new Set(marks.favourite), useful: new Set(marks.useful) };
+          press(document);
+        });
     }
     if (element.matches(".marks[data-personal]")) {
       element.querySelectorAll("button[data-mark]").forEach(function (button) {

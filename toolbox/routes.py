@@ -409,6 +409,7 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/b/{slug:segment}/export.json", transfer.export_json, name="export_json"),
         Route("/b/{slug:segment}/feed.atom", feeds.feed, name="board_feed"),
         Route("/b/{slug:segment}/room", room.room_page, name="room"),
+        Route("/b/{slug:segment}/mine.json", marks.my_marks, name="my_marks"),
         Route("/b/{slug:segment}/pocket.epub", pocket.pocket_book, name="pocket"),
         Route("/b/{slug:segment}/print", pocket.print_page, name="print"),
         Route(

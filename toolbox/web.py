@@ -43,12 +43,11 @@ def renderings(connection: HTTPConnection) -> Renderings:
     return kept
 
 
-def shared_page_response(request: Request, page: SharedPage, mine: str = "") -> Response:
-    """A page kept for its audience, with the asker's account menu in its place (and `mine`,
-    more of the asker's own, such as their marks on a board's cards). Its tag is known before
-    any byte is joined, so a revalidating browser gets its 304 from `toolbox.http_cache`
-    (which also says how long and for whom it may be kept)."""
-    body, etag = page.compose(render_personal(request) + mine)
+def shared_page_response(request: Request, page: SharedPage) -> Response:
+    """A page kept for its audience, with the asker's account menu in its place. Its tag is
+    known before any byte is joined, so a revalidating browser gets its 304 from
+    `toolbox.http_cache` (which also says how long and for whom it may be kept)."""
+    body, etag = page.compose(render_personal(request))
     request.scope[BODY_TAG] = etag
     headers = {"ETag": etag, **address_bar(request)}
     return Response(body, media_type="text/html; charset=utf-8", headers=headers)

@@ -186,7 +186,7 @@ async def test_the_api_stars_and_marks_and_every_card_document_has_the_count(
 
 
 def shared_part(page: str) -> str:
-    """A page without its personal part: the account menu and the person's marks."""
+    """A page without its personal part, the account menu."""
     before, _nav, rest = page.partition('<nav aria-label="')
     return before + rest.split("</nav>", 1)[1]
 
@@ -229,12 +229,22 @@ async def test_a_favourite_never_reaches_a_page_someone_else_is_served(
         alices = (await as_alice.get(f"/b/{board.slug}")).text
         bobs = (await as_bob.get(f"/b/{board.slug}")).text
         visitors = (await visitor.get(f"/b/{board.slug}")).text
-    marks = json.loads(alices.split('id="my-marks">', 1)[1].split("</script>", 1)[0])
-    assert marks == {"favourite": [second.id], "useful": [first.id]}
-    assert '{"favourite": [], "useful": []}' in bobs
-    assert "my-marks" not in visitors and 'data-mark="favourite"' not in visitors
+        # Her marks are a document of their own, never part of the page.
+        hers = await as_alice.get(f"/b/{board.slug}/mine.json")
+        assert hers.json() == {"favourite": [second.id], "useful": [first.id]}
+        assert "no-store" in hers.headers["cache-control"]
+        assert (await as_bob.get(f"/b/{board.slug}/mine.json")).json() == {
+            "favourite": [],
+            "useful": [],
+        }
+        assert (await visitor.get(f"/b/{board.slug}/mine.json")).json() == {
+            "favourite": [],
+            "useful": [],
+        }
+    assert 'id="my-marks"' in alices and 'id="my-marks"' not in visitors
+    assert 'data-mark="favourite"' not in visitors
     assert "1 personne la trouve utile" in visitors  # the count is public
-    # Everything but the personal part is the same bytes for Alice and Bob: no star in it.
+    # Everything but the account menu is the same bytes for Alice and Bob: no star in it.
     assert shared_part(alices) == shared_part(bobs)
     assert 'aria-pressed="true"' not in shared_part(alices) and PERSONAL not in alices
 

@@ -72,7 +72,12 @@ async def test_lowering_a_role_asks_and_raising_one_does_not(
     role = page.get_by_label(f"Rôle de {person}")
     row = page.get_by_role("row").filter(has_text=person)
     await role.select_option("expert")
-    await row.get_by_role("button", name="Changer").click()
+    # The page comes back (a boosted form): wait for it to be swapped in before the next step.
+    async with page.expect_response(lambda r: r.url.endswith("/manage") and r.status == 200):
+        await row.get_by_role("button", name="Changer").click()
+    await page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
     await expect(page.get_by_label(f"Rôle de {person}")).to_have_value("expert")
     assert asked == []  # raising a role asks nothing
 

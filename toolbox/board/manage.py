@@ -56,6 +56,7 @@ async def manage_page(request: Request, invitation_link: str | None = None) -> R
                 "history_kinds": [(kind, kind_name(kind)) for kind in KINDS],
                 "invitation_link": invitation_link,
                 "just_archived": just_archived,
+                "presence": None,
                 "inbox": inbox,
                 "pending": len(inbox),
                 "columns": columns,

@@ -1,7 +1,8 @@
 """A participant's marks on cards: favourites (private stars) and useful marks (public as a count).
 
 A favourite is nobody's business but its owner's: no event, no change to the board's `seq`, and
-never in a shared rendering (the board composes each person's marks per request). A useful mark
+never in a shared rendering: a page's buttons come unpressed, and the person's own marks are a
+small document of their own (`/b/{slug}/mine.json`), which board.js applies. A useful mark
 is a change everyone sees, as a number: the card's `useful` count changes in the same transaction
 as the mark, and a `card.useful` event carries the new count, not who marked it (its row records
 no actor either).
@@ -12,7 +13,6 @@ lock taken by the event serialises the count's changes.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select, true, update
@@ -42,11 +42,8 @@ class MyMarks:
     favourites: frozenset[int] = frozenset()
     useful: frozenset[int] = frozenset()
 
-    def as_script(self) -> str:
-        """For board.js, which presses the person's buttons in the shared page: a data block
-        (never run, so the CSP allows it) holding only numbers."""
-        data = {"favourite": sorted(self.favourites), "useful": sorted(self.useful)}
-        return f'<script type="application/json" id="my-marks">{json.dumps(data)}</script>'
+    def as_document(self) -> dict[str, list[int]]:
+        return {"favourite": sorted(self.favourites), "useful": sorted(self.useful)}
 
 
 async def set_favourite(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from toolbox.board import marks
 from toolbox.board.access import board_access
@@ -16,6 +16,17 @@ from toolbox.board.models import Favourite, UsefulMark
 from toolbox.templating import render_fragment
 from toolbox.urls import url_path
 from toolbox.web import current_user, database, form_fields, int_param, see_other
+
+
+async def my_marks(request: Request) -> Response:
+    """GET /b/{slug}/mine.json: the asker's favourites and useful marks on the board's cards,
+    for board.js to press their buttons in the page shared by everyone (none for a visitor).
+    A request of its own, so that the page itself stays a kept rendering read without the
+    database."""
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        mine = await marks.my_marks(session, access.board.slug, access.user)
+    return JSONResponse(mine.as_document(), headers={"Cache-Control": "private, no-store"})
 
 
 async def favourite_form(request: Request) -> Response:

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from toolbox.board import cards as card_services
-from toolbox.board import discovery, marks, services
+from toolbox.board import discovery, services
 from toolbox.board.access import BoardAccess, board_access
 from toolbox.board.models import Card, Kind
 from toolbox.board.schemas import (
@@ -70,17 +70,7 @@ async def board_page(request: Request) -> Response:
         ("board_page", filters),
         render,
     )
-    return shared_page_response(request, page, await _my_marks(request))
-
-
-async def _my_marks(request: Request) -> str:
-    """The asker's own marks on the board's cards, beside its shared rendering."""
-    user = current_user(request)
-    if user is None:
-        return ""
-    async with database(request).read() as session:
-        mine = await marks.my_marks(session, request.path_params["slug"], user)
-    return mine.as_script()
+    return shared_page_response(request, page)
 
 
 async def _render_board_page(
@@ -181,7 +171,7 @@ async def card_page(request: Request) -> Response:
         ("card_page", card_id),
         render,
     )
-    return shared_page_response(request, page, await _my_marks(request))
+    return shared_page_response(request, page)
 
 
 async def new_card_form(request: Request) -> Response:
