@@ -8,7 +8,6 @@ public as a number only: the `card.useful` event carries the count, not who.
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 
 import httpx
