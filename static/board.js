@@ -129,29 +129,38 @@
     });
   }
 
+  // A click's answer: the card's marks as they now are for this person, swapped in by id. Read
+  // them into `mine` once, wherever they landed, so that a later redraw presses them again.
+  function harvest() {
+    document.querySelectorAll(".marks[data-personal]").forEach(function (marks) {
+      marks.querySelectorAll("button[data-mark]").forEach(function (button) {
+        var set = mine[button.dataset.mark], id = Number(button.dataset.cardId);
+        if (button.getAttribute("aria-pressed") === "true") set.add(id); else set.delete(id);
+      });
+      marks.removeAttribute("data-personal");
+    });
+  }
+
   function marksLoaded(element) {
-    var source = element.querySelector("#my-marks[data-url]");
+    var source = element.querySelector && element.querySelector("#my-marks[data-url]");
     if (source) {
       fetch(source.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (marks) {
           if (!marks) return;
           mine = { favourite: new Set(marks.favourite), useful: new Set(marks.useful) };
+          harvest();
           press(document);
         });
     }
-    if (element.matches(".marks[data-personal]")) {
-      element.querySelectorAll("button[data-mark]").forEach(function (button) {
-        var set = mine[button.dataset.mark], id = Number(button.dataset.cardId);
-        if (button.getAttribute("aria-pressed") === "true") set.add(id); else set.delete(id);
-      });
-      return;
-    }
-    press(element);
+    harvest();
+    press(document);
   }
 
   document.addEventListener("htmx:load", function (event) { marksLoaded(event.detail.elt); });
-  document.addEventListener("htmx:wsAfterMessage", function () { press(document); });
+  document.addEventListener("htmx:afterRequest", function () { harvest(); press(document); });
+  document.addEventListener("htmx:oobAfterSwap", function () { harvest(); press(document); });
+  document.addEventListener("htmx:wsAfterMessage", function () { harvest(); press(document); });
   // After "Move to…" (a whole page load to the board's #card-N), the keyboard's focus goes back
   // to the moved card rather than to the top of the page.
   function focusLinkedCard() {
