@@ -244,6 +244,7 @@ async def test_a_current_rendering_is_served_without_a_single_statement(app_url:
             for client in (visitor, member):
                 for path in paths:
                     assert (await client.get(path)).status_code == 200
+            assert statements  # rendered once: read from the database
             statements.clear()
             for client in (visitor, member):
                 for path in paths:

@@ -138,3 +138,19 @@ def wait_for(client: httpx.Client) -> None:
         except httpx.HTTPError:
             time.sleep(0.1)
     raise AssertionError("`toolbox serve` did not answer in 20 s")
+
+
+def test_serve_refuses_several_workers_that_would_not_share(tmp_path: Path) -> None:
+    """SQLite or the memory bus with --workers 2: each worker would see half the live updates.
+    Refused with a sentence that says what to set, before anything starts."""
+    base = {"TOOLBOX_SECRET_KEY": "cli-test", "TOOLBOX_BROADCAST_URL": "memory://"}
+    on_sqlite = {**base, "TOOLBOX_DATABASE_URL": sqlite_url(str(tmp_path))}
+    refused = toolbox("serve", "--port", str(free_port()), "--workers", "2", env=on_sqlite)
+    assert refused.returncode != 0
+    assert "--workers 2" in refused.stderr
+    assert "TOOLBOX_DATABASE_URL=postgresql" in refused.stderr
+    assert "TOOLBOX_BROADCAST_URL=redis://" in refused.stderr
+    shared_database = {**base, "TOOLBOX_DATABASE_URL": "postgresql+asyncpg://db.invalid/toolbox"}
+    still = toolbox("serve", "--port", str(free_port()), "--workers", "3", env=shared_database)
+    assert still.returncode != 0 and "TOOLBOX_BROADCAST_URL=redis://" in still.stderr
+    assert "TOOLBOX_DATABASE_URL" not in still.stderr

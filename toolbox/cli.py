@@ -18,7 +18,7 @@ from toolbox.board.services import create_board
 from toolbox.cli_support import cli_settings, run_async
 from toolbox.db import Database
 from toolbox.errors import DomainError
-from toolbox.settings import listening_url
+from toolbox.settings import Settings, listening_url
 from toolbox.transfer.cli import export_board, import_group
 from toolbox.validation import parse_form
 
@@ -70,6 +70,22 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         process.wait(timeout=10)
 
 
+def refuse_workers_without_sharing(settings: Settings, workers: int) -> None:
+    """Several workers must share the database and the live updates: with a SQLite file each
+    would queue on the others' writes, and with the memory bus each would see only the changes
+    made through itself (DESIGN.md §5)."""
+    missing = []
+    if settings.database_url.startswith("sqlite"):
+        missing.append("TOOLBOX_DATABASE_URL=postgresql+asyncpg://… (a PostgreSQL database)")
+    if settings.broadcast_url.startswith("memory://"):
+        missing.append("TOOLBOX_BROADCAST_URL=redis://host:6379/0 (a Redis bus)")
+    if missing:
+        raise click.ClickException(
+            f"--workers {workers} needs processes that share their database and their live "
+            "updates; set " + " and ".join(missing) + ", or serve with one worker."
+        )
+
+
 @main.command()
 @click.option(
     "--host", default=lambda: os.environ.get("HOST", "127.0.0.1"), show_default="HOST or 127.0.0.1"
@@ -92,6 +108,8 @@ def serve(host: str, port: int, workers: int) -> None:
         # listens (DESIGN.md §6). Set in the environment, so every worker process reads it.
         os.environ["TOOLBOX_BASE_URL"] = listening_url(host, port)
     settings = cli_settings()
+    if workers > 1:
+        refuse_workers_without_sharing(settings, workers)
     try:
         check_assets()
     except MissingAssets as error:

@@ -18,6 +18,7 @@ from starlette.convertors import StringConvertor, register_url_convertor
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.types import Receive, Scope, Send
 
+from toolbox import health
 from toolbox.accounts import views as accounts
 from toolbox.board import api as board_api
 from toolbox.board import feed_views as feeds
@@ -370,6 +371,8 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Mount("/api/v1", routes=api_routes, name="api"),
         StaticRoute("/static/{path:path}", static, name="static"),
         Route("/favicon.ico", Favicon(static), name="favicon"),
+        Route("/healthz", health.healthz, name="healthz"),
+        Route("/readyz", health.readyz, name="readyz"),
         Route("/", board.home, name="home"),
         Route("/boards", board.create_board_form, methods=["POST"], name="board_create"),
         Route("/login", accounts.login_form, methods=["GET"], name="login"),
@@ -401,6 +404,15 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
             manage.change_role,
             methods=["POST"],
             name="member_role",
+        ),
+        Route(
+            "/b/{slug:segment}/labels", manage.create_label, methods=["POST"], name="label_create"
+        ),
+        Route(
+            "/b/{slug:segment}/labels/{id}/{action:str}",
+            manage.label_action,
+            methods=["POST"],
+            name="label_action",
         ),
         Route("/b/{slug:segment}/import", transfer.upload, methods=["POST"], name="import_upload"),
         Route("/b/{slug:segment}/import/{job:segment}", transfer.job_page, name="import_job"),

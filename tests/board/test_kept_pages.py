@@ -4,15 +4,10 @@ rendered per person; revalidated with an ETag. SQLite and PostgreSQL, over a rea
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import httpx
-import pytest
-from sqlalchemy import event
 
-from tests.conftest import POSTGRES_URL
 from tests.factories import (
     bearer,
     make_board,
@@ -23,12 +18,9 @@ from tests.factories import (
     make_user,
     signed_in,
 )
-from tests.servers import migrated_database
 from toolbox.accounts.models import User
-from toolbox.app import create_app
 from toolbox.board.models import Role
 from toolbox.db import Database
-from toolbox.settings import Settings
 
 
 async def page_for(client: httpx.AsyncClient, person: User, path: str) -> httpx.Response:
@@ -140,47 +132,6 @@ async def test_a_members_board_page_never_reaches_an_outsider(
     visitor = await client.get(f"/b/{board.slug}")
     assert visitor.status_code in {401, 303}
     assert "Confidentiel" not in visitor.text
-
-
-@pytest.fixture
-async def app_url(backend: str) -> AsyncIterator[str]:
-    """A database of its own, for an app run in this process (its statements are counted)."""
-    with tempfile.TemporaryDirectory(prefix="toolbox-kept-") as directory:
-        async with migrated_database(backend, directory, POSTGRES_URL) as url:
-            yield url
-
-
-async def test_a_kept_page_is_served_without_rendering_or_loading_the_board(
-    app_url: str,
-) -> None:
-    """The second read of an unchanged board asks the database nothing: the board's seq is
-    known from the change that last moved it (tests/test_board_clock.py says more)."""
-    app = create_app(Settings(database_url=app_url))
-    db: Database = app.state.db
-    facilitator = await make_user(db)
-    board = await make_board(db, facilitator=facilitator)
-    column = await make_column(db, board, facilitator)
-    await make_card(db, board, column, facilitator, title="Glossaire du numérique")
-    statements: list[str] = []
-    event.listen(
-        db.engine.sync_engine,
-        "before_cursor_execute",
-        # The mail worker polls its outbox meanwhile: every other statement counts.
-        lambda _c, _cur, sql, *_: None if "outbox" in sql else statements.append(sql),
-    )
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            first = await http.get(f"/b/{board.slug}")
-            rendering = len(statements)
-            second = await http.get(f"/b/{board.slug}")
-            kept = len(statements) - rendering
-            await make_card(db, board, column, facilitator, title="Plan d’action")
-            third = await http.get(f"/b/{board.slug}")
-    assert first.status_code == second.status_code == third.status_code == 200
-    assert rendering > 0 and kept == 0
-    assert second.text == first.text
-    assert "Plan d’action" in third.text
 
 
 async def test_the_board_document_is_kept_per_audience_and_revalidated(

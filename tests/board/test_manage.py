@@ -82,3 +82,60 @@ async def test_an_archive_is_offered_back(db: Database, client: httpx.AsyncClien
     assert undo is not None
     assert (await client.post(undo.group(1), headers=origin(client))).status_code == 303
     assert "Carte à défaire" in (await client.get(f"/b/{board.slug}")).text
+
+
+async def test_the_label_manager_makes_renames_recolours_and_deletes(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator, "Colonne")
+    await make_card(db, board, column, facilitator, title="Guide", labels=["Gratuit"])
+    await signed_in(client, facilitator)
+    manage = f"/b/{board.slug}/manage"
+    page = (await client.get(manage)).text
+    assert '<span class="label label-green">Gratuit</span>' in page and "1 ressource" in page
+    gratuit = re.search(r'action="(/b/[^"]+/labels/(\d+)/edit)"', page)
+    assert gratuit is not None
+
+    made = await client.post(
+        f"/b/{board.slug}/labels",
+        data={"name": "Débutant", "colour": "green"},
+        headers=origin(client),
+    )
+    assert made.status_code == 303
+    twice = await client.post(
+        f"/b/{board.slug}/labels",
+        data={"name": "débutant", "colour": "red"},
+        headers=origin(client),
+    )
+    assert twice.status_code == 409 and "déjà une étiquette de ce nom" in twice.text
+    wrong = await client.post(
+        f"/b/{board.slug}/labels",
+        data={"name": "Rose", "colour": "#ff00ff"},
+        headers=origin(client),
+    )
+    assert wrong.status_code == 422 and "couleurs de la palette" in wrong.text
+
+    renamed = await client.post(
+        gratuit.group(1), data={"name": "Libre d’accès", "colour": "sky"}, headers=origin(client)
+    )
+    assert renamed.status_code == 303
+    board_page = (await client.get(f"/b/{board.slug}")).text
+    assert '<li class="label label-sky">Libre d’accès</li>' in board_page
+    assert "Gratuit" not in board_page
+    found = (await client.get(f"/api/v1/boards/{board.slug}/search", params={"q": "libre"})).json()
+    assert [card["title"] for card in found["results"]] == ["Guide"]
+
+    deleted = await client.post(
+        f"/b/{board.slug}/labels/{gratuit.group(2)}/delete", headers=origin(client)
+    )
+    assert deleted.status_code == 303
+    assert "Libre d’accès" not in (await client.get(f"/b/{board.slug}")).text
+    found = (await client.get(f"/api/v1/boards/{board.slug}/search", params={"q": "libre"})).json()
+    assert found["results"] == []
+    history = (await client.get(f"{manage}?kind=label")).text
+    name = facilitator.display_name
+    assert f"Étiquette « Libre d’accès » supprimée par {name}" in history
+    assert f"Étiquette « Libre d’accès » modifiée par {name}" in history
+    assert f"Étiquette « Débutant » ajoutée par {name}" in history

@@ -74,7 +74,15 @@ async def test_a_useful_mark_counts_once_per_person_and_says_only_the_count(
 
     events = await events_of(session, board, seq)
     assert [(event.type, event.data) for event in events] == [
-        ("card.useful", {"card_id": card.id, "title": "Autodiagnostic", "useful": useful})
+        (
+            "card.useful",
+            {
+                "card_id": card.id,
+                "column_id": column.id,
+                "title": "Autodiagnostic",
+                "useful": useful,
+            },
+        )
         for useful in (1, 2, 1)
     ]
     assert {event.actor_id for event in events} == {None}  # who marked it is not recorded
@@ -268,9 +276,18 @@ async def test_the_board_sorts_by_usefulness_and_the_count_is_live_for_everyone(
         await client.put(f"/api/v1/cards/{cards[1].id}/useful", headers=await bearer(db, people[0]))
         events = await receive_events(watcher, 3)
     assert [(e["type"], e["data"]) for e in events] == [
-        ("card.useful", {"card_id": cards[2].id, "title": "Trois", "useful": 1}),
-        ("card.useful", {"card_id": cards[2].id, "title": "Trois", "useful": 2}),
-        ("card.useful", {"card_id": cards[1].id, "title": "Deux", "useful": 1}),
+        (
+            "card.useful",
+            {"card_id": cards[2].id, "column_id": column.id, "title": "Trois", "useful": 1},
+        ),
+        (
+            "card.useful",
+            {"card_id": cards[2].id, "column_id": column.id, "title": "Trois", "useful": 2},
+        ),
+        (
+            "card.useful",
+            {"card_id": cards[1].id, "column_id": column.id, "title": "Deux", "useful": 1},
+        ),
     ]
     assert all(set(e) == {"seq", "type", "at", "data"} for e in events)  # no actor
 

@@ -35,6 +35,8 @@ from toolbox.board.cards import (
     restore_card,
     update_card,
 )
+from toolbox.board.documents import card_document
+from toolbox.board.labels import update_label
 from toolbox.board.members import (
     accept_invitation,
     board_members,
@@ -53,7 +55,8 @@ from toolbox.board.models import (
     Role,
     Visibility,
 )
-from toolbox.board.schemas import BoardIn, CardIn, CardPatch, ColumnIn, ColumnPatch
+from toolbox.board.records import card_records
+from toolbox.board.schemas import BoardIn, CardIn, CardPatch, ColumnIn, ColumnPatch, LabelIn
 from toolbox.board.services import (
     archive_column,
     board_columns,
@@ -65,7 +68,7 @@ from toolbox.board.services import (
     update_column,
     visible_boards,
 )
-from toolbox.board.tiles import card_tiles
+from toolbox.board.tiles import card_tiles, forget_kept_tiles
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from toolbox.security import hash_token
@@ -650,3 +653,75 @@ async def test_the_board_pages_tiles_are_its_open_cards_as_the_orm_has_them(
     assert [t.title for t in tiles[other.id]] == ["Wikidata"]
     assert [x.name for x in tiles[other.id][0].labels] == ["Données", "Gratuit"]
     assert "Retiré" not in [t.title for t in tiles[column.id]]
+
+
+async def test_card_records_are_the_cards_documents_as_the_orm_has_them(
+    session: AsyncSession,
+) -> None:
+    """`card_records` (two Core reads, one parameter for all the ids) gives each card's document
+    as the ORM's card gives it, labels in name order; an id that is no card is left out."""
+    board, facilitator, column = await a_column_of(session, "Glossaire")
+    card = await new_card(
+        session,
+        board,
+        column,
+        facilitator,
+        title="Wikidata pour les musées",
+        url="https://www.wikidata.org/",
+        kind=Kind.guide,
+        languages=["fr", "en"],
+        labels=["Gratuit", "Données"],
+    )
+    plain = await new_card(session, board, column, facilitator, title="Sans étiquette")
+    records = await card_records(session, [plain.id, card.id, 999_999])
+    assert set(records) == {plain.id, card.id}
+    for orm in (card, plain):
+        await session.refresh(orm)
+        assert card_document(records[orm.id]) == card_document(orm)
+    assert [label.name for label in records[card.id].labels] == ["Données", "Gratuit"]
+    assert await card_records(session, []) == {}
+
+
+async def test_tiles_brought_up_to_date_by_column_are_the_tiles_read_whole(
+    session: AsyncSession,
+) -> None:
+    """`card_tiles` keeps a board's tiles and, after changes, reads again only the columns the
+    event log names: after each kind of change, what it gives is what a whole read gives."""
+    board, facilitator, first = await a_column_of(session, "Glossaire", "Plan d’action")
+    second = await new_column(session, board, facilitator, "Données")
+    card = await new_card(session, board, second, facilitator, title="Wikidata", labels=["Gratuit"])
+    access = await access_of(session, board, facilitator)
+
+    async def version() -> int:
+        found = await session.get(Card, card.id, populate_existing=True)
+        assert found is not None
+        return found.version
+
+    async def add() -> None:
+        await new_card(session, board, first, facilitator, title="Boussole", labels=["Gratuit"])
+
+    async def move() -> None:
+        await move_card(session, access, card.id, first.id, 0)
+
+    async def edit() -> None:
+        patch = CardPatch(version=await version(), title="Wikidata 101", languages=["fr"])
+        await update_card(session, access, card.id, patch)
+
+    async def relabel() -> None:
+        label = await session.scalar(select(Label).where(Label.board_id == board.id))
+        assert label is not None
+        await update_label(session, access, label.id, LabelIn(name="Libre", colour="green"))
+
+    async def archive() -> None:
+        await archive_card(session, access, card.id)
+
+    for change in (add, move, edit, relabel, archive):
+        await card_tiles(session, await fresh(session, board))  # kept at the seq before
+        await change()
+        current = await fresh(session, board)
+        kept = await card_tiles(session, current)
+        forget_kept_tiles()
+        whole = await card_tiles(session, current)
+        assert {c: t for c, t in kept.items() if t} == {c: t for c, t in whole.items() if t}
+    titles = [t.title for t in whole[first.id]]
+    assert "Wikidata 101" not in titles and "Boussole" in titles

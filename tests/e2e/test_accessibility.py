@@ -32,7 +32,16 @@ async def test_main_pages_have_no_axe_violations(browser: Browser, demo_server: 
     page = await context.new_page()
     base = demo_server.url
     found: list[str] = []
-    for path in ("/", "/login", BOARD, f"{BOARD}?q=donnees", f"{BOARD}/cards/1", f"{BOARD}/room"):
+    for path in (
+        "/",
+        "/login",
+        BOARD,
+        f"{BOARD}?q=donnees",
+        f"{BOARD}/cards/1",
+        f"{BOARD}/room",
+        f"{BOARD}/brigade",
+        f"{BOARD}/brigade?speciality=Wikidata",
+    ):
         found += await check(page, base + path)
     # A participant with a favourite, a useful mark and a suggestion waiting in the inbox.
     await sign_in(page, base, PARTICIPANT.email, PARTICIPANT.password)
@@ -62,6 +71,9 @@ async def test_main_pages_have_no_axe_violations(browser: Browser, demo_server: 
         f"{BOARD}/cards/1/edit",
         f"{BOARD}/cards/new",
         f"{BOARD}/manage",
+        f"{BOARD}/manage?kind=slot",
+        f"{BOARD}/brigade",
+        f"{BOARD}/brigade/report",
         "/me",
     ):
         found += await check(page, base + path)

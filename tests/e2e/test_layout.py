@@ -20,8 +20,11 @@ SHOTS = Path(os.environ.get("TOOLBOX_TEST_SCREENSHOTS", ROOT / "screenshots"))
 SIZES = {"laptop": (1366, 768), "phone": (390, 844)}
 #: Who looks at which pages.
 PAGES: dict[str, tuple[DemoAccount | None, tuple[str, ...]]] = {
-    "visitor": (None, ("/", "/login", BOARD, f"{BOARD}/cards/1", f"{BOARD}/brigade")),
-    "participant": (PARTICIPANT, (f"{BOARD}/brigade", "/me")),
+    "visitor": (
+        None,
+        ("/", "/login", BOARD, f"{BOARD}/cards/1", f"{BOARD}/brigade", f"{BOARD}/brigade/slots/1"),
+    ),
+    "participant": (PARTICIPANT, (f"{BOARD}/brigade", f"{BOARD}/brigade/slots/1", "/me")),
     "facilitator": (
         FACILITATOR,
         (
@@ -29,6 +32,7 @@ PAGES: dict[str, tuple[DemoAccount | None, tuple[str, ...]]] = {
             f"{BOARD}/cards/1",
             f"{BOARD}/manage",
             f"{BOARD}/brigade",
+            f"{BOARD}/brigade/slots/1",
             f"{BOARD}/brigade/schedule",
             f"{BOARD}/brigade/report",
             "/me",

@@ -72,12 +72,9 @@ async def test_lowering_a_role_asks_and_raising_one_does_not(
     role = page.get_by_label(f"Rôle de {person}")
     row = page.get_by_role("row").filter(has_text=person)
     await role.select_option("expert")
-    # The page comes back (a boosted form): wait for it to be swapped in before the next step.
-    async with page.expect_response(lambda r: r.url.endswith("/manage") and r.status == 200):
+    async with page.expect_response(lambda response: response.url.endswith("/manage")):
         await row.get_by_role("button", name="Changer").click()
-    await page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
+    await page.reload()  # the page as the server has it now
     await expect(page.get_by_label(f"Rôle de {person}")).to_have_value("expert")
     assert asked == []  # raising a role asks nothing
 
@@ -91,8 +88,38 @@ async def test_lowering_a_role_asks_and_raising_one_does_not(
 
     answers[:] = [True]
     await page.get_by_label(f"Rôle de {person}").select_option("participant")
-    await row.get_by_role("button", name="Changer").click()
-    await until(lambda: len(asked) == 2)
+    async with page.expect_response(lambda response: response.url.endswith("/manage")):
+        await row.get_by_role("button", name="Changer").click()
+    assert len(asked) == 2
     await page.reload()
     await expect(page.get_by_label(f"Rôle de {person}")).to_have_value("participant")
+    await context.close()
+
+
+async def test_the_label_manager_in_the_browser(browser: Browser, demo_server: LiveServer) -> None:
+    context, page = await signed_in_page(browser, demo_server, FACILITATOR, f"{BOARD}/manage")
+    asked: list[str] = []
+
+    async def accept(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        await dialog.accept()
+
+    page.on("dialog", accept)
+    labels = page.locator("section[aria-labelledby=labels]")
+    new = labels.locator("form", has=page.get_by_role("button", name="Ajouter l’étiquette"))
+    await new.get_by_label("Nom").fill("Atelier du jeudi")
+    await new.get_by_label("Couleur").select_option(label="Violet")
+    await new.get_by_role("button", name="Ajouter l’étiquette").click()
+    item = labels.locator("li", has=page.locator(".label", has_text="Atelier du jeudi"))
+    await expect(item.locator(".label-purple")).to_be_visible()
+    assert asked == []
+
+    await item.get_by_label("Nom").fill("Atelier du vendredi")
+    await item.get_by_role("button", name="Enregistrer").click()
+    item = labels.locator("li", has=page.locator(".label", has_text="Atelier du vendredi"))
+    await expect(item).to_be_visible()
+
+    await item.get_by_role("button", name="Supprimer").click()
+    await expect(labels.locator(".label", has_text="Atelier du vendredi")).to_have_count(0)
+    assert asked == ["Supprimer l’étiquette « Atelier du vendredi »? 0 ressource la perdra."]
     await context.close()

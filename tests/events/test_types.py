@@ -32,6 +32,9 @@ from toolbox.events.types import (
     ColumnRestored,
     ColumnUpdated,
     Event,
+    LabelCreated,
+    LabelDeleted,
+    LabelUpdated,
     MemberUpdated,
     Reach,
     Refresh,
@@ -46,6 +49,7 @@ from toolbox.events.types import (
 
 CARD = {"id": 7, "column_id": 3, "title": "Guide", "kind": "guide"}
 COLUMN = {"id": 3, "title": "À lire", "cards": []}
+LABEL = {"id": 2, "name": "Gratuit", "colour": "green"}
 SLOT = {"id": 9, "starts_at": "2026-03-02T14:00:00+00:00", "seats_taken": 1, "expert": None}
 
 # One instance of every declared type, with the JSON `data` it must be stored as, key for key
@@ -100,9 +104,13 @@ SAMPLES: list[tuple[Event, list[tuple[str, Any]]]] = [
         CardArchived(card_id=7, column_id=3, title="Guide", by="Alice"),
         [("card_id", 7), ("column_id", 3), ("title", "Guide"), ("by", "Alice")],
     ),
+    *[
+        (kind(label=LABEL, by="Alice"), [("label", LABEL), ("by", "Alice")])
+        for kind in (LabelCreated, LabelUpdated, LabelDeleted)
+    ],
     (
-        CardUseful(card_id=7, title="Guide", useful=3),
-        [("card_id", 7), ("title", "Guide"), ("useful", 3)],
+        CardUseful(card_id=7, column_id=3, title="Guide", useful=3),
+        [("card_id", 7), ("column_id", 3), ("title", "Guide"), ("useful", 3)],
     ),
     (
         SuggestionCreated(suggestion_id=4, title="Guide", pending=2, by="Bea"),
@@ -184,7 +192,7 @@ def test_a_booking_reaches_everyone_but_says_only_that_a_seat_was_taken(role: st
 
 
 def test_an_undeclared_type_reaches_everyone_as_history() -> None:
-    assert event_for_audience({**DOCUMENT, "type": "label.created", "data": {}}, "visitor")
+    assert event_for_audience({**DOCUMENT, "type": "poll.created", "data": {}}, "visitor")
 
 
 def test_what_each_event_refreshes() -> None:
@@ -196,13 +204,17 @@ def test_what_each_event_refreshes() -> None:
         "column.moved",
         "column.archived",
         "column.restored",
+        "label.updated",
+        "label.deleted",
     }
+    assert LabelCreated.refreshes is Refresh.NOTHING  # no card carries a new label yet
     assert CardMoved(7, "G", 3, 4, "Lu", 0, "Al").column_ids == {3, 4}
     assert CardCreated(card=CARD, index=0, by="Al").column_ids == {3}
     assert ColumnUpdated(column=COLUMN, by="Al").column_ids == {3}
     assert CardUpdated.refreshes is Refresh.CARD
     assert CardUseful.refreshes is Refresh.CARD
-    assert CardUseful(card_id=7, title="G", useful=2).shown_card_id == 7
+    assert CardUseful(card_id=7, column_id=3, title="G", useful=2).shown_card_id == 7
+    assert CardUseful(card_id=7, column_id=3, title="G", useful=2).column_ids == {3}
     assert CardUpdated(card=CARD, by="Al").shown_card_id == 7
     assert MemberUpdated.refreshes is Refresh.NOTHING
     assert {EVENT_TYPES[n].refreshes for n in EVENT_TYPES if n.startswith("suggestion.")} == {

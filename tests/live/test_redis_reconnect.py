@@ -1,12 +1,13 @@
-"""The Redis bus across a restart of Redis itself: it says it may have lost messages (so that
-each process forgets the seqs and identities the bus taught it) when the connection drops and
-again once it is back, and it hears its channels again afterwards. A `redis-server` of the
-test's own, on a free port, stopped and started again."""
+"""The Redis bus across a restart of Redis itself (a `redis-server` of the test's own, on a free
+port, stopped and started again): it says it may have lost messages (so that each process
+forgets the seqs and identities the bus taught it, and catches its boards up from the event
+log) when the connection drops and again once it is back, and it hears its channels again."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import shutil
 import socket
 import subprocess
@@ -14,11 +15,15 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 
+import httpx
 import pytest
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from websockets.asyncio.client import connect
 
-from tests.servers import free_port, wait_until
+from tests.factories import bearer, make_board, make_user
+from tests.servers import LiveServer, free_port, wait_until
+from toolbox.db import Database
 from toolbox.live.redis_bus import RedisBus
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -109,3 +114,56 @@ async def test_the_bus_says_what_it_may_have_lost_and_hears_again(own_redis: Own
         assert heard[0] == b"before" and b"after" in heard
     finally:
         await bus.close()
+
+
+@pytest.fixture
+def two_processes_on_own_redis(
+    backend: str, database_url: str, own_redis: OwnRedis
+) -> Iterator[tuple[LiveServer, LiveServer]]:
+    if backend != "postgres":
+        pytest.skip("several processes share PostgreSQL, not a SQLite file")
+    env = {"TOOLBOX_BROADCAST_URL": own_redis.url}
+    servers = [LiveServer(database_url, env=env) for _ in range(2)]
+    for server in servers:
+        server.start()
+    yield servers[0], servers[1]
+    for server in servers:
+        server.stop()
+
+
+async def test_a_change_made_while_redis_was_away_reaches_the_other_process(
+    db: Database,
+    own_redis: OwnRedis,
+    two_processes_on_own_redis: tuple[LiveServer, LiveServer],
+) -> None:
+    """Redis stops, a change is made through one process (its publication is lost), Redis comes
+    back: the client of the other process gets the change from the event log, without waiting
+    for another change to reveal the gap."""
+    server_a, server_b = two_processes_on_own_redis
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    auth = await bearer(db, facilitator)
+    async with httpx.AsyncClient(base_url=server_a.url, timeout=20) as on_a:
+        column = await on_a.post(
+            f"/api/v1/boards/{board.slug}/columns", json={"title": "Lexique"}, headers=auth
+        )
+        seq = (await on_a.get(f"/api/v1/boards/{board.slug}")).json()["seq"]
+        url = f"ws://127.0.0.1:{server_b.port}/b/{board.slug}/ws?format=json"
+        async with connect(url) as socket:
+            await socket.send(json.dumps({"resume": seq}))
+            await asyncio.sleep(0.3)
+            own_redis.stop()
+            created = await on_a.post(
+                f"/api/v1/boards/{board.slug}/cards",
+                json={"column_id": column.json()["id"], "title": "Pendant la panne"},
+                headers=auth,
+            )
+            assert created.status_code == 201
+            own_redis.start()
+            async with asyncio.timeout(15):
+                while True:
+                    message = json.loads(await socket.recv())
+                    if message.get("type") == "card.created":
+                        break
+            assert message["seq"] == seq + 1
+            assert message["data"]["card"]["title"] == "Pendant la panne"

@@ -13,6 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from markupsafe import escape
+from sqlalchemy import select
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
@@ -20,7 +21,7 @@ from tests.factories import bearer, make_board, make_member, make_user
 from tests.servers import LiveServer
 from toolbox.accounts.models import User
 from toolbox.board.access import access_to
-from toolbox.board.models import Board, Role
+from toolbox.board.models import Board, Label, Role
 from toolbox.board.services import restore_column
 from toolbox.db import Database
 
@@ -398,3 +399,32 @@ async def html_announcements(ws: ClientConnection, count: int) -> list[str]:
             )
             sentences.append(match[1] if match else "")
     return sentences
+
+
+async def test_a_label_change_reaches_the_board_and_is_announced(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    """label.updated refreshes the cards that carry it, with a sentence saying who changed it."""
+    board, facilitator, auth, columns, seq = await live_board(db, client)
+    await client.post(
+        f"/api/v1/boards/{board.slug}/cards",
+        json={"column_id": columns[0], "title": "Guide", "labels": ["Gratuit"]},
+        headers=auth,
+    )
+    async with db.read() as session:
+        label_id = await session.scalar(select(Label.id).where(Label.board_id == board.id))
+    name = str(escape(facilitator.display_name))
+    async with socket(server, board.slug, query="", resume=seq + 1) as ws:
+        renamed = await client.post(
+            f"/b/{board.slug}/labels/{label_id}/edit",
+            data={"name": "Libre", "colour": "sky"},
+            headers={**auth, "Origin": server.url},
+        )
+        assert renamed.status_code == 303
+        frame = ""
+        async with asyncio.timeout(10):
+            while 'id="board-seq"' not in frame:
+                frame = str(await ws.recv())
+    assert '<li class="label label-sky">Libre</li>' in frame and "Gratuit" not in frame
+    assert f"Étiquette « Gratuit » modifiée par {name}" not in frame  # the new name is said
+    assert f"Étiquette « Libre » modifiée par {name}" in frame

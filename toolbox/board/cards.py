@@ -11,7 +11,7 @@ from toolbox.board.access import BoardAccess, access_to
 from toolbox.board.documents import card_document
 from toolbox.board.models import Board, BoardColumn, Card, Label
 from toolbox.board.ordering import place_among
-from toolbox.board.schemas import CardIn, CardPatch
+from toolbox.board.schemas import LABEL_COLOURS, CardIn, CardPatch
 from toolbox.board.services import column_for
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, Invalid, NotFound
@@ -19,8 +19,6 @@ from toolbox.events.log import lock_board, record_event
 from toolbox.events.types import CardArchived, CardCreated, CardMoved, CardRestored, CardUpdated
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
-
-LABEL_COLOURS = ("green", "yellow", "orange", "red", "purple", "blue", "sky", "lime", "pink")
 
 
 async def card_access(
@@ -88,7 +86,9 @@ async def labels_named(session: AsyncSession, board: Board, names: list[str]) ->
     for key, name in wanted.items():
         label = existing.get(key)
         if label is None:
-            label = Label(board_id=board.id, name=name, colour=LABEL_COLOURS[count % 9])
+            label = Label(
+                board_id=board.id, name=name, colour=LABEL_COLOURS[count % len(LABEL_COLOURS)]
+            )
             count += 1
             session.add(label)
             existing[key] = label

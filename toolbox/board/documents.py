@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from toolbox.board.models import Board, BoardColumn, Card, Label
+from toolbox.board.records import CardRecord, LabelRecord
 
 
-def label_document(label: Label) -> dict[str, Any]:
+def label_document(label: Label | LabelRecord) -> dict[str, Any]:
     return {"id": label.id, "name": label.name, "colour": label.colour}
 
 
-def card_document(card: Card) -> dict[str, Any]:
+def card_document(card: Card | CardRecord) -> dict[str, Any]:
     return {
         "id": card.id,
         "column_id": card.column_id,

@@ -39,13 +39,14 @@ from toolbox.i18n import gettext as _
 PAGE_SIZE = 25
 
 #: The kinds a facilitator can filter the history by: the first word of the event types.
-KINDS = ("card", "column", "suggestion", "member", "slot", "board")
+KINDS = ("card", "column", "label", "suggestion", "member", "slot", "board")
 
 
 def kind_name(kind: str) -> str:
     names = {
         "card": _("Resources"),
         "column": _("Columns"),
+        "label": _("Labels"),
         "suggestion": _("Suggestions"),
         "member": _("Members"),
         "slot": _("Brigade sessions"),

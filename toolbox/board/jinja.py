@@ -12,14 +12,16 @@ from markupsafe import Markup
 from toolbox.board.highlight import highlight, snippet
 from toolbox.board.markdown import render_markdown
 from toolbox.board.models import Kind
-from toolbox.board.tiles import CardTile
+from toolbox.board.tiles import CardTile, forget_kept_tiles
 from toolbox.i18n import current_locale
+from toolbox.i18n import gettext as _
 from toolbox.templating import render_fragment
 
 #: Cards whose HTML is kept, per process (about half a kilobyte each).
 CARD_HTML_KEPT = 20_000
-#: Columns whose HTML is kept, per process (about half a kilobyte per card they hold).
-COLUMN_HTML_KEPT = 1_000
+#: Columns whose HTML is kept, per process (about half a kilobyte per card they hold: a 50-card
+#: column ≈ 25 KB, so ≈ 6 MB for 256 such; a 250-card column ≈ 125 KB).
+COLUMN_HTML_KEPT = 256
 
 
 def kind_name(kind: Kind | str) -> str:
@@ -122,10 +124,28 @@ def _draw_column(
     return Markup(html)  # noqa: S704 - a template's output, escaped by autoescape
 
 
+def colour_name(colour: str) -> str:
+    """A label's colour from the palette (`schemas.LABEL_PALETTE`), in the reader's language."""
+    names = {
+        "grey": _("Grey"),
+        "green": _("Green"),
+        "lime": _("Lime"),
+        "yellow": _("Yellow"),
+        "orange": _("Orange"),
+        "red": _("Red"),
+        "pink": _("Pink"),
+        "purple": _("Purple"),
+        "blue": _("Blue"),
+        "sky": _("Sky blue"),
+    }
+    return names.get(colour, colour)
+
+
 def forget_drawn() -> None:
-    """Forget every card and column drawn (a benchmark's cold render)."""
+    """Forget every card and column drawn, and the tiles kept (a benchmark's cold render)."""
     _kept_card_html.cache_clear()
     _kept_column_html.cache_clear()
+    forget_kept_tiles()
 
 
 FILTERS: dict[str, Callable[..., Any]] = {
@@ -135,4 +155,5 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "card_html": card_html,
     "highlight": highlight,
     "snippet": snippet,
+    "colour_name": colour_name,
 }

@@ -34,6 +34,9 @@ from toolbox.events.types import (
     ColumnRestored,
     ColumnUpdated,
     Event,
+    LabelCreated,
+    LabelDeleted,
+    LabelUpdated,
     Refresh,
     SuggestionAccepted,
     SuggestionCreated,
@@ -179,6 +182,12 @@ def announcement(event: Event) -> str:
             return _("Column “%(title)s” archived by %(name)s", title=title, name=name)
         case ColumnRestored():
             return _("Column “%(title)s” restored by %(name)s", title=title, name=name)
+        case LabelCreated():
+            return _("Label “%(title)s” added by %(name)s", title=title, name=name)
+        case LabelUpdated():
+            return _("Label “%(title)s” changed by %(name)s", title=title, name=name)
+        case LabelDeleted():
+            return _("Label “%(title)s” deleted by %(name)s", title=title, name=name)
     return ""
 
 

@@ -11,26 +11,36 @@ from starlette.responses import Response
 from toolbox import i18n
 from toolbox.accounts import services as accounts
 from toolbox.accounts.views import sign_in
-from toolbox.board import members, suggestions
+from toolbox.board import labels, members, suggestions
 from toolbox.board.access import board_access
 from toolbox.board.history import KINDS, board_history, kind_name
+from toolbox.board.labels import board_labels
 from toolbox.board.models import BoardColumn, Card, Kind, Role
+from toolbox.board.schemas import LABEL_PALETTE, LabelIn
 from toolbox.board.services import archived_contents, board_columns
-from toolbox.errors import DomainError, Invalid
+from toolbox.errors import Conflict, DomainError, Invalid, NotFound
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
 from toolbox.templating import render
 from toolbox.urls import absolute_url, url_path
+from toolbox.validation import parse_form
 from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
 
 
-async def manage_page(request: Request, invitation_link: str | None = None) -> Response:
+async def manage_page(
+    request: Request,
+    invitation_link: str | None = None,
+    *,
+    label_error: DomainError | None = None,
+    status: int = 200,
+) -> Response:
     async with database(request).read() as session:
         access = await board_access(session, request.path_params["slug"], current_user(request))
         access.require_facilitator()
         board = access.board
         people = await members.board_members(session, board)
         archived_columns, archived_cards = await archived_contents(session, board)
+        label_rows = await board_labels(session, board)
         query = request.query_params
         just_archived = _just_archived(query.get("archived", ""), archived_columns, archived_cards)
         page = query.get("page", "1")
@@ -61,7 +71,11 @@ async def manage_page(request: Request, invitation_link: str | None = None) -> R
                 "pending": len(inbox),
                 "columns": columns,
                 "kinds": list(Kind),
+                "labels": label_rows,
+                "label_colours": LABEL_PALETTE,
+                "label_error": label_error,
             },
+            status=status,
         )
 
 
@@ -89,6 +103,42 @@ def _just_archived(
     else:
         found = []
     return found[0] if found else None
+
+
+async def create_label(request: Request) -> Response:
+    fields = await form_fields(request)
+    slug = request.path_params["slug"]
+    try:
+        data = parse_form(LabelIn, {k: v for k, v in fields.items() if k in {"name", "colour"}})
+        async with database(request).write() as session:
+            access = await board_access(session, slug, current_user(request))
+            await labels.create_label(session, access, data)
+    except (Invalid, Conflict) as error:
+        return await manage_page(request, label_error=error, status=error.status)
+    return see_other(url_path("manage", slug=slug) + "#labels")
+
+
+async def label_action(request: Request) -> Response:
+    """Rename or recolour a label (`edit`), or delete it."""
+    fields = await form_fields(request)
+    slug = request.path_params["slug"]
+    label_id = int_param(request.path_params["id"])
+    action = request.path_params["action"]
+    if action not in {"edit", "delete"}:
+        raise NotFound(_("There is nothing at this address."))
+    try:
+        async with database(request).write() as session:
+            access = await board_access(session, slug, current_user(request))
+            if action == "delete":
+                await labels.delete_label(session, access, label_id)
+            else:
+                data = parse_form(
+                    LabelIn, {k: v for k, v in fields.items() if k in {"name", "colour"}}
+                )
+                await labels.update_label(session, access, label_id, data)
+    except (Invalid, Conflict) as error:
+        return await manage_page(request, label_error=error, status=error.status)
+    return see_other(url_path("manage", slug=slug) + "#labels")
 
 
 async def invite(request: Request) -> Response:

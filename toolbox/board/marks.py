@@ -99,7 +99,7 @@ async def set_useful(session: AsyncSession, access: BoardAccess, card_id: int, *
     await record_event(
         session,
         access.board.id,
-        CardUseful(card_id=card.id, title=card.title, useful=count),
+        CardUseful(card_id=card.id, column_id=card.column_id, title=card.title, useful=count),
         actor_id=None,  # the count is public, who marked it is not
     )
     return card

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.board.access import BoardAccess
 from toolbox.board.models import Board, BoardColumn, Card, Favourite
+from toolbox.board.records import CardRecord
 from toolbox.board.search import SearchFilters, search_cards
 from toolbox.board.services import board_columns, cards_by_column
 from toolbox.i18n import current_locale
@@ -29,7 +30,7 @@ MEDIA_TYPE = "application/epub+zip"
 @dataclass
 class PocketSection:
     column: BoardColumn
-    cards: list[Card] = field(default_factory=list)
+    cards: list[Card | CardRecord] = field(default_factory=list)
 
 
 async def pocket_contents(
@@ -41,7 +42,7 @@ async def pocket_contents(
 ) -> list[PocketSection]:
     """The board's columns that hold something of the selection, in order, with their cards."""
     columns = await board_columns(session, access.board)
-    chosen: list[Card]
+    chosen: list[Card | CardRecord]
     if favourites:
         access.require_participant()
         starred = select(Favourite.card_id).where(Favourite.user_id == access.user_id)
@@ -52,7 +53,7 @@ async def pocket_contents(
         )
         chosen = [card for card in chosen if card.id in ids]
     elif filters.active and not _column_only(filters):
-        chosen = (await search_cards(session, access, filters)).cards
+        chosen = list((await search_cards(session, access, filters)).cards)
     else:
         grouped = await cards_by_column(session, access.board)
         wanted = {int(filters.column)} if _column_only(filters) else None

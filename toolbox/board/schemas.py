@@ -111,6 +111,25 @@ class ColumnIn(Strict):
     index: Index | None = None
 
 
+#: The labels' colours, in the order new labels take them (a card naming a new label, an
+#: import): light backgrounds under dark text (`static/app.css`, `.label-NAME`), each above
+#: 4.5:1 of contrast, so that a label is readable whatever its colour.
+LABEL_COLOURS = ("green", "yellow", "orange", "red", "purple", "blue", "sky", "lime", "pink")
+#: What a facilitator chooses from: those, and a neutral grey.
+LABEL_PALETTE = (*LABEL_COLOURS, "grey")
+
+
+def _check_label_colour(value: str) -> str:
+    if value not in LABEL_PALETTE:
+        raise ValueError(_("Choose one of the palette's colours."))
+    return value
+
+
+class LabelIn(Strict):
+    name: Annotated[str, Field(max_length=80), AfterValidator(_check_title)]
+    colour: Annotated[str, AfterValidator(_check_label_colour)] = "grey"
+
+
 class ColumnPatch(Strict):
     title: Title | None = None
     description: Description | None = None

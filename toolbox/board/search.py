@@ -39,6 +39,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from toolbox.board.access import BoardAccess
 from toolbox.board.models import BoardColumn, Card, Label, card_labels
+from toolbox.board.records import CardRecord, card_records
 from toolbox.validation import DB_INT_MAX
 
 # Elided articles and pronouns ("l'outil", "d’innovation") are not words to search for.
@@ -215,7 +216,7 @@ async def _label_ids(session: AsyncSession, access: BoardAccess, name: str) -> l
 class SearchResults:
     """The best cards found (at most `limit`), and how many match in all."""
 
-    cards: list[Card]
+    cards: list[CardRecord]
     total: int
 
     @property
@@ -280,5 +281,5 @@ async def search_cards(
     if not rows:
         return SearchResults([], 0)
     ids = [card_id for card_id, _total in rows]
-    cards = {card.id: card for card in await session.scalars(select(Card).where(Card.id.in_(ids)))}
+    cards = await card_records(session, ids)
     return SearchResults([cards[card_id] for card_id in ids], rows[0][1])

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import bindparam, select
@@ -39,6 +40,9 @@ class BoardSeen:
     seq: int
     visibility: Visibility
     role: Role | None
+    #: With the id, which board this is: SQLite may give a new board the id of one deleted,
+    #: whose renderings at the same seq must not be taken for the new one's.
+    created_at: datetime
 
 
 # Built once (building a statement costs more than running it); columns named as the fields.
@@ -48,6 +52,7 @@ _BOARD_SEEN = (
         Board.seq,
         Board.visibility,
         Membership.role,
+        Board.created_at,
     )
     .outerjoin(
         Membership,
@@ -88,7 +93,8 @@ async def kept_rendering(
     slug = request.path_params["slug"]
     seen, audience = await board_seen(db, kept, slug, user)
     locale = current_locale()
-    found: T | None = kept.get((seen.board_id, seen.seq, audience, locale, what))
+    board = (seen.board_id, seen.created_at)
+    found: T | None = kept.get((board, seen.seq, audience, locale, what))
     seq = seen.seq
     if found is None:
         async with db.read() as session:
@@ -96,6 +102,6 @@ async def kept_rendering(
             found = await render(session, access)
         # Under the seq the rendering read (a change may have come in between).
         seq = access.board.seq
-        kept.put((seen.board_id, seq, audience, locale, what), found)
+        kept.put((board, seq, audience, locale, what), found)
     request.scope[KEPT_AT] = (seen.board_id, seq)
     return found

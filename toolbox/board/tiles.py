@@ -10,13 +10,19 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from typing import NamedTuple
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple
 
+from cachetools import LRUCache
 from sqlalchemy import String, bindparam, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.board.models import Board, Card, Kind, Label, card_labels
+from toolbox.board.records import bound_numbers, one_of
 from toolbox.db import all_rows
+from toolbox.events.log import board_seq, events_after
+from toolbox.events.types import Refresh, parse
 
 
 # Named tuples rather than dataclasses: a card's HTML is kept under its tile, and a tuple's
@@ -41,43 +47,64 @@ class CardTile(NamedTuple):
     audiences: tuple[str, ...]
 
 
-# Built once: building a statement costs more than running it. The kind and the languages come
-# as the text stored (`type_coerce`): their columns' own conversions (an Enum's check, a JSON
-# parse) ran once per card and were most of the read; here each distinct value is converted
-# once (`_kind`, `_languages`), and a board has a handful of them.
-_TILES = (
-    select(
-        Card.id,
-        Card.column_id,
-        Card.title,
-        type_coerce(Card.kind, String),
-        type_coerce(Card.languages, String),
-        Card.useful,
-        type_coerce(Card.audiences, String),
+# Built once per database kind: building a statement costs more than running it. The kind and
+# the languages come as the text stored (`type_coerce`): their columns' own conversions (an
+# Enum's check, a JSON parse) ran once per card and were most of the read; here each distinct
+# value is converted once (`_KINDS`, `_languages`), and a board has a handful of them. Each
+# read is of the whole board, or of some of its columns only (`columns`, see `card_tiles`).
+def _statements(dialect: str, some_columns: bool) -> tuple[Any, Any, Any]:
+    tiles = (
+        select(
+            Card.id,
+            Card.column_id,
+            Card.title,
+            type_coerce(Card.kind, String),
+            type_coerce(Card.languages, String),
+            Card.useful,
+            type_coerce(Card.audiences, String),
+        )
+        .where(Card.board_id == bindparam("board_id"), Card.archived_at.is_(None))
+        .order_by(Card.position, Card.id)
     )
-    .where(Card.board_id == bindparam("board_id"), Card.archived_at.is_(None))
-    .order_by(Card.position, Card.id)
-)
-# The board's labels (a few), then which card has which (numbers only: hundreds of rows).
-_BOARD_LABELS = (
-    select(Label.id, Label.name, Label.colour)
-    .where(Label.board_id == bindparam("board_id"))
-    .order_by(Label.name)
-)
-_CARD_LABELS = (
-    select(card_labels.c.card_id, card_labels.c.label_id)
-    .join(Label, Label.id == card_labels.c.label_id)
-    .where(Label.board_id == bindparam("board_id"))
-    .order_by(Label.name)
-)
+    # The board's labels (a few), then which card has which (numbers only: hundreds of rows).
+    labels = (
+        select(Label.id, Label.name, Label.colour)
+        .where(Label.board_id == bindparam("board_id"))
+        .order_by(Label.name)
+    )
+    card_label_ids = (
+        select(card_labels.c.card_id, card_labels.c.label_id)
+        .join(Label, Label.id == card_labels.c.label_id)
+        .where(Label.board_id == bindparam("board_id"))
+        .order_by(Label.name)
+    )
+    if some_columns:
+        tiles = tiles.where(one_of(Card.column_id, dialect, "columns"))
+        card_label_ids = card_label_ids.join(Card, Card.id == card_labels.c.card_id).where(
+            one_of(Card.column_id, dialect, "columns")
+        )
+    return tiles, labels, card_label_ids
 
 
+_STATEMENTS = {
+    (dialect, some): _statements(dialect, some)
+    for dialect in ("sqlite", "postgresql")
+    for some in (False, True)
+}
 _KINDS = {kind.name: kind for kind in Kind}
+#: Boards whose tiles are kept, per process, to be brought up to date column by column.
+KEPT_BOARDS = 64
+#: Further behind than this many changes, the whole board is read again.
+MAX_CHANGES = 50
+# What a change can do to the tiles, by what its declaration says it refreshes: NOTHING, SLOT,
+# SCHEDULE and SUGGESTIONS leave them be; COLUMNS and CARD change the columns the event names;
+# anything else (WHOLE_BOARD: a label renamed, an import, a column archived) means the whole board.
+_UNTOUCHED = frozenset({Refresh.NOTHING, Refresh.SLOT, Refresh.SCHEDULE, Refresh.SUGGESTIONS})
+_IN_COLUMNS = frozenset({Refresh.COLUMNS, Refresh.CARD})
 
 
 def _languages(stored: str | list[str] | None) -> tuple[str, ...]:
-    """A JSON list of words as stored (languages, audiences): asyncpg hands a JSON column over
-    decoded; SQLite as its text."""
+    # asyncpg hands a JSON column over decoded; SQLite as its text.
     if isinstance(stored, list):
         return tuple(stored)
     return _parsed_languages(stored) if stored else ()
@@ -88,45 +115,113 @@ def _parsed_languages(stored: str) -> tuple[str, ...]:
     return tuple(json.loads(stored))
 
 
-async def card_tiles(
-    session: AsyncSession, board: Board, *, order: str = ""
-) -> dict[int, list[CardTile]]:
+@dataclass(frozen=True, slots=True)
+class _KeptTiles:
+    seq: int
+    grouped: dict[int, list[CardTile]]
+
+
+# Keyed by the database too (one process may serve several: the tests do), and by when the
+# board was made (SQLite may give a new board the id of one deleted).
+_kept: LRUCache[tuple[str, int, datetime], _KeptTiles] = LRUCache(maxsize=KEPT_BOARDS)
+
+
+def forget_kept_tiles() -> None:
+    """Read every board whole next time (a benchmark's cold render, a test's comparison)."""
+    _kept.clear()
+
+
+async def card_tiles(session: AsyncSession, board: Board) -> dict[int, list[CardTile]]:
     """The board's open cards, grouped by column, each group in board order (as
-    `services.cards_by_column`), or the most useful first (`order="useful"`), or the newest
-    (`"newest"`), with their labels in name order."""
-    parameters = {"board_id": board.id}
+    `services.cards_by_column`), with their labels in name order. Not to be changed: the same
+    lists may be handed to the next reader.
+
+    A change touches a column or two: the tiles of the board as last read here are brought up
+    to date from the event log, which says which columns each change touched (the events'
+    declarations, as the live updates read them), and only those columns are read again."""
+    bind = session.get_bind()
+    dialect, key = bind.dialect.name, (str(bind.engine.url), board.id, board.created_at)
+    kept = _kept.get(key)
+    if kept is not None and kept.seq == board.seq:
+        return kept.grouped
+    columns = None
+    if kept is not None and 0 < board.seq - kept.seq <= MAX_CHANGES:
+        columns = await _columns_changed(session, board, kept.seq)
+    if kept is not None and columns is not None:
+        grouped = {c: tiles for c, tiles in kept.grouped.items() if c not in columns}
+        grouped.update(await _read(session, board.id, dialect, columns))
+    else:
+        grouped = await _read(session, board.id, dialect, None)
+    # What was read belongs to `board.seq` only if no change came in meanwhile: on PostgreSQL
+    # each statement sees what was committed when it began (SQLite reads one snapshot).
+    if dialect == "sqlite" or await board_seq(session, board.id) == board.seq:
+        _kept[key] = _KeptTiles(board.seq, grouped)
+    return grouped
+
+
+async def _columns_changed(session: AsyncSession, board: Board, since: int) -> set[int] | None:
+    """The columns whose cards changed from `since` to `board.seq`, or None if the whole board
+    may have (or the log does not say)."""
+    columns: set[int] = set()
+    for row in await events_after(session, board.id, since, MAX_CHANGES):
+        if row.seq > board.seq:
+            break
+        event = parse(row.type, row.data)
+        if event is None:
+            return None
+        if event.refreshes in _UNTOUCHED:
+            continue
+        if event.refreshes not in _IN_COLUMNS or not event.column_ids:
+            return None
+        columns |= event.column_ids
+    return columns
+
+
+async def _read(
+    session: AsyncSession, board_id: int, dialect: str, columns: set[int] | None
+) -> dict[int, list[CardTile]]:
+    """The tiles of the board, or of `columns` only (each of them present, empty or not)."""
+    tiles, labels, card_label_ids = _STATEMENTS[dialect, columns is not None]
+    parameters: dict[str, Any] = {"board_id": board_id}
+    grouped: dict[int, list[CardTile]] = {}
+    if columns is not None:
+        parameters["columns"] = bound_numbers(dialect, columns)
+        grouped = {column: [] for column in columns}
     board_labels = {
         label_id: LabelTile(name, colour)
-        for label_id, name, colour in await all_rows(session, _BOARD_LABELS, parameters)
+        for label_id, name, colour in await all_rows(session, labels, parameters)
     }
     label_ids: dict[int, list[int]] = defaultdict(list)
-    for card_id, label_id in await all_rows(session, _CARD_LABELS, parameters):
+    for card_id, label_id in await all_rows(session, card_label_ids, parameters):
         label_ids[card_id].append(label_id)
     # Cards share a few sets of labels: each set made once, one tuple for all its cards.
     label_sets: dict[tuple[int, ...], tuple[LabelTile, ...]] = {(): ()}
-    grouped: dict[int, list[CardTile]] = defaultdict(list)
-    rows = await all_rows(session, _TILES, parameters)
+    rows = await all_rows(session, tiles, parameters)
     for card_id, column_id, title, kind, languages, useful, audiences in rows:
         ids = tuple(label_ids.get(card_id, ()))
-        labels = label_sets.get(ids)
-        if labels is None:
-            labels = label_sets[ids] = tuple(board_labels[i] for i in ids)
+        found = label_sets.get(ids)
+        if found is None:
+            found = label_sets[ids] = tuple(board_labels[i] for i in ids)
         tile = CardTile(
             card_id,
             column_id,
             title,
             _KINDS[kind],
             _languages(languages),
-            labels,
+            found,
             useful,
-            _languages(audiences),
+            _languages(audiences),  # a JSON list of words too
         )
-        grouped[column_id].append(tile)
-    # Sorts are stable: the board's order among equals.
+        grouped.setdefault(column_id, []).append(tile)
+    return grouped
+
+
+def ordered(grouped: dict[int, list[CardTile]], order: str) -> dict[int, list[CardTile]]:
+    """The tiles in the board's order (as read, shared: not changed here), or in new lists the
+    most useful first (`order="useful"`) or the newest first (`"newest"`); stable, so the
+    board's order among equals."""
     if order == "useful":
-        for tiles in grouped.values():
-            tiles.sort(key=lambda tile: -tile.useful)
-    elif order == "newest":
-        for tiles in grouped.values():
-            tiles.sort(key=lambda tile: -tile.id)  # ids grow as cards are added
+        return {c: sorted(tiles, key=lambda tile: -tile.useful) for c, tiles in grouped.items()}
+    if order == "newest":  # ids grow as cards are added
+        return {c: sorted(tiles, key=lambda tile: -tile.id) for c, tiles in grouped.items()}
     return grouped

@@ -7,13 +7,13 @@ brigade page is rendered for each reader, never kept for an audience.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.datastructures import QueryParams
 
 from toolbox.board.access import BoardAccess
 from toolbox.brigade.bookings import bookings_of_slots
@@ -53,7 +53,8 @@ class ScheduleFilters:
     bookable: bool = False  # only the sessions I can still book
 
     @classmethod
-    def from_query(cls, query: QueryParams) -> ScheduleFilters:
+    def from_query(cls, query: Mapping[str, str]) -> ScheduleFilters:
+        """From a query string (`speciality`, `day`, `bookable`); a day that is no date is none."""
         try:
             day = date.fromisoformat(query.get("day", "")[:10]) if query.get("day") else None
         except ValueError:

@@ -304,6 +304,7 @@ class CardUseful(Event):
     type: ClassVar[str] = "card.useful"
     refreshes: ClassVar[Refresh] = Refresh.CARD
     card_id: int
+    column_id: int
     title: str
     useful: int
 
@@ -314,6 +315,10 @@ class CardUseful(Event):
     @property
     def shown_card_id(self) -> int | None:
         return self.card_id
+
+    @property
+    def column_ids(self) -> set[int]:
+        return {self.column_id}
 
 
 # --- suggestions ---------------------------------------------------------------------------
@@ -353,6 +358,41 @@ class SuggestionAccepted(SuggestionEvent):
 @dataclass(frozen=True, slots=True)
 class SuggestionDeclined(SuggestionEvent):
     type: ClassVar[str] = "suggestion.declined"
+
+
+# --- labels -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LabelEvent(Event):
+    """A label made, renamed or recoloured, or deleted: the cards that carry it show it."""
+
+    refreshes: ClassVar[Refresh] = Refresh.WHOLE_BOARD
+    label: dict[str, Any]  # `label_document`
+    by: str
+
+    @property
+    def subject(self) -> str:
+        return str(self.label.get("name", ""))
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class LabelCreated(LabelEvent):
+    type: ClassVar[str] = "label.created"
+    refreshes: ClassVar[Refresh] = Refresh.NOTHING  # no card carries it yet
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class LabelUpdated(LabelEvent):
+    type: ClassVar[str] = "label.updated"
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class LabelDeleted(LabelEvent):
+    type: ClassVar[str] = "label.deleted"
 
 
 # --- people -------------------------------------------------------------------------------

@@ -39,6 +39,10 @@ class Bus(Protocol):
 
     async def close(self) -> None: ...
 
+    async def ping(self) -> None:
+        """Return if the bus answers, raise if not (`/readyz`)."""
+        ...
+
 
 class MemoryBus:
     """One process: a queue and a task that hands each message to the handler in order."""
@@ -68,6 +72,10 @@ class MemoryBus:
         if self._task:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
+
+    async def ping(self) -> None:
+        if self._task is None or self._task.done():
+            raise RuntimeError("the memory bus is not delivering")
 
     async def _deliver(self) -> None:
         assert self._handler is not None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import uuid
 from collections.abc import Coroutine
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ from toolbox.live.rendering import (
     render_json,
     render_reset_html,
 )
+
+log = logging.getLogger(__name__)
 
 MAX_REPLAY = 500  # further behind than this, a client gets a reset instead of a replay
 RESUME_GRACE = 2.0  # seconds a new client may take to say where it is
@@ -63,6 +66,7 @@ class Hub:
         self.rooms: dict[int, Room] = {}
         self._heartbeat: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
+        self._catching_up: asyncio.Task[None] | None = None
         self._presence = Presence(bus, self.process_id, self._spawn)
 
     def _spawn(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
@@ -73,7 +77,7 @@ class Hub:
         return task
 
     async def start(self) -> None:
-        await self.bus.start(self._on_message, self.notices.lost)
+        await self.bus.start(self._on_message, self._bus_lost)
         await self.notices.start()
         self._heartbeat = asyncio.create_task(
             self._presence.heartbeat(lambda: [room.presence for room in self.rooms.values()]),
@@ -86,6 +90,7 @@ class Hub:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self.notices.stop()
         await self.bus.close()
 
     # --- clients coming and going -------------------------------------------------------
@@ -184,6 +189,26 @@ class Hub:
             enqueue(client, render_reset_html(client.audience, view, seq), self._spawn)
 
     # --- events from the bus --------------------------------------------------------------
+
+    def _bus_lost(self) -> None:
+        """The bus may have dropped messages (its connection went, or came back): forget what
+        it taught, and give every room what the event log holds past its last seq, so that no
+        client waits for the next change to see the ones it missed."""
+        self.notices.lost()
+        if self._catching_up is None or self._catching_up.done():
+            self._catching_up = self._spawn(self._catch_up())
+
+    async def _catch_up(self) -> None:
+        try:
+            for room in list(self.rooms.values()):
+                async with room.lock:
+                    async with self.db.read() as session:
+                        rows = await events_after(session, room.board_id, room.last_seq, MAX_REPLAY)
+                    for event in [event_document(row) for row in rows]:
+                        await self._deliver(room, event)
+                        room.last_seq = event["seq"]
+        except Exception:  # the database too may be away: the next change fills the gap
+            log.exception("could not catch up after the bus was lost")
 
     async def _on_message(self, channel: str, payload: bytes) -> None:
         if channel == NOTICES_CHANNEL:

@@ -16,6 +16,7 @@ A bus that lost its connection may have lost notices: `lost` forgets everything 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Iterable
@@ -28,6 +29,7 @@ from toolbox.principal import CredentialKind, Identify
 log = logging.getLogger(__name__)
 
 NOTICES_CHANNEL = "toolbox:notices"
+RETRY_SECONDS = 1.0
 
 
 def _encode(message: object) -> bytes:
@@ -39,9 +41,33 @@ class Notices:
         self.bus = bus
         self.clock = clock
         self.identify = identify
+        self._retrying: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        await self.bus.subscribe(NOTICES_CHANNEL)
+        """Listen from start-up; a bus that does not answer yet is asked again every second
+        (meanwhile this process believes only what it reads and writes itself, for
+        `TOOLBOX_SEQ_TRUST_SECONDS` at most), rather than a process that will not start."""
+        try:
+            await self.bus.subscribe(NOTICES_CHANNEL)
+        except Exception as error:
+            log.warning("notices: the bus does not answer (%s); asking again", error)
+            self._retrying = asyncio.create_task(self._subscribe_later(), name="notices")
+
+    async def _subscribe_later(self) -> None:
+        while True:
+            await asyncio.sleep(RETRY_SECONDS)
+            try:
+                await self.bus.subscribe(NOTICES_CHANNEL)
+            except Exception as error:
+                log.debug("notices: the bus still does not answer (%s)", error)
+                continue
+            self.lost()
+            return
+
+    async def stop(self) -> None:
+        if self._retrying is not None:
+            self._retrying.cancel()
+            await asyncio.gather(self._retrying, return_exceptions=True)
 
     async def committed(self, events: Iterable[BoardEvent]) -> None:
         """Events just committed here: noted at once (the writer's next read must see its own

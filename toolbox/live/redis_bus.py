@@ -47,6 +47,9 @@ class RedisBus:
         self._channels.discard(channel)
         await self._pubsub.unsubscribe(channel)
 
+    async def ping(self) -> None:
+        await self._redis.ping()
+
     async def close(self) -> None:
         if self._task:
             self._task.cancel()

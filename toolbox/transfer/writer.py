@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.board.cards import LABEL_COLOURS
 from toolbox.board.models import Board, BoardColumn, Card, Kind, Label
 from toolbox.board.positions import GAP
+from toolbox.board.schemas import LABEL_COLOURS
 from toolbox.db import utcnow
 from toolbox.events.log import lock_board, record_event
 from toolbox.events.types import BoardImported
