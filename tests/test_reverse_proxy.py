@@ -134,6 +134,8 @@ def deployment(backend: str, database_url: str) -> Iterator[Deployment]:
                 stop_server(process)
 
 
+# Several processes share a PostgreSQL database: there is no SQLite variant of this test.
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 async def test_two_processes_behind_nginx(db: Database, deployment: Deployment) -> None:
     facilitator = await make_user(db)
     board = await make_board(db, facilitator=facilitator)

@@ -17,8 +17,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from toolbox import i18n
 from toolbox.errors import TooLarge
-from toolbox.principal import Identify, Principal
-from toolbox.security import same_origin, unsigned
+from toolbox.principal import CredentialKind, Identify, Principal
+from toolbox.security import hash_token, same_origin, unsigned
 from toolbox.settings import Settings
 
 SESSION_COOKIE = "toolbox_session"
@@ -93,8 +93,9 @@ async def resolve_context(
     scope: Scope, *, identify: Identify, settings: Settings
 ) -> dict[str, Any] | None:
     """Who is asking (session cookie or bearer token) and in which language, as the request's
-    `state`: user (a `Principal`), via_token, locale. None for a bearer token that is not valid
-    (the reader's language is set all the same, for the refusal).
+    `state`: user (a `Principal`), via_token, locale, and credential: the kind and hash of the
+    credential that identified them (a socket is closed when it ends). None for a bearer token
+    that is not valid (the reader's language is set all the same, for the refusal).
 
     `identify` is the app's (toolbox.accounts.services.identify_with): this module knows
     credentials, not where people are stored."""
@@ -103,24 +104,28 @@ async def resolve_context(
     default = settings.default_locale
     user: Principal | None = None
     via_token = False
+    credential: tuple[CredentialKind, str] | None = None
     authorization = headers.get("authorization", "")
     if authorization.lower().startswith("bearer "):
         via_token = True
-        user = await identify("api_token", authorization[7:].strip())
+        bearer = authorization[7:].strip()
+        user = await identify("api_token", bearer)
         if user is None:
             i18n.set_locale(i18n.negotiate(headers.get("accept-language"), default))
             return None
+        credential = ("api_token", hash_token(bearer))
     elif (cookie := cookies.get(SESSION_COOKIE)) and (
         token := unsigned(settings.secret_key, cookie)
     ):
         user = await identify("session", token)
+        credential = ("session", hash_token(token)) if user else None
     locale = (
         (user.locale if user and user.locale else None)
         or (cookies.get(LOCALE_COOKIE) if cookies.get(LOCALE_COOKIE) in i18n.LOCALES else None)
         or i18n.negotiate(headers.get("accept-language"), default)
     )
     i18n.set_locale(locale)
-    return {"user": user, "via_token": via_token, "locale": locale}
+    return {"user": user, "via_token": via_token, "locale": locale, "credential": credential}
 
 
 class RequestContextMiddleware:

@@ -1,5 +1,6 @@
-"""A booking's need and organisation reach the participant, the slot's expert and the
-facilitators, and nobody else: not in pages, API answers, websocket frames or the server's log."""
+"""A booking's need and organisation, and who booked, reach the participant, the slot's expert
+and the facilitators, and nobody else: not in pages, API answers, websocket frames, the event
+log or the server's log."""
 
 from __future__ import annotations
 
@@ -75,6 +76,7 @@ async def test_the_need_never_reaches_anyone_else(
         assert "slot.booked" in text or "slot-" in text, (name, fmt)  # everyone heard of it
         if name in outsiders:
             assert "CANARI" not in text, (name, fmt)
+            assert booker.display_name not in text, (name, fmt)
     # The slot's expert sees the organisation live in the schedule; so do the facilitators.
     assert ORGANISATION in seen[("expert", "")] and ORGANISATION in seen[("facilitator", "")]
 
@@ -90,6 +92,7 @@ async def test_the_need_never_reaches_anyone_else(
         ):
             response = await client.get(path, headers=headers)
             assert "CANARI" not in response.text, (name, path)
+            assert booker.display_name not in response.text, (name, path)
         assert (
             await client.get(f"/api/v1/bookings/{booking_id}", headers=headers)
         ).status_code in {401, 404}
@@ -100,3 +103,9 @@ async def test_the_need_never_reaches_anyone_else(
             "need"
         ] == NEED
     assert "CANARI" not in server.output()
+    # The facilitators' history says who booked.
+    history = await client.get(
+        f"/api/v1/boards/{board.slug}/events?after={seq}", headers=entitled["facilitator"]
+    )
+    booked_events = [e for e in history.json()["events"] if e["type"] == "slot.booked"]
+    assert booked_events and booked_events[0]["data"]["by"] == booker.display_name

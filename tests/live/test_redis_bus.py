@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from tests.factories import bearer, make_board, make_user, origin, signed_in
 from tests.servers import LiveServer, wait_until
@@ -21,7 +22,8 @@ from toolbox.db import Database
 REDIS_URL = os.environ.get("TOOLBOX_TEST_REDIS_URL", "")
 REQUIRE_ALL = os.environ.get("TOOLBOX_TEST_REQUIRE_ALL") == "1"
 
-pytestmark = pytest.mark.postgres
+# Several processes share a PostgreSQL database: there is no SQLite variant of these tests.
+pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("backend", ["postgres"], indirect=True)]
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +141,28 @@ async def test_a_session_ended_in_one_process_stops_working_in_the_other_at_once
 
         # Sooner than B's own second of belief: the end was told over the bus.
         await wait_until(refused_on_b, within=0.5, interval=0.02)
+
+
+async def test_a_session_ended_in_one_process_closes_its_sockets_in_the_other(
+    db: Database, two_processes: tuple[LiveServer, LiveServer], client_a: httpx.AsyncClient
+) -> None:
+    """DESIGN.md §4, "Who may see, re-checked": signed out through one process, the same
+    person's socket held by the other is closed within a second, before any later event."""
+    _, server_b = two_processes
+    person = await make_user(db)
+    board = await make_board(db, facilitator=person)
+    await signed_in(client_a, person)
+    cookie = "; ".join(f"{name}={value}" for name, value in client_a.cookies.items())
+    url = f"ws://127.0.0.1:{server_b.port}/b/{board.slug}/ws?format=json"
+    seq = (await client_a.get(f"/api/v1/boards/{board.slug}")).json()["seq"]
+    async with connect(url, additional_headers={"Cookie": cookie}) as on_b:
+        await on_b.send(json.dumps({"resume": seq}))
+        await asyncio.sleep(0.3)
+        assert (await client_a.post("/logout", headers=origin(client_a))).status_code == 303
+        frames = []
+        with pytest.raises(ConnectionClosed) as closed:
+            async with asyncio.timeout(1.0):
+                while True:
+                    frames.append(json.loads(await on_b.recv()))
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+        assert all(frame.get("type") == "presence" for frame in frames)

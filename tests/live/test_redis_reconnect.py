@@ -131,6 +131,8 @@ def two_processes_on_own_redis(
         server.stop()
 
 
+# Several processes share a PostgreSQL database: there is no SQLite variant of this test.
+@pytest.mark.parametrize("backend", ["postgres"], indirect=True)
 async def test_a_change_made_while_redis_was_away_reaches_the_other_process(
     db: Database,
     own_redis: OwnRedis,

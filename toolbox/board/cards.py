@@ -135,6 +135,9 @@ async def update_card(
     """Apply an edit made from version `patch.version`; a newer version means someone else
     edited the card meanwhile, and their work is not overwritten (409 with the current card)."""
     access.require_facilitator()
+    # The board first, as every change takes it: a move holds it, then writes the card; an edit
+    # that wrote the card first, then the board's seq, deadlocked with it on PostgreSQL.
+    await lock_board(session, access.board.id)
     card = await card_on_board(session, access, card_id)
     if patch.version != card.version:
         raise Conflict(
@@ -196,6 +199,7 @@ async def move_card(
 
 async def archive_card(session: AsyncSession, access: BoardAccess, card_id: int) -> Card:
     access.require_facilitator()
+    await lock_board(session, access.board.id)  # the board first (see `update_card`)
     card = await card_on_board(session, access, card_id)
     if card.archived_at is None:
         card.archived_at = utcnow()

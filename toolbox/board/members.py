@@ -12,7 +12,7 @@ from toolbox.board.access import BoardAccess
 from toolbox.board.models import Board, Invitation, Membership, Role
 from toolbox.db import utcnow
 from toolbox.errors import Forbidden, NotFound
-from toolbox.events.log import record_event
+from toolbox.events.log import lock_board, record_event
 from toolbox.events.types import MemberUpdated
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
@@ -25,6 +25,7 @@ async def set_membership(
     session: AsyncSession, board: Board, user: Actor, role: Role, *, actor_id: int | None = None
 ) -> Membership:
     """Make `user` a member of `board` with `role` (or change the role they have)."""
+    await lock_board(session, board.id)  # the board first, as every change takes it
     membership = await session.scalar(
         select(Membership).where(Membership.board_id == board.id, Membership.user_id == user.id)
     )

@@ -154,6 +154,7 @@ async def update_column(
     session: AsyncSession, access: BoardAccess, column_id: int, patch: ColumnPatch
 ) -> BoardColumn:
     access.require_facilitator()
+    await lock_board(session, access.board.id)  # the board first, as every change takes it
     column = await column_for(access, session, column_id)
     for field in patch.model_fields_set:
         value = getattr(patch, field)
@@ -196,6 +197,7 @@ async def move_column(
 
 async def archive_column(session: AsyncSession, access: BoardAccess, column_id: int) -> BoardColumn:
     access.require_facilitator()
+    await lock_board(session, access.board.id)  # the board first, as every change takes it
     column = await column_for(access, session, column_id)
     if column.archived_at is None:
         column.archived_at = utcnow()

@@ -47,4 +47,8 @@ def event_for_audience(document: dict[str, Any], role: str) -> dict[str, Any] | 
     declaration = EVENT_TYPES.get(document["type"])
     if declaration is not None and not declaration.visible_to(role):
         return None
-    return {field: document[field] for field in PUBLIC_FIELDS}
+    visible = {field: document[field] for field in PUBLIC_FIELDS}
+    if declaration is not None and declaration.facilitators_only and role != FACILITATOR:
+        hidden = declaration.facilitators_only
+        visible["data"] = {k: v for k, v in visible["data"].items() if k not in hidden}
+    return visible

@@ -54,6 +54,9 @@ class Event:
         """The stored JSON `data`, key for key as the board has always recorded it."""
         return {field.name: getattr(self, field.name) for field in dataclasses.fields(self)}
 
+    #: Fields of the payload that only facilitators see (the rest of the payload is everyone's).
+    facilitators_only: ClassVar[tuple[str, ...]] = ()
+
     @classmethod
     def visible_to(cls, role: str) -> bool:
         return cls.reach is Reach.EVERYONE or role == FACILITATOR
@@ -78,6 +81,12 @@ class Event:
     @property
     def shown_card_id(self) -> int | None:
         """The card to show again (for `Refresh.CARD`)."""
+        return None
+
+    @property
+    def rights_changed_for(self) -> int | None:
+        """The person whose rights on the board this changes: their open sockets, which were
+        let in with the old ones, must not hear the next event (DESIGN.md §4)."""
         return None
 
 
@@ -409,6 +418,10 @@ class MemberUpdated(Event):
     name: str
     role: str
 
+    @property
+    def rights_changed_for(self) -> int | None:
+        return self.user_id
+
 
 # --- the brigade's sessions ---------------------------------------------------------------
 
@@ -451,15 +464,21 @@ class SlotReleased(SlotEvent):
 @declared
 @dataclass(frozen=True, slots=True)
 class SlotBooked(SlotEvent):
-    """A seat was taken: for anyone but those involved, only that (the slot's seat count)."""
+    """A seat was taken: for anyone but those involved, only that (the slot's seat count). Who
+    took it is for the facilitators' history alone (DESIGN.md §2, confidentiality)."""
 
     type: ClassVar[str] = "slot.booked"
+    facilitators_only: ClassVar[tuple[str, ...]] = ("by",)
 
 
 @declared
 @dataclass(frozen=True, slots=True)
 class SlotCancelled(SlotEvent):
+    """A booking or a session cancelled; who cancelled (it may be the participant) is for the
+    facilitators alone, as for `SlotBooked`."""
+
     type: ClassVar[str] = "slot.cancelled"
+    facilitators_only: ClassVar[tuple[str, ...]] = ("by",)
 
 
 @declared

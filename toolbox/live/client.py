@@ -39,6 +39,8 @@ class LiveClient:
     user_id: int | None
     send: Send  # the server's own ASGI send for this socket (see toolbox.live.socket)
     close: Callable[[int, str], Coroutine[Any, Any, None]]
+    #: The kind and hash of the credential it was let in with: closed when that ends.
+    credential: tuple[str, str] | None = None
     started: bool = False
     sent_seq: int = 0
     held: list[dict[str, Any]] = field(default_factory=list)

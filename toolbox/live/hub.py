@@ -25,6 +25,7 @@ from starlette.types import Message as Frame
 
 from toolbox.db import Database
 from toolbox.events.log import board_seq, event_document, events_after
+from toolbox.events.types import parse
 from toolbox.live.bus import CHANNEL_PREFIX, Bus, board_channel
 from toolbox.live.client import QUEUE_LIMIT, LiveClient, enqueue, frame, send_frame, too_slow
 from toolbox.live.notices import NOTICES_CHANNEL, Notices
@@ -40,6 +41,8 @@ from toolbox.live.rendering import (
 
 log = logging.getLogger(__name__)
 
+#: The close code of a socket whose rights ended or changed (policy): the browser reconnects.
+CLOSE_RIGHTS = 1008
 MAX_REPLAY = 500  # further behind than this, a client gets a reset instead of a replay
 RESUME_GRACE = 2.0  # seconds a new client may take to say where it is
 
@@ -62,6 +65,7 @@ class Hub:
         self.bus = bus
         self.live = live
         self.notices = notices
+        notices.on_ended = self._credential_ended
         self.process_id = uuid.uuid4().hex
         self.rooms: dict[int, Room] = {}
         self._heartbeat: asyncio.Task[None] | None = None
@@ -205,6 +209,7 @@ class Hub:
                     async with self.db.read() as session:
                         rows = await events_after(session, room.board_id, room.last_seq, MAX_REPLAY)
                     for event in [event_document(row) for row in rows]:
+                        self._rights_changed(room, event)
                         await self._deliver(room, event)
                         room.last_seq = event["seq"]
         except Exception:  # the database too may be away: the next change fills the gap
@@ -231,8 +236,41 @@ class Hub:
                     rows = await events_after(session, board_id, room.last_seq, MAX_REPLAY)
                 events = [event_document(row) for row in rows if row.seq < message["seq"]]
             for event in [*events, message]:
+                self._rights_changed(room, event)
                 await self._deliver(room, event)
                 room.last_seq = event["seq"]
+
+    # --- rights that ended or changed --------------------------------------------------------
+
+    def sockets_of(self, credential: tuple[str, str]) -> int:
+        """How many sockets this process holds that were let in with `credential`."""
+        return sum(
+            1 for room in self.rooms.values() for c in room.clients if c.credential == credential
+        )
+
+    def _credential_ended(self, kind: str, token_hash: str) -> None:
+        """A session ended (or a token was revoked): the sockets let in with it are closed, in
+        this process, now; they were let in as someone who no longer is."""
+        for room in self.rooms.values():
+            for client in list(room.clients):
+                if client.credential == (kind, token_hash):
+                    self._turn_away(client, "signed out")
+
+    def _rights_changed(self, room: Room, event: dict[str, Any]) -> None:
+        """A person's role on the board changed: their sockets here were let in with the old
+        one, so they are closed before the event (and any later one) is delivered; the browser
+        reconnects and is let in with the new one."""
+        declared = parse(event["type"], event.get("data") or {})
+        person = declared.rights_changed_for if declared is not None else None
+        if person is None:
+            return
+        for client in list(room.clients):
+            if client.user_id == person:
+                self._turn_away(client, "role changed")
+
+    def _turn_away(self, client: LiveClient, reason: str) -> None:
+        client.closing = True  # nothing more is sent to it, from this moment
+        self._spawn(client.close(CLOSE_RIGHTS, reason))
 
     async def _deliver(self, room: Room, event: dict[str, Any]) -> None:
         rendered: dict[tuple[Any, ...], Frame | None] = {}

@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from toolbox.board_clock import BoardClock
 from toolbox.events.models import BoardEvent
@@ -42,6 +42,8 @@ class Notices:
         self.clock = clock
         self.identify = identify
         self._retrying: asyncio.Task[None] | None = None
+        #: Called with a credential that ended (the hub closes the sockets let in with it).
+        self.on_ended: Callable[[str, str], None] = _nobody
 
     async def start(self) -> None:
         """Listen from start-up; a bus that does not answer yet is asked again every second
@@ -84,7 +86,10 @@ class Notices:
         )
 
     async def credential_ended(self, kind: CredentialKind, token_hash: str) -> None:
+        # Here at once, before the answer goes: the same person's next request or event must
+        # find it gone. The other processes hear it on the bus.
         self.identify.forget_hashed(kind, token_hash)
+        self.on_ended(kind, token_hash)
         await self.bus.publish(NOTICES_CHANNEL, _encode({"ended": [kind, token_hash]}))
 
     def receive(self, payload: bytes) -> None:
@@ -96,6 +101,7 @@ class Notices:
                 kind, token_hash = ended
                 if kind in ("session", "api_token"):
                     self.identify.forget_hashed(kind, str(token_hash))
+                    self.on_ended(kind, str(token_hash))
         except (ValueError, TypeError, AttributeError):
             log.warning("a notice that is not one: %r", payload[:200])
 
@@ -104,3 +110,7 @@ class Notices:
         is asked of the database again."""
         self.clock.forget_all()
         self.identify.forget_all()
+
+
+def _nobody(_kind: str, _token_hash: str) -> None:
+    pass

@@ -31,9 +31,12 @@ from toolbox.settings import Settings
 log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 64 * 1024
-CLOSE_POLICY = 1008  # a message we do not understand
+CLOSE_POLICY = 1008  # a message we do not understand; rights that ended or changed
 CLOSE_TOO_BIG = 1009
 SOCKET_PATH = re.compile(r"^/b/(?P<slug>[^/]+)/ws$")
+#: Sockets one session or token may hold open in a process: a person's tabs and devices, not a
+#: script's thousands (each costs the server memory for as long as it stays open).
+MAX_SOCKETS_PER_CREDENTIAL = 20
 
 
 def _origin_allowed(websocket: WebSocket) -> bool:
@@ -83,6 +86,10 @@ async def board_socket(websocket: WebSocket, server_send: Send) -> None:
         await websocket.close(code=CLOSE_POLICY)  # before accept: the handshake gets a 403
         return
     hub: Hub = websocket.app.state.hub
+    credential = websocket.scope["state"].get("credential")
+    if credential is not None and hub.sockets_of(credential) >= MAX_SOCKETS_PER_CREDENTIAL:
+        await websocket.close(code=CLOSE_POLICY)  # before accept: the handshake gets a 403
+        return
     try:
         # The board says who this is there (and refuses those who may not watch it).
         who = await hub.live.who_is_connecting(websocket, websocket.path_params["slug"])
@@ -105,6 +112,7 @@ async def board_socket(websocket: WebSocket, server_send: Send) -> None:
         user_id=who.user_id,
         send=server_send,
         close=close,
+        credential=credential,
     )
     board_id = who.board_id
     await hub.connect(client, board_id, after)

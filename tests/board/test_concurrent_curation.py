@@ -1,0 +1,61 @@
+"""Six facilitators curating one board at the same moment, each editing and moving the same
+cards between two columns, on a real server and both databases: every answer is a 200 or a
+clean 409 (someone edited first), never a 5xx (on PostgreSQL an edit and a move once locked the
+card and the board in opposite orders, and deadlocked), and every card ends once on the board."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+
+import httpx
+
+from tests.factories import bearer, make_board, make_card, make_column, make_user
+from toolbox.db import Database
+
+CURATORS = 6
+ROUNDS = 12
+
+
+async def test_concurrent_edits_and_moves_never_fail(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    columns = [await make_column(db, board, facilitator, title) for title in ("Outils", "Guides")]
+    cards = [
+        await make_card(db, board, columns[n % 2], facilitator, title=f"Ressource {n}")
+        for n in range(4)
+    ]
+    auth = await bearer(db, facilitator)
+    statuses: Counter[int] = Counter()
+
+    async def curator(seed: int) -> None:
+        chance = random.Random(seed)
+        for n in range(ROUNDS):
+            card = chance.choice(cards)
+            if chance.random() < 0.5:
+                current = await client.get(f"/api/v1/cards/{card.id}", headers=auth)
+                answer = await client.patch(
+                    f"/api/v1/cards/{card.id}",
+                    json={
+                        "title": f"Ressource {card.id}.{seed}.{n}",
+                        "version": current.json()["version"],
+                    },
+                    headers=auth,
+                )
+            else:
+                answer = await client.post(
+                    f"/api/v1/cards/{card.id}/move",
+                    json={"column_id": chance.choice(columns).id, "index": chance.randrange(3)},
+                    headers=auth,
+                )
+            statuses[answer.status_code] += 1
+
+    await asyncio.gather(*(curator(seed) for seed in range(CURATORS)))
+    assert set(statuses) <= {200, 409}, statuses
+    assert statuses[200] > 0
+    document = (await client.get(f"/api/v1/boards/{board.slug}", headers=auth)).json()
+    on_board = [c["id"] for column in document["columns"] for c in column["cards"]]
+    assert sorted(on_board) == sorted(card.id for card in cards)
