@@ -4,6 +4,10 @@
 //   them once they are done, so nothing is yanked from under their hands;
 // - drag-and-drop with SortableJS (loaded only for facilitators): tell the server "card X to
 //   column C at position i" and let its broadcast put every browser in the database's order.
+// - press the person's own star and useful buttons: a board page is shared by everyone of an
+//   audience, so its buttons come unpressed and the person's marks are asked for apart
+//   (#my-marks names the address); a click's answer (.marks[data-personal]) says what they now
+//   are, and a live update that redraws a card is pressed again.
 // Loaded on every page: hx-boost swaps bodies, so everything here looks the board up each time.
 (function () {
   "use strict";
@@ -115,6 +119,48 @@
     }
   }
 
+  var mine = { favourite: new Set(), useful: new Set() };
+
+  function press(root) {
+    root.querySelectorAll("button[data-mark]").forEach(function (button) {
+      var on = mine[button.dataset.mark].has(Number(button.dataset.cardId));
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.value = on ? "0" : "1";
+    });
+  }
+
+  // A click's answer: the card's marks as they now are for this person, swapped in by id. Read
+  // them into `mine` once, wherever they landed, so that a later redraw presses them again.
+  function harvest() {
+    document.querySelectorAll(".marks[data-personal]").forEach(function (marks) {
+      marks.querySelectorAll("button[data-mark]").forEach(function (button) {
+        var set = mine[button.dataset.mark], id = Number(button.dataset.cardId);
+        if (button.getAttribute("aria-pressed") === "true") set.add(id); else set.delete(id);
+      });
+      marks.removeAttribute("data-personal");
+    });
+  }
+
+  function marksLoaded(element) {
+    var source = element.querySelector && element.querySelector("#my-marks[data-url]");
+    if (source) {
+      fetch(source.dataset.url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (marks) {
+          if (!marks) return;
+          mine = { favourite: new Set(marks.favourite), useful: new Set(marks.useful) };
+          harvest();
+          press(document);
+        });
+    }
+    harvest();
+    press(document);
+  }
+
+  document.addEventListener("htmx:load", function (event) { marksLoaded(event.detail.elt); });
+  document.addEventListener("htmx:afterRequest", function () { harvest(); press(document); });
+  document.addEventListener("htmx:oobAfterSwap", function () { harvest(); press(document); });
+  document.addEventListener("htmx:wsAfterMessage", function () { harvest(); press(document); });
   // After "Move to…" (a whole page load to the board's #card-N), the keyboard's focus goes back
   // to the moved card rather than to the top of the page.
   function focusLinkedCard() {

@@ -41,10 +41,10 @@ async def make_user(db: Database, *, admin: bool = False, locale: str | None = N
 
 
 async def make_board(
-    db: Database, *, public: bool = True, facilitator: User | None = None
+    db: Database, *, public: bool = True, facilitator: User | None = None, **fields: Any
 ) -> Board:
     async with db.write() as session:
-        return await new_board(session, public=public, facilitator=facilitator)
+        return await new_board(session, public=public, facilitator=facilitator, **fields)
 
 
 async def make_member(db: Database, board: Board, role: Role, **kwargs: Any) -> User:

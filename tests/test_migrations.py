@@ -76,6 +76,14 @@ async def check_cards_written_before_are_indexed(url: str) -> None:
         async with engine.connect() as connection:
             found = await connection.scalars(text(INDEXED[connection.dialect.name]))
             assert list(found) == [7]
+            # 0104 counts no useful mark on a card written before it, and drops its column
+            # without touching the index's triggers (an edit is still indexed).
+            assert await connection.scalar(text("SELECT useful FROM cards WHERE id = 7")) == 0
+        await asyncio.to_thread(downgrade, url, "0103")
+        async with engine.begin() as connection:
+            await connection.execute(text("UPDATE cards SET title = 'Lexique' WHERE id = 7"))
+            found = await connection.scalars(text(INDEXED[connection.dialect.name]))
+            assert list(found) == []
     finally:
         await engine.dispose()
     await asyncio.to_thread(downgrade, url, "base")

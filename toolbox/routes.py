@@ -21,9 +21,13 @@ from starlette.types import Receive, Scope, Send
 from toolbox import health
 from toolbox.accounts import views as accounts
 from toolbox.board import api as board_api
-from toolbox.board import manage
+from toolbox.board import feed_views as feeds
+from toolbox.board import manage, room, suggestions_api
+from toolbox.board import marks_views as marks
+from toolbox.board import pocket_views as pocket
 from toolbox.board import responses as board_out
 from toolbox.board import schemas as board_in
+from toolbox.board import suggestion_views as suggestion_pages
 from toolbox.board import views as board
 from toolbox.brigade import api as brigade_api
 from toolbox.brigade import calendar_views as calendars
@@ -91,13 +95,88 @@ api_routes: list[BaseRoute] = [
         Op("Add a card (facilitator)", board_out.CardOut, 201, (board_in.CardIn,)),
     ),
     ApiRoute(
+        "POST",
+        "/boards/{slug:segment}/suggestions",
+        suggestions_api.propose,
+        Op(
+            "Suggest a resource (signed in)",
+            board_out.SuggestionOut,
+            201,
+            (board_in.SuggestionIn,),
+        ),
+    ),
+    ApiRoute(
+        "GET",
+        "/boards/{slug:segment}/suggestions",
+        suggestions_api.list_suggestions,
+        Op("Suggestions: all for facilitators, one's own otherwise", board_out.SuggestionList),
+    ),
+    ApiRoute(
+        "POST",
+        "/suggestions/{id}/accept",
+        suggestions_api.accept,
+        Op(
+            "Accept a suggestion: it becomes a card (facilitator)",
+            board_out.SuggestionOut,
+            body=(board_in.AcceptSuggestion,),
+        ),
+    ),
+    ApiRoute(
+        "POST",
+        "/suggestions/{id}/decline",
+        suggestions_api.decline,
+        Op(
+            "Decline a suggestion with a reason (facilitator)",
+            board_out.SuggestionOut,
+            body=(board_in.DeclineSuggestion,),
+        ),
+    ),
+    ApiRoute(
+        "PUT",
+        "/cards/{id}/favourite",
+        board_api.star,
+        Op("Star a card (private to the caller)", board_out.FavouriteState),
+    ),
+    ApiRoute(
+        "DELETE",
+        "/cards/{id}/favourite",
+        board_api.unstar,
+        Op("Unstar a card", board_out.FavouriteState),
+    ),
+    ApiRoute(
+        "GET",
+        "/me/favourites",
+        board_api.my_favourites,
+        Op("The caller's starred cards, on every board", board_out.FavouriteList),
+    ),
+    ApiRoute(
+        "PUT",
+        "/cards/{id}/useful",
+        board_api.mark_useful,
+        Op("Mark a card useful (one mark per person; the count is public)", board_out.UsefulState),
+    ),
+    ApiRoute(
+        "DELETE",
+        "/cards/{id}/useful",
+        board_api.unmark_useful,
+        Op("Take one's useful mark back", board_out.UsefulState),
+    ),
+    ApiRoute(
         "GET",
         "/boards/{slug:segment}/search",
         board_api.search,
         Op(
             "Search a board's resources: accent- and case-insensitive, ranked",
             board_out.SearchResults,
-            query={"q": TEXT, "label": TEXT, "kind": TEXT, "lang": TEXT},
+            query={
+                "q": TEXT,
+                "label": TEXT,
+                "kind": TEXT,
+                "lang": TEXT,
+                "column": TEXT,
+                "audience": TEXT,
+                "sort": {"type": "string", "enum": ["", "newest", "useful"]},
+            },
         ),
     ),
     ApiRoute(
@@ -340,6 +419,29 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/b/{slug:segment}/notes", transfer.notes_page, name="import_notes"),
         Route("/b/{slug:segment}/export.csv", transfer.export_csv, name="export_csv"),
         Route("/b/{slug:segment}/export.json", transfer.export_json, name="export_json"),
+        Route("/b/{slug:segment}/feed.atom", feeds.feed, name="board_feed"),
+        Route("/b/{slug:segment}/room", room.room_page, name="room"),
+        Route("/b/{slug:segment}/mine.json", marks.my_marks, name="my_marks"),
+        Route("/b/{slug:segment}/pocket.epub", pocket.pocket_book, name="pocket"),
+        Route("/b/{slug:segment}/print", pocket.print_page, name="print"),
+        Route(
+            "/b/{slug:segment}/suggestions",
+            suggestion_pages.propose,
+            methods=["POST"],
+            name="suggestion_create",
+        ),
+        Route(
+            "/b/{slug:segment}/suggestions/{id}/accept",
+            suggestion_pages.accept,
+            methods=["POST"],
+            name="suggestion_accept",
+        ),
+        Route(
+            "/b/{slug:segment}/suggestions/{id}/decline",
+            suggestion_pages.decline,
+            methods=["POST"],
+            name="suggestion_decline",
+        ),
         Route(
             "/b/{slug:segment}/columns", board.create_column, methods=["POST"], name="column_create"
         ),
@@ -363,6 +465,18 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
             board.update_card,
             methods=["POST"],
             name="card_update",
+        ),
+        Route(
+            "/b/{slug:segment}/cards/{id}/favourite",
+            marks.favourite_form,
+            methods=["POST"],
+            name="card_favourite",
+        ),
+        Route(
+            "/b/{slug:segment}/cards/{id}/useful",
+            marks.useful_form,
+            methods=["POST"],
+            name="card_useful",
         ),
         Route(
             "/b/{slug:segment}/cards/{id}/{action:str}",

@@ -44,6 +44,7 @@ async def new_board(
     public: bool = True,
     facilitator: User | None = None,
     timezone: str | None = None,
+    title: str = "Tableau d’essai",
 ) -> Board:
     """A board made as the command line makes one (no user: it speaks for the admin)."""
     return await create_board(
@@ -51,7 +52,7 @@ async def new_board(
         None,
         BoardIn(
             slug=unique("board"),
-            title="Tableau d’essai",
+            title=title,
             visibility=Visibility.public if public else Visibility.members,
             timezone=timezone,
         ),

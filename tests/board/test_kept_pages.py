@@ -112,8 +112,8 @@ async def test_each_language_and_filter_set_has_its_own_page(
     other = await client.get(f"/b/{board.slug}", params={"q": "plan"})
     assert "1 ressource trouvée" in found.text and "1 ressource trouvée" in other.text
     results = found.text.split('id="results-title"')[1]
-    assert "Glossaire du numérique" in results and "Plan d’action" not in results
-    assert "Plan d’action" in other.text.split('id="results-title"')[1]
+    assert "<mark>Glossaire</mark> du numérique" in results and "Plan d’action" not in results
+    assert "<mark>Plan</mark> d’action" in other.text.split('id="results-title"')[1]
 
 
 async def test_a_members_board_page_never_reaches_an_outsider(

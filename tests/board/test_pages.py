@@ -199,7 +199,7 @@ async def test_search_box_filters_the_board(db: Database, client: httpx.AsyncCli
     )
     await make_card(db, board, column, facilitator, title="Billetterie partagée", languages=["en"])
     page = (await client.get(f"/b/{board.slug}", params={"q": "metadonnee"})).text
-    assert "Métadonnées culturelles" in page and "Billetterie partagée" not in page
+    assert "<mark>Métadonnées</mark> culturelles" in page and "Billetterie partagée" not in page
     by_language = (await client.get(f"/b/{board.slug}", params={"lang": "en"})).text
     assert "Billetterie partagée" in by_language and "Métadonnées culturelles" not in by_language
 
@@ -221,7 +221,7 @@ async def test_the_search_box_answers_as_one_types_with_the_results_alone(
     assert partial.status_code == 200 and "HX-Target" in partial.headers["vary"]
     assert "<html" not in partial.text and 'id="live"' not in partial.text
     assert partial.text.lstrip().startswith('<div id="board-results">')
-    assert "Stratégie numérique" in partial.text and "Billetterie" not in partial.text
+    assert "<mark>Stratégie</mark> numérique" in partial.text and "Billetterie" not in partial.text
     assert '<p id="search-status">1 ressource trouvée</p>' in partial.text
 
     # Kept for the board's audience until the next change, as the page is.
@@ -231,7 +231,7 @@ async def test_the_search_box_answers_as_one_types_with_the_results_alone(
     ).status_code == 304
     await make_card(db, board, column, facilitator, title="Stratégies locales")
     changed = await client.get(f"/b/{board.slug}", params={"q": "strat"}, headers=again)
-    assert changed.status_code == 200 and "Stratégies locales" in changed.text
+    assert changed.status_code == 200 and "<mark>Stratégies</mark> locales" in changed.text
 
     # Emptied, the box brings the live board back: the whole page, from which htmx takes it.
     cleared = await client.get(f"/b/{board.slug}", params={"q": " "}, headers=typing)
@@ -239,7 +239,7 @@ async def test_the_search_box_answers_as_one_types_with_the_results_alone(
     # A boosted form or link sends HX-Request too, and wants the whole page.
     boosted = {"HX-Request": "true", "HX-Boosted": "true"}
     full = await client.get(f"/b/{board.slug}", params={"q": "strat"}, headers=boosted)
-    assert "<html" in full.text and "Stratégie numérique" in full.text
+    assert "<html" in full.text and "<mark>Stratégie</mark> numérique" in full.text
 
 
 async def test_a_search_that_most_cards_match_shows_the_best_and_says_so(
@@ -266,3 +266,46 @@ async def test_members_only_board_page_sends_visitors_to_sign_in(
     response = await client.get(f"/b/{board.slug}")
     assert response.status_code == 303
     assert response.headers["location"] == f"/login?next=/b/{board.slug}"
+
+
+async def test_a_shared_search_address_keeps_its_filters_and_bad_input_finds_nothing(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    guides = await make_column(db, board, facilitator, "Guides")
+    tools = await make_column(db, board, facilitator, "Outils")
+    await make_card(
+        db,
+        board,
+        guides,
+        facilitator,
+        title="Guide <script>x</script> des données",
+        kind="guide",
+        audiences=["musées"],
+        languages=["fr"],
+    )
+    await make_card(db, board, tools, facilitator, title="Outil de données", kind="tool")
+    address = f"/b/{board.slug}?q=donnees&column={guides.id}&kind=guide&lang=fr&audience=musées&sort=newest"
+    page = (await client.get(address)).text
+    results = page.split('id="results-title"', 1)[1]
+    assert "Guide &lt;script&gt;x&lt;/script&gt; des <mark>données</mark>" in results
+    assert "Outil de" not in results and "<script>x" not in page
+    # The form says the view it shows, so that it can be changed and shared again.
+    assert f'<option value="{guides.id}" selected>' in page
+    assert '<option value="guide" selected>' in page and '<option value="newest" selected>' in page
+    assert "<option selected>musées</option>" in page
+    for bad in (
+        {"q": "x" * 500},
+        {"q": '"*:(-) NEAR AND'},
+        {"q": " "},
+        {"column": "abc"},
+        {"kind": "poem", "lang": "zz", "label": "absent", "audience": "?"},
+        {"sort": "random"},
+    ):
+        answer = await client.get(f"/b/{board.slug}", params=bad)
+        assert answer.status_code == 200, bad
+    api = await client.get(
+        f"/api/v1/boards/{board.slug}/search", params={"q": "donnees", "column": str(tools.id)}
+    )
+    assert [card["title"] for card in api.json()["results"]] == ["Outil de données"]

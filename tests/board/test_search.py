@@ -15,6 +15,7 @@ from tests.accounts.builders import new_person
 from tests.board.builders import access_of, new_board, new_card, new_column
 from toolbox.accounts.models import User
 from toolbox.board.cards import archive_card, restore_card, update_card
+from toolbox.board.marks import set_useful
 from toolbox.board.models import Board, BoardColumn, Card, Kind, Label
 from toolbox.board.schemas import CardPatch
 from toolbox.board.search import (
@@ -191,6 +192,37 @@ async def test_filters_combine_with_the_words(session: AsyncSession) -> None:
     assert await found(session, board, cards, lang="en") == ["outils", "strategie"]
     assert await found(session, board, cards, label="absent") == []
     assert await found(session, board, cards, kind="nonsense") == []
+    assert await found(session, board, cards, audience="Élèves") == ["strategie"]
+    assert await found(session, board, cards, q="plan", audience="Élèves", lang="en") == [
+        "strategie"
+    ]
+    assert await found(session, board, cards, audience="nobody") == []
+
+
+async def test_the_column_filter_and_the_orders(session: AsyncSession) -> None:
+    board, facilitator, column, cards = await a_searchable_board(session)
+    other = await new_column(session, board, facilitator, "Autres")
+    extra = await new_card(session, board, other, facilitator, title="Outil de plus")
+    assert await found(session, board, cards, q="outil", column=str(other.id)) == [
+        "other:Outil de plus"
+    ]
+    assert set(await found(session, board, cards, q="outil", column=str(column.id))) == {
+        "outils",
+        "body_only",
+    }
+    for nonsense in ("abc", "-1", "99999999999999", str(2**31 + 5)):
+        assert await found(session, board, cards, column=nonsense) == []
+    assert (await found(session, board, cards, q="outil", sort="newest"))[
+        0
+    ] == "other:Outil de plus"
+    reader = await new_person(session)
+    await set_useful(
+        session, await access_of(session, board, reader), cards["body_only"].id, on=True
+    )
+    useful_first = await found(session, board, cards, q="outil", sort="useful")
+    assert useful_first[0] == "body_only"  # a body match, but the only one marked useful
+    assert set(useful_first[1:]) == {"outils", "other:Outil de plus"}
+    assert extra.useful == 0
 
 
 async def test_a_card_is_found_once_written_and_no_longer_once_archived(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
 from datetime import timedelta
 
 import httpx
@@ -266,3 +268,23 @@ async def test_facilitators_set_the_deadline_and_edit_a_session(
     # With a 1-hour deadline, three hours before is still in time.
     cancelled = await client.delete(f"/api/v1/bookings/{booking['id']}", headers=auth)
     assert cancelled.status_code == 200
+
+
+async def test_the_report_csv_runs_no_participants_formula(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    board, facilitator, _expert, slot = await brigade(db)
+    participant = await make_member(db, board, Role.participant)
+    booked = await client.post(
+        f"/api/v1/slots/{slot.id}/bookings",
+        json={"need": '=HYPERLINK("https://evil.example")', "organisation": "@SUM(A1)"},
+        headers=await bearer(db, participant),
+    )
+    assert booked.status_code == 201, booked.text
+    report = await client.get(
+        f"/b/{board.slug}/brigade/report.csv?needs=1", headers=await bearer(db, facilitator)
+    )
+    rows = list(csv.reader(io.StringIO(report.text, newline="")))
+    booked_row = next(row for row in rows if row[7].endswith("@SUM(A1)"))
+    assert booked_row[7] == "'@SUM(A1)"
+    assert booked_row[-1] == '\'=HYPERLINK("https://evil.example")'

@@ -6,7 +6,7 @@ import pytest
 from playwright.async_api import Browser, Page
 
 from tests.servers import ROOT, LiveServer
-from toolbox.demo import FACILITATOR
+from toolbox.demo import FACILITATOR, PARTICIPANT
 
 pytestmark = pytest.mark.browser
 AXE = ROOT / "static" / "vendor" / "axe.min.js"
@@ -38,10 +38,28 @@ async def test_main_pages_have_no_axe_violations(browser: Browser, demo_server: 
         BOARD,
         f"{BOARD}?q=donnees",
         f"{BOARD}/cards/1",
+        f"{BOARD}/room",
         f"{BOARD}/brigade",
         f"{BOARD}/brigade?speciality=Wikidata",
     ):
         found += await check(page, base + path)
+    # A participant with a favourite, a useful mark and a suggestion waiting in the inbox.
+    await sign_in(page, base, PARTICIPANT.email, PARTICIPANT.password)
+    same_origin = {"Origin": base}
+    for action in ("favourite", "useful"):
+        await page.request.post(
+            f"{base}{BOARD}/cards/1/{action}", form={"on": "1"}, headers=same_origin
+        )
+    await page.request.post(
+        f"{base}{BOARD}/suggestions",
+        form={"title": "Une suggestion", "url": "https://example.org/s"},
+        headers=same_origin,
+    )
+    for path in (BOARD, f"{BOARD}?q=donnees&sort=useful", f"{BOARD}/cards/1", "/me"):
+        found += await check(page, base + path)
+    await context.close()
+    context = await browser.new_context(locale="fr-CA")
+    page = await context.new_page()
     await page.goto(f"{base}/login")
     await page.get_by_label("Courriel").fill(FACILITATOR.email)
     await page.get_by_label("Mot de passe").fill(FACILITATOR.password)
@@ -61,3 +79,11 @@ async def test_main_pages_have_no_axe_violations(browser: Browser, demo_server: 
         found += await check(page, base + path)
     await context.close()
     assert found == []
+
+
+async def sign_in(page: Page, base: str, email: str, password: str) -> None:
+    await page.goto(f"{base}/login")
+    await page.get_by_label("Courriel").fill(email)
+    await page.get_by_label("Mot de passe").fill(password)
+    await page.get_by_label("Mot de passe").press("Enter")
+    await page.wait_for_url(f"{base}/")

@@ -25,6 +25,7 @@ from toolbox.events.types import (
     CardMoved,
     CardRestored,
     CardUpdated,
+    CardUseful,
     ColumnArchived,
     ColumnCreated,
     ColumnMoved,
@@ -39,6 +40,9 @@ from toolbox.events.types import (
     Refresh,
     SlotBooked,
     SlotEvent,
+    SuggestionAccepted,
+    SuggestionCreated,
+    SuggestionDeclined,
     parse,
     slot_event,
 )
@@ -104,6 +108,22 @@ SAMPLES: list[tuple[Event, list[tuple[str, Any]]]] = [
         (kind(label=LABEL, by="Alice"), [("label", LABEL), ("by", "Alice")])
         for kind in (LabelCreated, LabelUpdated, LabelDeleted)
     ],
+    (
+        CardUseful(card_id=7, column_id=3, title="Guide", useful=3),
+        [("card_id", 7), ("column_id", 3), ("title", "Guide"), ("useful", 3)],
+    ),
+    (
+        SuggestionCreated(suggestion_id=4, title="Guide", pending=2, by="Bea"),
+        [("suggestion_id", 4), ("title", "Guide"), ("pending", 2), ("by", "Bea")],
+    ),
+    (
+        SuggestionAccepted(suggestion_id=4, title="Guide", pending=1, by="Al", card_id=9),
+        [("suggestion_id", 4), ("title", "Guide"), ("pending", 1), ("by", "Al"), ("card_id", 9)],
+    ),
+    (
+        SuggestionDeclined(suggestion_id=4, title="Guide", pending=0, by="Al"),
+        [("suggestion_id", 4), ("title", "Guide"), ("pending", 0), ("by", "Al")],
+    ),
     (
         MemberUpdated(user_id=5, name="Bea", role="expert"),
         [("user_id", 5), ("name", "Bea"), ("role", "expert")],
@@ -172,7 +192,7 @@ def test_a_booking_reaches_everyone_but_says_only_that_a_seat_was_taken(role: st
 
 
 def test_an_undeclared_type_reaches_everyone_as_history() -> None:
-    assert event_for_audience({**DOCUMENT, "type": "suggestion.created", "data": {}}, "visitor")
+    assert event_for_audience({**DOCUMENT, "type": "poll.created", "data": {}}, "visitor")
 
 
 def test_what_each_event_refreshes() -> None:
@@ -192,7 +212,17 @@ def test_what_each_event_refreshes() -> None:
     assert CardCreated(card=CARD, index=0, by="Al").column_ids == {3}
     assert ColumnUpdated(column=COLUMN, by="Al").column_ids == {3}
     assert CardUpdated.refreshes is Refresh.CARD
+    assert CardUseful.refreshes is Refresh.CARD
+    assert CardUseful(card_id=7, column_id=3, title="G", useful=2).shown_card_id == 7
+    assert CardUseful(card_id=7, column_id=3, title="G", useful=2).column_ids == {3}
+    assert CardUpdated(card=CARD, by="Al").shown_card_id == 7
     assert MemberUpdated.refreshes is Refresh.NOTHING
+    assert {EVENT_TYPES[n].refreshes for n in EVENT_TYPES if n.startswith("suggestion.")} == {
+        Refresh.SUGGESTIONS
+    }
+    assert not SuggestionCreated.visible_to("participant") and SuggestionCreated.visible_to(
+        "facilitator"
+    )
     slots = {name for name, kind in EVENT_TYPES.items() if issubclass(kind, SlotEvent)}
     assert {EVENT_TYPES[name].refreshes for name in slots - {"slot.created"}} == {Refresh.SLOT}
     assert EVENT_TYPES["slot.created"].refreshes is Refresh.SCHEDULE

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import csv
+import io
 import json
 import re
 from datetime import timedelta
@@ -26,6 +28,7 @@ from tests.servers import LiveServer, wait_until
 from tests.transfer.builders import FIXTURES, large_export
 from toolbox.board.models import Role
 from toolbox.db import Database, utcnow
+from toolbox.transfer.csv_io import read_csv
 from toolbox.transfer.models import ImportJob, JobStatus
 
 WEKAN = (FIXTURES / "wekan-project100.json").read_bytes()
@@ -208,6 +211,37 @@ async def test_exports_from_the_manage_page(db: Database, client: httpx.AsyncCli
     assert backup.status_code == 200 and "attachment" in backup.headers["content-disposition"]
     document = backup.json()
     assert document["format"] == "toolbox-backup" and document["cards"][0]["title"] == "Métadonnées"
+
+
+async def test_no_exported_cell_is_a_formula_and_the_file_imports_back_as_it_was(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    column = await make_column(db, board, facilitator, '=HYPERLINK("https://evil.example")')
+    risky = ["=1+1", "+33 1 23", "-2", "@SUM(A1)", "'=déjà cité", "sans risque"]
+    for title in risky:
+        await make_card(
+            db, board, column, facilitator, title=title, description="- une liste", labels=["@x"]
+        )
+    answer = await client.get(f"/b/{board.slug}/export.csv")
+    assert answer.status_code == 200
+    assert answer.content.startswith(b"\xef\xbb\xbfcolumn,title,")  # UTF-8 with its BOM
+    rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["column", "title", "url", "description", "kind", "languages", "labels"]
+    cells = [cell for row in rows[1:] for cell in row if cell]
+    assert len(rows) == 1 + len(risky)
+    assert not [cell for cell in cells if cell[0] in "=+-@\t\r"]
+    titles = [row[1] for row in rows[1:]]
+    assert "'=1+1" in titles and "'-2" in titles and "''=déjà cité" in titles
+    assert "sans risque" in titles and rows[1][0].startswith("'=HYPERLINK")
+    assert {row[3] for row in rows[1:]} == {"'- une liste"}
+
+    plan = read_csv(answer.content)  # the import takes the apostrophes off again
+    assert plan.columns[0].title == '=HYPERLINK("https://evil.example")'
+    assert sorted(card.title for card in plan.columns[0].cards) == sorted(risky)
+    assert plan.columns[0].cards[0].description == "- une liste"
+    assert [label.name for label in plan.labels] == ["@x"]
 
 
 async def test_people_watching_the_board_see_the_import_arrive(

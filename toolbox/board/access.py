@@ -39,6 +39,10 @@ class BoardAccess:
         return self.role == Role.expert
 
     @property
+    def signed_in(self) -> bool:
+        return self.user is not None
+
+    @property
     def audience(self) -> str:
         """The role whose view of the board this person gets (live fan-out, kept pages)."""
         return audience_of(self.user, self.role)
@@ -57,6 +61,13 @@ class BoardAccess:
 
     def require_view(self) -> None:
         require_view(self.board.visibility, self.user, self.role)
+
+    def require_participant(self) -> None:
+        """Favourites, useful marks and suggestions: anyone signed in who may read the board
+        (a member, or a signed-in reader of a public board); a visitor is asked to sign in."""
+        self.require_view()
+        if self.user is None:
+            raise NotSignedIn(_("Sign in to do this."))
 
     def require_facilitator(self) -> None:
         self.require_view()

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from toolbox.board import cards as card_services
-from toolbox.board import services
+from toolbox.board import marks, services
 from toolbox.board.access import BoardAccess, board_access, board_access_by_id
 from toolbox.board.documents import board_summary, card_document, column_document
 from toolbox.board.models import BoardColumn, Card
@@ -169,6 +169,49 @@ async def restore_card(request: Request) -> Response:
         card = await card_services.restore_card(session, access, card.id)
         document = card_document(card)
     return json_response(document)
+
+
+async def star(request: Request) -> Response:
+    return await _favourite(request, on=True)
+
+
+async def unstar(request: Request) -> Response:
+    return await _favourite(request, on=False)
+
+
+async def _favourite(request: Request, *, on: bool) -> Response:
+    """PUT (star) or DELETE (unstar) /cards/{id}/favourite: private to the caller."""
+    async with database(request).write() as session:
+        card, access = await _card_access(session, request)
+        await marks.set_favourite(session, access, card.id, on=on)
+    return json_response({"card_id": card.id, "favourite": on})
+
+
+async def mark_useful(request: Request) -> Response:
+    return await _useful(request, on=True)
+
+
+async def unmark_useful(request: Request) -> Response:
+    return await _useful(request, on=False)
+
+
+async def _useful(request: Request, *, on: bool) -> Response:
+    """PUT (mark) or DELETE (take back) /cards/{id}/useful; answers the card's new count."""
+    async with database(request).write() as session:
+        card, access = await _card_access(session, request)
+        card = await marks.set_useful(session, access, card.id, on=on)
+        state = {"card_id": card.id, "marked": on, "useful": card.useful}
+    return json_response(state)
+
+
+async def my_favourites(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        raise NotSignedIn(_("Sign in to do this."))
+    async with database(request).read() as session:
+        starred = await marks.my_favourites(session, user)
+        favourites = [{"board": board.slug, "card": card_document(card)} for card, board in starred]
+    return json_response({"favourites": favourites})
 
 
 async def search(request: Request) -> Response:

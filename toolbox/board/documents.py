@@ -26,6 +26,7 @@ def card_document(card: Card | CardRecord) -> dict[str, Any]:
         "source": card.source,
         "licence": card.licence,
         "version": card.version,
+        "useful": card.useful,
         "archived": card.archived_at is not None,
         "created_at": card.created_at.isoformat(),
         "updated_at": card.updated_at.isoformat(),

@@ -39,7 +39,7 @@ from toolbox.i18n import gettext as _
 PAGE_SIZE = 25
 
 #: The kinds a facilitator can filter the history by: the first word of the event types.
-KINDS = ("card", "column", "label", "member", "slot", "board")
+KINDS = ("card", "column", "label", "suggestion", "member", "slot", "board")
 
 
 def kind_name(kind: str) -> str:
@@ -47,6 +47,7 @@ def kind_name(kind: str) -> str:
         "card": _("Resources"),
         "column": _("Columns"),
         "label": _("Labels"),
+        "suggestion": _("Suggestions"),
         "member": _("Members"),
         "slot": _("Brigade sessions"),
         "board": _("The board"),

@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from markupsafe import Markup
 
+from toolbox.board.highlight import highlight, snippet
 from toolbox.board.markdown import render_markdown
 from toolbox.board.models import Kind
 from toolbox.board.tiles import CardTile, forget_kept_tiles
@@ -33,27 +34,35 @@ def card_html(card: Any, board: Any, access: Any) -> Markup:
 
     A board page draws hundreds of cards and a change touches one or two, so a card read as a
     `CardTile` is drawn once and kept under everything the partial reads: the tile itself
-    (title, kind, languages, labels), the board's address, whether the reader curates the
-    board, and the language. A card read otherwise (the live fragments' ORM cards) is drawn
-    each time."""
-    facilitator = bool(access.is_facilitator)
+    (title, kind, languages, labels, useful count), the board's address, whether the reader
+    curates the board, whether they are signed in (the buttons of their marks, unpressed: a
+    person's own marks are never drawn here), and the language. A card read otherwise (the
+    live fragments' ORM cards) is drawn each time."""
+    reader = _Reader(bool(access.is_facilitator), bool(getattr(access, "signed_in", False)))
     if isinstance(card, CardTile):
-        return _kept_card_html(card, board.slug, facilitator, current_locale())
-    return _draw(card, board.slug, facilitator)
+        return _kept_card_html(card, board.slug, reader, current_locale())
+    return _draw(card, board.slug, reader)
+
+
+class _Reader(NamedTuple):
+    """What the card and column partials ask of who reads them."""
+
+    is_facilitator: bool
+    signed_in: bool
 
 
 # functools' LRU, in C: the lookup is most of what a kept card costs, hundreds of times a page.
 @functools.lru_cache(maxsize=CARD_HTML_KEPT)
-def _kept_card_html(card: CardTile, slug: str, facilitator: bool, _locale: str) -> Markup:
-    return _draw(card, slug, facilitator)
+def _kept_card_html(card: CardTile, slug: str, reader: _Reader, _locale: str) -> Markup:
+    return _draw(card, slug, reader)
 
 
-def _draw(card: Any, slug: str, facilitator: bool) -> Markup:
+def _draw(card: Any, slug: str, reader: _Reader) -> Markup:
     html = render_fragment(
         "board/_card.html",
         card=card,
         board=SimpleNamespace(slug=slug),
-        access=SimpleNamespace(is_facilitator=facilitator),
+        access=reader,
         oob=False,
     )
     return Markup(html)  # noqa: S704 - a template's output, escaped by autoescape
@@ -68,21 +77,21 @@ def column_html(
     were read as tiles is kept under everything the partial reads (the column's id, title and
     description, its cards' tiles in order, the board's address, facilitator or not, the
     column's place for a facilitator's "move" form, the language). Otherwise drawn each time."""
-    facilitator = bool(access.is_facilitator)
+    reader = _Reader(bool(access.is_facilitator), bool(getattr(access, "signed_in", False)))
     tiles = tuple(cards)
     if all(isinstance(card, CardTile) for card in tiles):
-        place = positions.get(column.id, 1) if facilitator else 0
+        place = positions.get(column.id, 1) if reader.is_facilitator else 0
         return _kept_column_html(
             column.id,
             column.title,
             column.description,
             tiles,
             board.slug,
-            facilitator,
+            reader,
             place,
             current_locale(),
         )
-    return _draw_column(column, cards, board.slug, facilitator, positions)
+    return _draw_column(column, cards, board.slug, reader, positions)
 
 
 @functools.lru_cache(maxsize=COLUMN_HTML_KEPT)
@@ -92,23 +101,23 @@ def _kept_column_html(
     description: str,
     tiles: tuple[CardTile, ...],
     slug: str,
-    facilitator: bool,
+    reader: _Reader,
     place: int,
     _locale: str,
 ) -> Markup:
     column = SimpleNamespace(id=column_id, title=title, description=description)
-    return _draw_column(column, list(tiles), slug, facilitator, {column_id: place})
+    return _draw_column(column, list(tiles), slug, reader, {column_id: place})
 
 
 def _draw_column(
-    column: Any, cards: list[Any], slug: str, facilitator: bool, positions: dict[int, int]
+    column: Any, cards: list[Any], slug: str, reader: _Reader, positions: dict[int, int]
 ) -> Markup:
     html = render_fragment(
         "board/_column.html",
         column=column,
         cards={column.id: cards},
         board=SimpleNamespace(slug=slug),
-        access=SimpleNamespace(is_facilitator=facilitator),
+        access=reader,
         column_positions=positions,
         oob=False,
     )
@@ -144,5 +153,7 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "markdown": render_markdown,
     "kind_name": kind_name,
     "card_html": card_html,
+    "highlight": highlight,
+    "snippet": snippet,
     "colour_name": colour_name,
 }

@@ -27,6 +27,7 @@ from toolbox.events.types import (
     CardMoved,
     CardRestored,
     CardUpdated,
+    CardUseful,
     ColumnArchived,
     ColumnCreated,
     ColumnMoved,
@@ -37,12 +38,17 @@ from toolbox.events.types import (
     LabelDeleted,
     LabelUpdated,
     Refresh,
+    SuggestionAccepted,
+    SuggestionCreated,
+    SuggestionDeclined,
+    SuggestionEvent,
 )
 from toolbox.i18n import gettext as _
+from toolbox.i18n import ngettext
 from toolbox.templating import render_fragment
 from toolbox.web import current_user, database
 
-BOARD_REFRESHES = (Refresh.WHOLE_BOARD, Refresh.COLUMNS, Refresh.CARD)
+BOARD_REFRESHES = (Refresh.WHOLE_BOARD, Refresh.COLUMNS, Refresh.CARD, Refresh.SUGGESTIONS)
 # The events whose fragments the board renders (the brigade renders the slots').
 EVENTS = tuple(kind for kind in EVENT_TYPES.values() if kind.refreshes in BOARD_REFRESHES)
 
@@ -58,6 +64,8 @@ class BoardView:
     changed_columns: list[BoardColumn] = field(default_factory=list)
     changed_cards: list[Card] = field(default_factory=list)
     whole_board: bool = False
+    #: How many suggestions wait, after a suggestion event (rendered for facilitators only).
+    suggestions_pending: int | None = None
 
     @property
     def involved(self) -> set[int]:
@@ -72,6 +80,7 @@ class BoardView:
             cards=self.cards,
             column_positions={column.id: n for n, column in enumerate(self.columns, 1)},
             whole_board=self.whole_board,
+            suggestions_pending=self.suggestions_pending,
             changed_columns=self.changed_columns,
             changed_cards=self.changed_cards,
             brigade=None,
@@ -103,6 +112,9 @@ async def _load(
             )
         )
         view = BoardView(board=board, columns=columns, event=event)
+        if isinstance(event, SuggestionEvent):
+            view.suggestions_pending = event.pending
+            return view
         wanted: set[int] = set()
         if refresh is Refresh.WHOLE_BOARD:
             view.whole_board = True
@@ -118,8 +130,9 @@ async def _load(
             )
             for card in cards:
                 view.cards.setdefault(card.column_id, []).append(card)
-        if isinstance(event, CardUpdated):
-            updated = await session.get(Card, event.card["id"])
+        shown = event.shown_card_id if refresh is Refresh.CARD and event is not None else None
+        if shown is not None:
+            updated = await session.get(Card, shown)
             if updated is not None and updated.archived_at is None:
                 view.changed_cards = [updated]
         return view
@@ -145,6 +158,20 @@ def announcement(event: Event) -> str:
             return _("Card “%(title)s” archived by %(name)s", title=title, name=name)
         case CardRestored():
             return _("Card “%(title)s” restored by %(name)s", title=title, name=name)
+        case CardUseful():
+            return ngettext(
+                "“%(title)s”: %(count)s person finds it useful",
+                "“%(title)s”: %(count)s people find it useful",
+                event.useful,
+                title=title,
+                count=event.useful,
+            )
+        case SuggestionCreated():
+            return _("New suggestion from %(name)s: “%(title)s”", title=title, name=name)
+        case SuggestionAccepted():
+            return _("Suggestion “%(title)s” accepted by %(name)s", title=title, name=name)
+        case SuggestionDeclined():
+            return _("Suggestion “%(title)s” declined by %(name)s", title=title, name=name)
         case ColumnCreated():
             return _("Column “%(title)s” added by %(name)s", title=title, name=name)
         case ColumnUpdated():

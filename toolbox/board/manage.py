@@ -1,5 +1,5 @@
-"""The facilitators' manage page (members, invitations, archive, history), and joining a board
-by invitation."""
+"""The facilitators' manage page (members, invitations, suggestions, archive, history), and
+joining a board by invitation."""
 
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from starlette.responses import Response
 from toolbox import i18n
 from toolbox.accounts import services as accounts
 from toolbox.accounts.views import sign_in
-from toolbox.board import labels, members
+from toolbox.board import labels, members, suggestions
 from toolbox.board.access import board_access
 from toolbox.board.history import KINDS, board_history, kind_name
 from toolbox.board.labels import board_labels
-from toolbox.board.models import BoardColumn, Card, Role
+from toolbox.board.models import BoardColumn, Card, Kind, Role
 from toolbox.board.schemas import LABEL_PALETTE, LabelIn
-from toolbox.board.services import archived_contents
+from toolbox.board.services import archived_contents, board_columns
 from toolbox.errors import Conflict, DomainError, Invalid, NotFound
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
@@ -50,6 +50,8 @@ async def manage_page(
             kind=query.get("kind") or None,
             page=int(page) if page.isdigit() and len(page) < 7 else 1,
         )
+        inbox = await suggestions.board_suggestions(session, access, pending_only=True)
+        columns = await board_columns(session, board)
         return render(
             request,
             "board/manage.html",
@@ -64,6 +66,11 @@ async def manage_page(
                 "history_kinds": [(kind, kind_name(kind)) for kind in KINDS],
                 "invitation_link": invitation_link,
                 "just_archived": just_archived,
+                "presence": None,
+                "inbox": inbox,
+                "pending": len(inbox),
+                "columns": columns,
+                "kinds": list(Kind),
                 "labels": label_rows,
                 "label_colours": LABEL_PALETTE,
                 "label_error": label_error,

@@ -6,6 +6,7 @@ http(s)/mailto links, so neither a `<script>` nor a `javascript:` link survives 
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 
 import nh3
@@ -58,3 +59,11 @@ def render_markdown(text: str) -> Markup:
         link_rel="noopener noreferrer nofollow",
     )
     return Markup(cleaned)  # noqa: S704 - cleaned by nh3 just above
+
+
+def plain_text(text: str, limit: int = 300) -> str:
+    """A description as one line of text, at most `limit` characters (for summaries that other
+    programs show: search engines' snippets, link previews, feed readers)."""
+    words = html.unescape(nh3.clean(str(render_markdown(text)), tags=set())).split()
+    line = " ".join(words)
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

@@ -151,6 +151,9 @@ class Card(ModelBase):
     licence: Mapped[str] = mapped_column(String(120), default="")
     position: Mapped[float] = mapped_column(Float)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    #: How many people marked it useful (`UsefulMark`), kept in the same transaction as the
+    #: marks: the board sorts by it and every card document carries it.
+    useful: Mapped[int] = mapped_column(Integer, server_default="0")
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), default=None
@@ -161,6 +164,70 @@ class Card(ModelBase):
     labels: Mapped[list[Label]] = relationship(
         secondary=card_labels, lazy="selectin", order_by="Label.name"
     )
+
+    # `useful` is the database's default (so that older revisions' rows and bulk inserts get
+    # it too), read back in the INSERT's RETURNING rather than by a lazy load later.
+    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - read once by the mapper
+
+
+class Favourite(ModelBase):
+    """A person's private star on a card: listed on their /me, shown to nobody else."""
+
+    __tablename__ = "favourites"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UsefulMark(ModelBase):
+    """One person found a card useful: public as a count (`Card.useful`), never as names."""
+
+    __tablename__ = "useful_marks"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    card_id: Mapped[int] = mapped_column(
+        ForeignKey("cards.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class SuggestionStatus(enum.StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    declined = "declined"
+
+
+class Suggestion(ModelBase):
+    """A resource a participant proposes; the facilitators accept it (it becomes a card) or
+    decline it with a reason that only the proposer and the facilitators see."""
+
+    __tablename__ = "suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    url: Mapped[str | None] = mapped_column(String(URL_MAX), default=None)
+    why: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[SuggestionStatus] = mapped_column(
+        Enum(SuggestionStatus, native_enum=False, length=20), default=SuggestionStatus.pending
+    )
+    reason: Mapped[str] = mapped_column(Text, default="")
+    card_id: Mapped[int | None] = mapped_column(
+        ForeignKey("cards.id", ondelete="SET NULL"), default=None
+    )
+    decided_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
 
 class Membership(ModelBase):

@@ -46,6 +46,7 @@ class CardRecord(NamedTuple):
     source: str
     licence: str
     version: int
+    useful: int
     archived_at: datetime | None
     created_at: datetime
     updated_at: datetime

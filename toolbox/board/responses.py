@@ -36,6 +36,8 @@ class CardOut(Closed):
     source: str
     licence: str
     version: int
+    #: How many people marked it useful (never who).
+    useful: int
     archived: bool
     created_at: str
     updated_at: str
@@ -88,3 +90,48 @@ class EventsPage(Closed):
     seq: int
     events: list[EventOut]
     more: bool
+
+
+class FavouriteState(Closed):
+    card_id: int
+    favourite: bool
+
+
+class UsefulState(Closed):
+    card_id: int
+    #: The caller's own mark.
+    marked: bool
+    #: The card's count, everyone's marks.
+    useful: int
+
+
+class Favourite(Closed):
+    board: str
+    card: CardOut
+
+
+class FavouriteList(Closed):
+    favourites: list[Favourite]
+
+
+class SuggestionOut(Closed):
+    id: int
+    board: str
+    title: str
+    url: str | None
+    why: str
+    #: pending, accepted (with `card_id`) or declined (with `reason`)
+    status: str
+    card_id: int | None
+    reason: str | None
+    #: A card of the board already has this link (while pending).
+    already_on_board: bool
+    proposer: str
+    created_at: str
+    decided_at: str | None
+
+
+class SuggestionList(Closed):
+    suggestions: list[SuggestionOut]
+    #: How many of the board's suggestions wait (for facilitators; one's own otherwise).
+    pending: int

@@ -81,6 +81,12 @@ Colour = Annotated[str | None, Field(max_length=20), AfterValidator(_check_colou
 Index = Annotated[int, Field(ge=0, le=1_000_000)]
 
 
+def _check_reason(value: str) -> str:
+    if not value.strip():
+        raise ValueError(_("Say why, in a few words: the person who suggested it will read it."))
+    return value.strip()
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -164,3 +170,27 @@ class CardPatch(Strict):
 class MoveCard(Strict):
     column_id: DbInt
     index: Index
+
+
+#: A reason or a "why" is a few sentences, not an essay.
+Note = Annotated[str, Field(max_length=2000)]
+
+
+class SuggestionIn(Strict):
+    title: Title
+    url: WebLink = None
+    why: Note = ""
+
+
+class AcceptSuggestion(Strict):
+    """The card a suggestion becomes: its column, and what the facilitator changed first."""
+
+    column_id: DbInt
+    title: Title | None = None
+    url: WebLink = None
+    description: Description | None = None
+    kind: Kind | None = None
+
+
+class DeclineSuggestion(Strict):
+    reason: Annotated[Note, AfterValidator(_check_reason)]

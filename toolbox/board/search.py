@@ -19,6 +19,8 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
 
 from sqlalchemy import (
     ColumnElement,
@@ -33,10 +35,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from toolbox.board.access import BoardAccess
 from toolbox.board.models import BoardColumn, Card, Label, card_labels
 from toolbox.board.records import CardRecord, card_records
+from toolbox.validation import DB_INT_MAX
 
 # Elided articles and pronouns ("l'outil", "d’innovation") are not words to search for.
 ELISION = re.compile(r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu)['’]")
@@ -95,30 +99,77 @@ def tsquery(words: Sequence[str]) -> str:
     return " & ".join("'" + word.replace("'", "''").replace("\\", "") + "':*" for word in words)
 
 
+#: How a board or its search results may be ordered (`?sort=`): "" is the board's own order,
+#: or the best match first for a search; "newest" the latest added first; "useful" the most
+#: marked useful first.
+SORTS = ("", "newest", "useful")
+
+
 @dataclass(frozen=True)
 class SearchFilters:
+    """What a search asks, from the address (`?q=&column=&label=&kind=&lang=&audience=&sort=`),
+    so that a view of the board can be shared and bookmarked. Unknown values find nothing (an
+    unknown order is the default one), never an error."""
+
     query: str = ""
     label: str = ""
     kind: str = ""
     language: str = ""
+    sort: str = ""
+    column: str = ""
+    audience: str = ""
 
     @classmethod
     def from_query(cls, params: Mapping[str, str]) -> SearchFilters:
-        """From a query string (`q`, `label`, `kind`, `lang`), cut to sensible lengths."""
+        """From a query string, cut to sensible lengths."""
+        sort = params.get("sort", "")
         return cls(
             query=params.get("q", "")[:200],
             label=params.get("label", "")[:80],
             kind=params.get("kind", "")[:20],
             language=params.get("lang", "")[:20],
+            sort=sort if sort in SORTS else "",
+            column=params.get("column", "")[:12],
+            audience=params.get("audience", "")[:80],
         )
 
     @property
     def active(self) -> bool:
-        return bool(self.query.strip() or self.label or self.kind or self.language)
+        return bool(
+            self.query.strip()
+            or self.label
+            or self.kind
+            or self.language
+            or self.column
+            or self.audience
+        )
+
+    def as_query(self) -> str:
+        """The address's query string of these filters ("" for none), as `from_query` reads it."""
+        pairs = {
+            "q": self.query,
+            "column": self.column,
+            "label": self.label,
+            "kind": self.kind,
+            "lang": self.language,
+            "audience": self.audience,
+            "sort": self.sort,
+        }
+        return urlencode({name: value for name, value in pairs.items() if value})
+
+    @property
+    def words(self) -> list[str]:
+        """The words looked for, as the index is asked (for highlighting what was found)."""
+        return terms(self.query)
 
 
-def _ranked(query: Select[int, int], dialect: str, words: list[str]) -> Select[int, int]:
-    """`query` narrowed to the cards that hold every word, best first."""
+def _ranked(
+    query: Select[int, int],
+    dialect: str,
+    words: list[str],
+    first: tuple[ColumnElement[Any], ...] = (),
+) -> Select[int, int]:
+    """`query` narrowed to the cards that hold every word, best first (after `first`)."""
     found: FromClause
     if dialect == "sqlite":
         # bm25 is lower for a better match; one weight per column of the FTS5 table.
@@ -142,10 +193,15 @@ def _ranked(query: Select[int, int], dialect: str, words: list[str]) -> Select[i
         # CTE of unknown size, on a board just restored and not yet analysed, is nested-looped).
         found = matches.subquery("found")
     query = query.join(found, found.c.card_id == Card.id)
-    return query.order_by(None).order_by(found.c.score, *_BOARD_ORDER)
+    return query.order_by(None).order_by(*first, found.c.score, *_BOARD_ORDER)
 
 
 _BOARD_ORDER = (BoardColumn.position, BoardColumn.id, Card.position, Card.id)
+#: What an order other than the default puts first (then the rank, then the board's order).
+_ORDERS: dict[str, tuple[ColumnElement[Any], ...]] = {
+    "newest": (Card.created_at.desc(),),
+    "useful": (Card.useful.desc(),),
+}
 
 
 async def _label_ids(session: AsyncSession, access: BoardAccess, name: str) -> list[int]:
@@ -168,12 +224,14 @@ class SearchResults:
         return self.total > len(self.cards)
 
 
-def _speaks(language: str, dialect: str) -> ColumnElement[bool]:
-    """The card's languages (a JSON list) hold `language`."""
+def _holds(
+    field: InstrumentedAttribute[list[str]], value: str, dialect: str
+) -> ColumnElement[bool]:
+    """The card's JSON list `field` (languages, audiences) holds `value`."""
     if dialect == "sqlite":
-        codes = func.json_each(Card.languages).table_valued("value")
-        return select(codes.c.value).where(codes.c.value == language).exists()
-    return cast(Card.languages, JSONB).contains([language])
+        items = func.json_each(field).table_valued("value")
+        return select(items.c.value).where(items.c.value == value).exists()
+    return cast(field, JSONB).contains([value])
 
 
 async def search_cards(
@@ -185,6 +243,7 @@ async def search_cards(
     whole board. They are chosen on their ids alone, with the count of the others (a window over
     the same scan), and only then read whole."""
     dialect = session.get_bind().dialect.name
+    first = _ORDERS.get(filters.sort, ())
     query = (
         select(Card.id, func.count().over())
         .join(BoardColumn, BoardColumn.id == Card.column_id)
@@ -193,13 +252,19 @@ async def search_cards(
             Card.archived_at.is_(None),
             BoardColumn.archived_at.is_(None),
         )
-        .order_by(*_BOARD_ORDER)
+        .order_by(*first, *_BOARD_ORDER)
         .limit(limit)
     )
     if filters.kind:
         query = query.where(Card.kind == filters.kind)
     if filters.language:
-        query = query.where(_speaks(filters.language, dialect))
+        query = query.where(_holds(Card.languages, filters.language, dialect))
+    if filters.audience:
+        query = query.where(_holds(Card.audiences, filters.audience, dialect))
+    if filters.column:
+        if not filters.column.isdigit() or int(filters.column) > DB_INT_MAX:
+            return SearchResults([], 0)
+        query = query.where(Card.column_id == int(filters.column))
     if filters.label:
         label_ids = await _label_ids(session, access, filters.label)
         if not label_ids:
@@ -211,7 +276,7 @@ async def search_cards(
         )
     words = terms(filters.query)
     if words:
-        query = _ranked(query, dialect, words)
+        query = _ranked(query, dialect, words, first)
     rows = (await session.execute(query)).all()
     if not rows:
         return SearchResults([], 0)

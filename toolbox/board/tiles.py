@@ -42,6 +42,9 @@ class CardTile(NamedTuple):
     kind: Kind
     languages: tuple[str, ...]
     labels: tuple[LabelTile, ...]
+    #: How many people marked it useful (part of the key its HTML is kept under).
+    useful: int
+    audiences: tuple[str, ...]
 
 
 # Built once per database kind: building a statement costs more than running it. The kind and
@@ -57,6 +60,8 @@ def _statements(dialect: str, some_columns: bool) -> tuple[Any, Any, Any]:
             Card.title,
             type_coerce(Card.kind, String),
             type_coerce(Card.languages, String),
+            Card.useful,
+            type_coerce(Card.audiences, String),
         )
         .where(Card.board_id == bindparam("board_id"), Card.archived_at.is_(None))
         .order_by(Card.position, Card.id)
@@ -91,10 +96,10 @@ _KINDS = {kind.name: kind for kind in Kind}
 KEPT_BOARDS = 64
 #: Further behind than this many changes, the whole board is read again.
 MAX_CHANGES = 50
-# What a change can do to the tiles, by what its declaration says it refreshes: NOTHING, SLOT
-# and SCHEDULE leave them be; COLUMNS and CARD change the columns the event names; anything
-# else (WHOLE_BOARD: a label renamed, an import, a column archived) means the whole board.
-_UNTOUCHED = frozenset({Refresh.NOTHING, Refresh.SLOT, Refresh.SCHEDULE})
+# What a change can do to the tiles, by what its declaration says it refreshes: NOTHING, SLOT,
+# SCHEDULE and SUGGESTIONS leave them be; COLUMNS and CARD change the columns the event names;
+# anything else (WHOLE_BOARD: a label renamed, an import, a column archived) means the whole board.
+_UNTOUCHED = frozenset({Refresh.NOTHING, Refresh.SLOT, Refresh.SCHEDULE, Refresh.SUGGESTIONS})
 _IN_COLUMNS = frozenset({Refresh.COLUMNS, Refresh.CARD})
 
 
@@ -191,11 +196,32 @@ async def _read(
         label_ids[card_id].append(label_id)
     # Cards share a few sets of labels: each set made once, one tuple for all its cards.
     label_sets: dict[tuple[int, ...], tuple[LabelTile, ...]] = {(): ()}
-    for card_id, column_id, title, kind, languages in await all_rows(session, tiles, parameters):
+    rows = await all_rows(session, tiles, parameters)
+    for card_id, column_id, title, kind, languages, useful, audiences in rows:
         ids = tuple(label_ids.get(card_id, ()))
         found = label_sets.get(ids)
         if found is None:
             found = label_sets[ids] = tuple(board_labels[i] for i in ids)
-        tile = CardTile(card_id, column_id, title, _KINDS[kind], _languages(languages), found)
+        tile = CardTile(
+            card_id,
+            column_id,
+            title,
+            _KINDS[kind],
+            _languages(languages),
+            found,
+            useful,
+            _languages(audiences),  # a JSON list of words too
+        )
         grouped.setdefault(column_id, []).append(tile)
+    return grouped
+
+
+def ordered(grouped: dict[int, list[CardTile]], order: str) -> dict[int, list[CardTile]]:
+    """The tiles in the board's order (as read, shared: not changed here), or in new lists the
+    most useful first (`order="useful"`) or the newest first (`"newest"`); stable, so the
+    board's order among equals."""
+    if order == "useful":
+        return {c: sorted(tiles, key=lambda tile: -tile.useful) for c, tiles in grouped.items()}
+    if order == "newest":  # ids grow as cards are added
+        return {c: sorted(tiles, key=lambda tile: -tile.id) for c, tiles in grouped.items()}
     return grouped

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from toolbox.board import cards as card_services
-from toolbox.board import services
+from toolbox.board import discovery, services
 from toolbox.board.access import BoardAccess, board_access
 from toolbox.board.models import Card, Kind
 from toolbox.board.schemas import (
@@ -27,9 +27,10 @@ from toolbox.board.schemas import (
 )
 from toolbox.board.search import SearchFilters, search_cards
 from toolbox.board.shared import kept_rendering
-from toolbox.board.tiles import card_tiles
+from toolbox.board.suggestions import pending_count
+from toolbox.board.tiles import card_tiles, ordered
 from toolbox.errors import Conflict, DomainError, Invalid, NotFound, NotSignedIn
-from toolbox.i18n import gettext
+from toolbox.i18n import current_locale, gettext
 from toolbox.renderings import Document, SharedPage
 from toolbox.templating import render, render_fragment, render_shared
 from toolbox.urls import url_path
@@ -76,13 +77,16 @@ async def _render_board_page(
     session: AsyncSession, access: BoardAccess, filters: SearchFilters
 ) -> SharedPage:
     columns = await services.board_columns(session, access.board)
-    grouped = await card_tiles(session, access.board)
+    grouped = ordered(await card_tiles(session, access.board), filters.sort)
     results = await search_cards(session, access, filters) if filters.active else None
     labels = sorted(
         {label.name for cards in grouped.values() for card in cards for label in card.labels}
     )
     languages = sorted(
         {code for cards in grouped.values() for card in cards for code in card.languages}
+    )
+    audiences = sorted(
+        {name for cards in grouped.values() for card in cards for name in card.audiences}
     )
     return render_shared(
         "board/board.html",
@@ -98,7 +102,14 @@ async def _render_board_page(
             "results": results,
             "labels": labels,
             "languages": languages,
+            "audiences": audiences,
             "kinds": list(Kind),
+            "pending": (
+                await pending_count(session, access.board.id) if access.is_facilitator else 0
+            ),
+            "values": {},
+            "error": None,
+            "sent": False,
         },
     )
 
@@ -115,7 +126,13 @@ async def _search_results(request: Request, filters: SearchFilters) -> Response:
 
     async def render(session: AsyncSession, access: BoardAccess) -> Document:
         results = await search_cards(session, access, filters)
-        context = {"access": access, "board": access.board, "results": results, "partial": True}
+        context = {
+            "access": access,
+            "board": access.board,
+            "results": results,
+            "filters": filters,
+            "partial": True,
+        }
         return Document.of(render_fragment("board/_results.html", **context).encode())
 
     found = await kept_rendering(
@@ -130,21 +147,24 @@ async def _search_results(request: Request, filters: SearchFilters) -> Response:
 
 async def card_page(request: Request) -> Response:
     card_id = int_param(request.path_params["id"])
+    base_url = settings(request).base_url
 
     async def render(session: AsyncSession, access: BoardAccess) -> SharedPage:
         card = await card_services.card_on_board(session, access, card_id)
         columns = await services.board_columns(session, access.board)
+        board = access.board
         place = await card_services.card_place(session, card) if access.is_facilitator else 1
-        return render_shared(
-            "board/card.html",
-            {
-                "access": access,
-                "board": access.board,
-                "card": card,
-                "columns": columns,
-                "place": place,
-            },
-        )
+        context = {
+            "access": access,
+            "board": board,
+            "card": card,
+            "columns": columns,
+            "place": place,
+            "permalink": discovery.card_permalink(base_url, board, card),
+            "open_graph": discovery.open_graph(base_url, board, card, current_locale()),
+            "learning_resource": discovery.learning_resource(base_url, board, card),
+        }
+        return render_shared("board/card.html", context)
 
     page = await kept_rendering(
         request,

@@ -10,7 +10,6 @@ lock screens and in invitations forwarded to colleagues.
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
@@ -22,13 +21,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.accounts.models import User
+from toolbox.accounts.private_links import private_token, user_for_private_token
 from toolbox.board.access import access_to
 from toolbox.board.models import Board
 from toolbox.brigade.models import Booking, BookingStatus, Slot
 from toolbox.errors import Forbidden, NotFound
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor, Principal
-from toolbox.security import sign
 from toolbox.urls import absolute_url
 
 PRODID = "-//Toolbox//Coffre a outils//FR"
@@ -190,13 +189,8 @@ def _years(events: Sequence[Event]) -> tuple[date, date]:
 
 
 def calendar_token(secret_key: str, user: User | Principal) -> str:
-    """The secret part of a person's feed URL. Nothing is stored: it is derived from their id,
-    their `calendar_salt` (a new salt revokes the old link) and the server's secret key."""
-    return f"{user.id}-{_token_digest(secret_key, user)}"
-
-
-def _token_digest(secret_key: str, user: User | Principal) -> str:
-    return sign(secret_key, f"calendar:{user.id}:{user.calendar_salt}")
+    """The secret part of a person's feed URL (`toolbox.accounts.private_links`)."""
+    return private_token(secret_key, user, "calendar")
 
 
 def calendar_feed_url(base_url: str, secret_key: str, user: User | Principal) -> str:
@@ -206,13 +200,7 @@ def calendar_feed_url(base_url: str, secret_key: str, user: User | Principal) ->
 async def user_for_calendar_token(
     session: AsyncSession, secret_key: str, token: str
 ) -> User | None:
-    user_id, _dash, digest = token.partition("-")
-    if not user_id.isdigit() or len(user_id) > 18 or not digest:
-        return None
-    user = await session.get(User, int(user_id))
-    if user is None or not hmac.compare_digest(digest, _token_digest(secret_key, user)):
-        return None
-    return user
+    return await user_for_private_token(session, secret_key, token, "calendar")
 
 
 # What each calendar holds ----------------------------------------------------------------------

@@ -30,6 +30,7 @@ from toolbox.brigade.schemas import (
     SlotPatch,
 )
 from toolbox.brigade.slots import experts_by_id, slot_on_board
+from toolbox.csv_cells import neutralised
 from toolbox.db import utcnow
 from toolbox.errors import DomainError, NotFound
 from toolbox.i18n import gettext as _
@@ -283,7 +284,7 @@ async def report_csv(request: Request) -> Response:
             row.organisation,
             row.participant,
         ]
-        writer.writerow([*values, row.need] if with_needs else values)
+        writer.writerow(neutralised([*values, row.need] if with_needs else values))
     filename = f"{access.board.slug}-brigade.csv"
     return Response(
         buffer.getvalue(),

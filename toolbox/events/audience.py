@@ -34,6 +34,10 @@ class Audience:
     def is_expert(self) -> bool:
         return self.role == "expert"
 
+    @property
+    def signed_in(self) -> bool:
+        return self.role != "visitor"
+
 
 def event_for_audience(document: dict[str, Any], role: str) -> dict[str, Any] | None:
     """The event as `role` may see it (without internal fields), or None: none of their business.

@@ -35,6 +35,7 @@ class Refresh(enum.Enum):
     CARD = "card"  # one card, where it is
     SLOT = "slot"  # one session's cell in the brigade's schedule
     SCHEDULE = "schedule"  # the brigade's whole schedule (sessions were added)
+    SUGGESTIONS = "suggestions"  # the facilitators' count of suggestions waiting
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +77,11 @@ class Event:
     def column_ids(self) -> set[int]:
         """The columns whose content changed (for `Refresh.COLUMNS`)."""
         return set()
+
+    @property
+    def shown_card_id(self) -> int | None:
+        """The card to show again (for `Refresh.CARD`)."""
+        return None
 
     @property
     def rights_changed_for(self) -> int | None:
@@ -226,6 +232,10 @@ class CardWithDocument(Event):
     def column_ids(self) -> set[int]:
         return {int(self.card["column_id"])}
 
+    @property
+    def shown_card_id(self) -> int | None:
+        return int(self.card["id"])
+
 
 @declared
 @dataclass(frozen=True, slots=True)
@@ -292,6 +302,71 @@ class CardArchived(Event):
     @property
     def column_ids(self) -> set[int]:
         return {self.column_id}
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class CardUseful(Event):
+    """Someone marked a card useful, or took their mark back: the card's new count, never who
+    (a useful mark is public as a number only)."""
+
+    type: ClassVar[str] = "card.useful"
+    refreshes: ClassVar[Refresh] = Refresh.CARD
+    card_id: int
+    column_id: int
+    title: str
+    useful: int
+
+    @property
+    def subject(self) -> str:
+        return self.title
+
+    @property
+    def shown_card_id(self) -> int | None:
+        return self.card_id
+
+    @property
+    def column_ids(self) -> set[int]:
+        return {self.column_id}
+
+
+# --- suggestions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionEvent(Event):
+    """A participant's suggestion came or was decided: for the facilitators, with how many now
+    wait (a declined suggestion's reason stays in the suggestion, for its proposer)."""
+
+    reach: ClassVar[Reach] = Reach.FACILITATORS
+    refreshes: ClassVar[Refresh] = Refresh.SUGGESTIONS
+    suggestion_id: int
+    title: str
+    pending: int
+    by: str
+
+    @property
+    def subject(self) -> str:
+        return self.title
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class SuggestionCreated(SuggestionEvent):
+    type: ClassVar[str] = "suggestion.created"
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class SuggestionAccepted(SuggestionEvent):
+    type: ClassVar[str] = "suggestion.accepted"
+    card_id: int = 0
+
+
+@declared
+@dataclass(frozen=True, slots=True)
+class SuggestionDeclined(SuggestionEvent):
+    type: ClassVar[str] = "suggestion.declined"
 
 
 # --- labels -------------------------------------------------------------------------------

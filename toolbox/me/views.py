@@ -1,4 +1,4 @@
-"""`/me`: my bookings and sessions (brigade), my calendar link, my API tokens (accounts)."""
+"""`/me`: my favourites, bookings and sessions, my calendar and feed links, my API tokens."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from toolbox.accounts import services
+from toolbox.board.feed import feed_url
+from toolbox.board.marks import my_favourites
+from toolbox.board.services import visible_boards
+from toolbox.board.suggestions import my_suggestions
 from toolbox.brigade.calendar import calendar_feed_url
 from toolbox.brigade.mine import my_bookings, my_sessions
 from toolbox.errors import NotSignedIn
@@ -27,9 +31,15 @@ async def me(request: Request, token: str | None = None) -> Response:
             "accounts/me.html",
             {
                 "token": token,
+                "favourites": await my_favourites(session, user),
+                "suggestions": await my_suggestions(session, user),
                 "bookings": bookings,
                 "sessions": sessions,
                 "calendar_url": calendar_feed_url(config.base_url, config.secret_key, user),
+                "feeds": [
+                    (board, feed_url(config.base_url, config.secret_key, board, user))
+                    for board in await visible_boards(session, user)
+                ],
             },
         )
 

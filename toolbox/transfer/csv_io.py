@@ -9,7 +9,8 @@ semicolons between fields, is read too. Every row is checked before anything is 
 wrong row and nothing is imported, and every wrong row is listed with its line number.
 
 The export writes the same header back, open columns and cards in board order, so an exported
-file imports into an empty board as the same cards.
+file imports into an empty board as the same cards. A cell a spreadsheet would run as a formula
+gets a leading apostrophe on export (`toolbox.csv_cells`), taken off again on import.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from toolbox.board.models import Board, Kind
 from toolbox.board.schemas import Description, Languages, Title, WebLink, Words
 from toolbox.board.services import board_columns, cards_by_column
+from toolbox.csv_cells import neutralised, restore
 from toolbox.errors import Invalid
 from toolbox.i18n import gettext as _
 from toolbox.transfer.files import decode_text
@@ -97,7 +99,8 @@ def read_csv(data: bytes) -> ImportPlan:
                 errors.append((row_line, None, message))
                 continue
             try:
-                row = CsvRow.model_validate(dict(zip(header, values, strict=False)), strict=False)
+                cells = [restore(value) for value in values]
+                row = CsvRow.model_validate(dict(zip(header, cells, strict=False)), strict=False)
             except ValidationError as error:
                 invalid = invalid_from(error)
                 errors.append((row_line, invalid.field, invalid.message))
@@ -161,7 +164,7 @@ def _check_header(header: list[str]) -> None:
 
 
 async def write_csv(session: AsyncSession, board: Board) -> str:
-    """The board's open cards as CSV, in board order, under `HEADER`."""
+    """The board's open cards as CSV, in board order, under `HEADER`, no cell a formula."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
@@ -169,14 +172,16 @@ async def write_csv(session: AsyncSession, board: Board) -> str:
     for column in await board_columns(session, board):
         for card in grouped.get(column.id, []):
             writer.writerow(
-                [
-                    column.title,
-                    card.title,
-                    card.url or "",
-                    card.description,
-                    card.kind.value,
-                    ", ".join(card.languages),
-                    ", ".join(label.name for label in card.labels),
-                ]
+                neutralised(
+                    [
+                        column.title,
+                        card.title,
+                        card.url or "",
+                        card.description,
+                        card.kind.value,
+                        ", ".join(card.languages),
+                        ", ".join(label.name for label in card.labels),
+                    ]
+                )
             )
     return out.getvalue()

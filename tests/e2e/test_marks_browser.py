@@ -1,0 +1,79 @@
+"""A participant stars a card and marks it useful from the board, by keyboard, without a reload;
+a facilitator's window sees the count change live, and nobody else sees the star."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.e2e.sessions import signed_in_page
+from tests.e2e.test_live_browser import BOARD, wait_until_live
+from tests.servers import LiveServer
+from toolbox.demo import FACILITATOR, PARTICIPANT
+
+pytestmark = pytest.mark.browser
+
+
+async def test_star_and_useful_mark_without_a_reload_seen_live_by_another_window(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    participant_context, participant = await signed_in_page(
+        browser, demo_server, PARTICIPANT, BOARD
+    )
+    facilitator_context, facilitator = await signed_in_page(
+        browser, demo_server, FACILITATOR, BOARD
+    )
+    await wait_until_live(participant)
+    await wait_until_live(facilitator)
+    card = participant.locator(".card").nth(1)
+    card_id = await card.get_attribute("data-card-id")
+    title = (await card.locator(".card-title").inner_text()).strip()
+    await participant.evaluate("window.notReloaded = true")
+
+    star = card.locator('button[data-mark="favourite"]')
+    await expect(star).to_have_attribute("aria-pressed", "false")
+    await star.focus()
+    await participant.keyboard.press("Enter")
+    await expect(star).to_have_attribute("aria-pressed", "true")
+
+    useful = participant.locator(f'#card-{card_id} button[data-mark="useful"]')
+    before = int(await useful.locator(".useful-count").inner_text())
+    await useful.focus()
+    await participant.keyboard.press("Space")
+    await expect(useful).to_have_attribute("aria-pressed", "true")
+    await expect(useful.locator(".useful-count")).to_have_text(str(before + 1))
+
+    # The other window: the new count, said to screen readers, and no star of someone else's.
+    seen = facilitator.locator(f'#card-{card_id} button[data-mark="useful"]')
+    await expect(seen.locator(".useful-count")).to_have_text(str(before + 1), timeout=10_000)
+    await expect(facilitator.locator("#live-announcer")).to_contain_text(f"« {title} »")
+    await expect(seen).to_have_attribute("aria-pressed", "false")
+    await expect(
+        facilitator.locator(f'#card-{card_id} button[data-mark="favourite"]')
+    ).to_have_attribute("aria-pressed", "false")
+    # The live update redrew the card in the participant's window too: still pressed.
+    await expect(
+        participant.locator(f'#card-{card_id} button[data-mark="useful"]')
+    ).to_have_attribute("aria-pressed", "true")
+    await expect(
+        participant.locator(f'#card-{card_id} button[data-mark="favourite"]')
+    ).to_have_attribute("aria-pressed", "true")
+    assert await participant.evaluate("window.notReloaded") is True
+
+    # A new visit presses the buttons from the person's own marks; /me lists the favourite.
+    await participant.reload()
+    await expect(
+        participant.locator(f'#card-{card_id} button[data-mark="favourite"]')
+    ).to_have_attribute("aria-pressed", "true")
+    await participant.goto(f"{demo_server.url}/me")
+    await expect(participant.locator("#my-favourites + ul")).to_contain_text(title)
+
+    # Taking the mark back, from the card's own page.
+    await participant.goto(f"{demo_server.url}{BOARD}/cards/{card_id}")
+    mark = participant.locator('button[data-mark="useful"]')
+    await expect(mark).to_have_attribute("aria-pressed", "true")
+    await mark.click()
+    await expect(mark).to_have_attribute("aria-pressed", "false")
+    await expect(mark.locator(".useful-count")).to_have_text(str(before))
+    await participant_context.close()
+    await facilitator_context.close()
