@@ -29,6 +29,7 @@ __all__ = [
     "make_member",
     "make_slot",
     "make_user",
+    "members_board_with_a_secret",
     "origin",
     "signed_in",
     "unique",
@@ -65,6 +66,19 @@ async def make_card(
 ) -> Card:
     async with db.write() as session:
         return await new_card(session, board, column, facilitator, **fields)
+
+
+#: The title of the one card of `members_board_with_a_secret`.
+SECRET = "Confidentiel : budget 2027"
+
+
+async def members_board_with_a_secret(db: Database) -> tuple[Board, User]:
+    """A members-only board holding one card titled `SECRET`, and a participant member."""
+    facilitator = await make_user(db)
+    board = await make_board(db, public=False, facilitator=facilitator)
+    column = await make_column(db, board, facilitator)
+    await make_card(db, board, column, facilitator, title=SECRET)
+    return board, await make_member(db, board, Role.participant)
 
 
 async def make_slot(

@@ -19,6 +19,7 @@ from tests.factories import (
     make_column,
     make_member,
     make_user,
+    members_board_with_a_secret,
     origin,
     signed_in,
 )
@@ -176,11 +177,7 @@ async def test_kept_answers_differ_by_language_encoding_and_htmx_target(
 async def test_a_members_board_never_answers_a_visitor_from_memory(
     db: Database, http: httpx.AsyncClient
 ) -> None:
-    facilitator = await make_user(db)
-    board = await make_board(db, public=False, facilitator=facilitator)
-    column = await make_column(db, board, facilitator)
-    await make_card(db, board, column, facilitator, title="Confidentiel : budget 2027")
-    member = await make_member(db, board, Role.participant)
+    board, member = await members_board_with_a_secret(db)
     async with httpx.AsyncClient(base_url=http.base_url) as theirs:
         await signed_in(theirs, member)
         for _ in range(2):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.accounts.builders import new_person
@@ -92,3 +92,8 @@ async def events_of(session: AsyncSession, board: Board, after: int = 0) -> list
         .order_by(BoardEvent.seq)
     )
     return list(rows)
+
+
+async def rows_of(session: AsyncSession, model: type[Any]) -> int:
+    """How many rows `model`'s table holds (within the test's transaction)."""
+    return int(await session.scalar(select(func.count()).select_from(model)) or 0)

@@ -16,6 +16,7 @@ from tests.factories import (
     make_member,
     make_slot,
     make_user,
+    members_board_with_a_secret,
     signed_in,
 )
 from toolbox.accounts.models import User
@@ -119,11 +120,7 @@ async def test_each_language_and_filter_set_has_its_own_page(
 async def test_a_members_board_page_never_reaches_an_outsider(
     db: Database, client: httpx.AsyncClient
 ) -> None:
-    facilitator = await make_user(db)
-    board = await make_board(db, public=False, facilitator=facilitator)
-    column = await make_column(db, board, facilitator)
-    await make_card(db, board, column, facilitator, title="Confidentiel : budget 2027")
-    member = await make_member(db, board, Role.participant)
+    board, member = await members_board_with_a_secret(db)
     assert "Confidentiel" in (await page_for(client, member, f"/b/{board.slug}")).text
     outsider = await make_user(db)
     refused = await page_for(client, outsider, f"/b/{board.slug}")

@@ -11,11 +11,18 @@ import asyncio
 import re
 
 import httpx
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.accounts.builders import new_person
-from tests.board.builders import access_of, events_of, fresh, new_board, new_card, new_column
+from tests.board.builders import (
+    access_of,
+    events_of,
+    fresh,
+    new_board,
+    new_card,
+    new_column,
+    rows_of,
+)
 from tests.factories import (
     bearer,
     make_board,
@@ -37,10 +44,6 @@ from toolbox.errors import Forbidden, NotFound, NotSignedIn
 from toolbox.renderings import PERSONAL
 
 FRENCH = {"Accept-Language": "fr-CA"}
-
-
-async def count_of(session: AsyncSession, model: type[Favourite] | type[UsefulMark]) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
 
 
 # The services
@@ -128,7 +131,7 @@ async def test_marks_are_refused_to_visitors_outsiders_and_on_hidden_cards(
     card = await new_card(session, public, column, facilitator)
     outsider = await new_person(session)
     visitor = await access_of(session, public, None)
-    before = (await count_of(session, Favourite), await count_of(session, UsefulMark))
+    before = (await rows_of(session, Favourite), await rows_of(session, UsefulMark))
 
     await refused(session, set_favourite(session, visitor, card.id, on=True), NotSignedIn)
     await refused(session, set_useful(session, visitor, card.id, on=True), NotSignedIn)
@@ -141,7 +144,7 @@ async def test_marks_are_refused_to_visitors_outsiders_and_on_hidden_cards(
     await archive_card(session, await access_of(session, public, facilitator), card.id)
     await refused(session, set_favourite(session, mine, card.id, on=True), NotFound)
 
-    assert (await count_of(session, Favourite), await count_of(session, UsefulMark)) == before
+    assert (await rows_of(session, Favourite), await rows_of(session, UsefulMark)) == before
     assert (await session.get(Card, secret.id)).useful == 0  # type: ignore[union-attr]
 
 

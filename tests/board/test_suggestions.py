@@ -4,11 +4,18 @@
 from __future__ import annotations
 
 import httpx
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.accounts.builders import new_person
-from tests.board.builders import access_of, events_of, fresh, new_board, new_card, new_column
+from tests.board.builders import (
+    access_of,
+    events_of,
+    fresh,
+    new_board,
+    new_card,
+    new_column,
+    rows_of,
+)
 from tests.factories import (
     bearer,
     make_board,
@@ -36,10 +43,6 @@ from toolbox.db import Database
 from toolbox.errors import Conflict, Forbidden, NotFound, NotSignedIn
 
 FRENCH = {"Accept-Language": "fr-CA"}
-
-
-async def suggestion_count(session: AsyncSession) -> int:
-    return int(await session.scalar(select(func.count()).select_from(Suggestion)) or 0)
 
 
 async def test_a_suggestion_accepted_becomes_the_card_the_facilitator_edited(
@@ -113,13 +116,13 @@ async def test_refusals_write_nothing(session: AsyncSession) -> None:
     data = SuggestionIn(title="Ressource", url=None, why="")
     for _n in range(PENDING_MAX):
         await suggest(session, mine, data)
-    before = await suggestion_count(session)
+    before = await rows_of(session, Suggestion)
     error = await refused(session, suggest(session, mine, data), Conflict)
     assert error.code == "too_many_suggestions"
     await refused(
         session, suggest(session, await access_of(session, board, None), data), NotSignedIn
     )
-    assert await suggestion_count(session) == before
+    assert await rows_of(session, Suggestion) == before
     # Another person's limit is their own.
     await suggest(session, await access_of(session, board, bob), data)
 

@@ -9,6 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.board.models import Board, Membership, Role, Visibility
 from toolbox.errors import Forbidden, NotFound, NotSignedIn
+from toolbox.events.log import record_event
+from toolbox.events.models import BoardEvent
+from toolbox.events.types import Event
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
 
@@ -58,6 +61,11 @@ class BoardAccess:
     @property
     def actor_name(self) -> str:
         return self.user.display_name if self.user else ""
+
+    async def record(self, session: AsyncSession, event: Event) -> BoardEvent:
+        """Record `event` on this board as done by whoever is acting here, in the transaction
+        of the change (`toolbox.events.log.record_event`)."""
+        return await record_event(session, self.board.id, event, actor_id=self.actor_id)
 
     def require_view(self) -> None:
         require_view(self.board.visibility, self.user, self.role)

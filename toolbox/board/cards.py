@@ -15,7 +15,7 @@ from toolbox.board.schemas import LABEL_COLOURS, CardIn, CardPatch
 from toolbox.board.services import column_for
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, Invalid, NotFound
-from toolbox.events.log import lock_board, record_event
+from toolbox.events.log import lock_board
 from toolbox.events.types import CardArchived, CardCreated, CardMoved, CardRestored, CardUpdated
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
@@ -120,11 +120,8 @@ async def create_card(session: AsyncSession, access: BoardAccess, data: CardIn) 
     )
     session.add(card)
     await session.flush()
-    await record_event(
-        session,
-        access.board.id,
-        CardCreated(card=card_document(card), index=placement.index, by=access.actor_name),
-        actor_id=access.actor_id,
+    await access.record(
+        session, CardCreated(card=card_document(card), index=placement.index, by=access.actor_name)
     )
     return card
 
@@ -155,12 +152,7 @@ async def update_card(
     card.version += 1
     card.updated_at = utcnow()
     await session.flush()
-    await record_event(
-        session,
-        access.board.id,
-        CardUpdated(card=card_document(card), by=access.actor_name),
-        actor_id=access.actor_id,
-    )
+    await access.record(session, CardUpdated(card=card_document(card), by=access.actor_name))
     return card
 
 
@@ -180,9 +172,8 @@ async def move_card(
     card.position = placement.position
     card.updated_at = utcnow()
     await session.flush()
-    await record_event(
+    await access.record(
         session,
-        access.board.id,
         CardMoved(
             card_id=card.id,
             title=card.title,
@@ -192,7 +183,6 @@ async def move_card(
             index=placement.index,
             by=access.actor_name,
         ),
-        actor_id=access.actor_id,
     )
     return card
 
@@ -204,13 +194,11 @@ async def archive_card(session: AsyncSession, access: BoardAccess, card_id: int)
     if card.archived_at is None:
         card.archived_at = utcnow()
         card.updated_at = utcnow()
-        await record_event(
+        await access.record(
             session,
-            access.board.id,
             CardArchived(
                 card_id=card.id, column_id=card.column_id, title=card.title, by=access.actor_name
             ),
-            actor_id=access.actor_id,
         )
     return card
 
@@ -226,11 +214,9 @@ async def restore_card(session: AsyncSession, access: BoardAccess, card_id: int)
         card.position = placement.position
         card.updated_at = utcnow()
         await session.flush()
-        await record_event(
+        await access.record(
             session,
-            access.board.id,
             CardRestored(card=card_document(card), index=placement.index, by=access.actor_name),
-            actor_id=access.actor_id,
         )
     return card
 

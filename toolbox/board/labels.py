@@ -16,7 +16,7 @@ from toolbox.board.documents import label_document
 from toolbox.board.models import Board, Label, card_labels
 from toolbox.board.schemas import LabelIn
 from toolbox.errors import Conflict, NotFound
-from toolbox.events.log import lock_board, record_event
+from toolbox.events.log import lock_board
 from toolbox.events.types import LabelCreated, LabelDeleted, LabelUpdated
 from toolbox.i18n import gettext as _
 
@@ -44,12 +44,7 @@ async def create_label(session: AsyncSession, access: BoardAccess, data: LabelIn
     label = Label(board_id=access.board.id, name=data.name, colour=data.colour)
     session.add(label)
     await session.flush()
-    await record_event(
-        session,
-        access.board.id,
-        LabelCreated(label=label_document(label), by=access.actor_name),
-        actor_id=access.actor_id,
-    )
+    await access.record(session, LabelCreated(label=label_document(label), by=access.actor_name))
     return label
 
 
@@ -62,12 +57,7 @@ async def update_label(
     await _refuse_taken(session, access.board, data.name, label.id)
     label.name, label.colour = data.name, data.colour
     await session.flush()
-    await record_event(
-        session,
-        access.board.id,
-        LabelUpdated(label=label_document(label), by=access.actor_name),
-        actor_id=access.actor_id,
-    )
+    await access.record(session, LabelUpdated(label=label_document(label), by=access.actor_name))
     return label
 
 
@@ -81,12 +71,7 @@ async def delete_label(session: AsyncSession, access: BoardAccess, label_id: int
     await session.execute(delete(card_labels).where(card_labels.c.label_id == label.id))
     await session.delete(label)
     await session.flush()
-    await record_event(
-        session,
-        access.board.id,
-        LabelDeleted(label=document, by=access.actor_name),
-        actor_id=access.actor_id,
-    )
+    await access.record(session, LabelDeleted(label=document, by=access.actor_name))
 
 
 async def _label_on_board(session: AsyncSession, board: Board, label_id: int) -> Label:

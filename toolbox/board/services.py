@@ -139,13 +139,11 @@ async def create_column(session: AsyncSession, access: BoardAccess, data: Column
     )
     session.add(column)
     await session.flush()
-    await record_event(
+    await access.record(
         session,
-        access.board.id,
         ColumnCreated(
             column=column_document(column, []), index=placement.index, by=access.actor_name
         ),
-        actor_id=access.actor_id,
     )
     return column
 
@@ -163,11 +161,8 @@ async def update_column(
         setattr(column, field, value)
     column.updated_at = utcnow()
     await session.flush()
-    await record_event(
-        session,
-        access.board.id,
-        ColumnUpdated(column=column_document(column), by=access.actor_name),
-        actor_id=access.actor_id,
+    await access.record(
+        session, ColumnUpdated(column=column_document(column), by=access.actor_name)
     )
     return column
 
@@ -184,13 +179,11 @@ async def move_column(
     column.position = placement.position
     column.updated_at = utcnow()
     await session.flush()
-    await record_event(
+    await access.record(
         session,
-        access.board.id,
         ColumnMoved(
             column_id=column.id, title=column.title, index=placement.index, by=access.actor_name
         ),
-        actor_id=access.actor_id,
     )
     return column
 
@@ -201,11 +194,8 @@ async def archive_column(session: AsyncSession, access: BoardAccess, column_id: 
     column = await column_for(access, session, column_id)
     if column.archived_at is None:
         column.archived_at = utcnow()
-        await record_event(
-            session,
-            access.board.id,
-            ColumnArchived(column_id=column.id, title=column.title, by=access.actor_name),
-            actor_id=access.actor_id,
+        await access.record(
+            session, ColumnArchived(column_id=column.id, title=column.title, by=access.actor_name)
         )
     return column
 
@@ -219,13 +209,11 @@ async def restore_column(session: AsyncSession, access: BoardAccess, column_id: 
         column.archived_at = None
         column.position = placement.position
         await session.flush()
-        await record_event(
+        await access.record(
             session,
-            access.board.id,
             ColumnRestored(
                 column=column_document(column), index=placement.index, by=access.actor_name
             ),
-            actor_id=access.actor_id,
         )
     return column
 

@@ -21,7 +21,7 @@ from toolbox.board.models import Board, Card, Kind, Suggestion, SuggestionStatus
 from toolbox.board.schemas import AcceptSuggestion, CardIn, DeclineSuggestion, SuggestionIn
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, NotFound
-from toolbox.events.log import lock_board, record_event
+from toolbox.events.log import lock_board
 from toolbox.events.types import SuggestionAccepted, SuggestionCreated, SuggestionDeclined
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
@@ -245,7 +245,7 @@ async def _record(
         by=access.actor_name,
         **extra,
     )
-    await record_event(session, access.board.id, event, actor_id=access.actor_id)
+    await access.record(session, event)
 
 
 def suggestion_document(view: SuggestionView, board_slug: str) -> dict[str, object]:

@@ -16,7 +16,6 @@ from toolbox.brigade.documents import slot_document
 from toolbox.brigade.models import Slot
 from toolbox.db import Database
 from toolbox.errors import NotFound
-from toolbox.events.log import record_event
 from toolbox.events.types import SlotEventType, slot_event
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
@@ -141,9 +140,4 @@ async def record_slot_event(
     """The event says what anyone on the board may know: never who booked, or why."""
     await session.flush()
     expert = await session.get(User, slot.expert_id) if slot.expert_id else None
-    await record_event(
-        session,
-        access.board.id,
-        slot_event(type, slot_document(slot, expert), access.actor_name),
-        actor_id=access.actor_id,
-    )
+    await access.record(session, slot_event(type, slot_document(slot, expert), access.actor_name))
