@@ -11,7 +11,10 @@ Three bursts of `participants` requests on one server, in this order:
   yardstick measured in the same run on the same server;
 - **warm**: the same crowd races for slot B, on a server that has served the two bursts above,
   as it has when a room of people who have the brigade page open press "Book" together. The
-  target (p99 ≤ 150 ms) is judged on this one; the cold figures are printed beside it.
+  target is judged on this one; the cold figures are printed beside it;
+- **bare**: the same crowd, on the same database, against a bare Starlette handler making the
+  same conditional UPDATE (bench/bare_booking.py) under the same uvicorn, after a warm-up race
+  of its own. Issue 16's target: the app's warm p99 ≤ 1.5 × this one's.
 
     .venv/bin/python bench/contention.py [--participants 200] [--capacity 1]
         [--database sqlite|URL] [--workers N]
@@ -55,11 +58,14 @@ from toolbox.brigade.schedule import create_slot  # noqa: E402
 from toolbox.brigade.schemas import SlotIn  # noqa: E402
 from toolbox.db import Database  # noqa: E402
 
+BARE = "bench.bare_booking:app"
+P99_VS_BARE_TARGET = 1.5
 REDIS_URL = os.environ.get("TOOLBOX_BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 async def populate(url: str, participants: int, capacity: int) -> tuple[str, list[int], list[str]]:
-    """A board, two claimed slots an hour apart (one for the cold race, one for the warm one),
+    """A board, four claimed slots an hour apart (the app's cold and warm races, the bare
+    handler's warm-up and measured races),
     and `participants` people with API tokens (no passwords, so no slow hashing: they only use
     tokens)."""
     db = Database(url)
@@ -77,7 +83,7 @@ async def populate(url: str, participants: int, capacity: int) -> tuple[str, lis
             await set_membership(session, board, expert, Role.expert)
             access = await access_to(session, board, facilitator)
             slot_ids = []
-            for hours in (24, 25):
+            for hours in (24, 25, 26, 27):
                 starts = datetime.now(UTC) + timedelta(hours=hours)
                 slot = await create_slot(
                     session,
@@ -198,7 +204,8 @@ def run_one(database: str, participants: int, capacity: int, workers: int) -> di
         tempfile.TemporaryDirectory(prefix="toolbox-contention-") as directory,
         prepared_database(database, directory) as url,
     ):
-        slug, (cold_slot, warm_slot), tokens = asyncio.run(populate(url, participants, capacity))
+        slug, slots, tokens = asyncio.run(populate(url, participants, capacity))
+        cold_slot, warm_slot, bare_cold_slot, bare_slot = slots
         env = {"TOOLBOX_BROADCAST_URL": REDIS_URL} if workers > 1 else {}
         with AppServer(url, env=env, workers=workers) as server:
             cold, cold_cpu = _measured(server, _race(cold_slot, tokens, "A"))
@@ -206,19 +213,29 @@ def run_one(database: str, participants: int, capacity: int, workers: int) -> di
                 server, [("GET", f"/api/v1/boards/{slug}/slots", None, t) for t in tokens]
             )
             warm, warm_cpu = _measured(server, _race(warm_slot, tokens, "B"))
+        # The yardstick: the same UPDATE, bare, on the same database, warmed up the same way.
+        with AppServer(url, env=env, workers=workers, target=BARE) as bare_server:
+            _measured(bare_server, _race(bare_cold_slot, tokens, "C"))
+            bare, bare_cpu = _measured(bare_server, _race(bare_slot, tokens, "D"))
     cold_outcome = {**_outcome(cold, capacity), "server_cpu_ms_per_request": cold_cpu}
     warm_outcome = {**_outcome(warm, capacity), "server_cpu_ms_per_request": warm_cpu}
     baseline = {**summary(reads), "server_cpu_ms_per_request": read_cpu}
+    bare_outcome = {**_outcome(bare, capacity), "server_cpu_ms_per_request": bare_cpu}
     return {
         "database": "sqlite" if database == "sqlite" else "postgresql",
         "workers": workers,
         "participants": participants,
         "capacity": capacity,
-        "correct": bool(cold_outcome["correct"] and warm_outcome["correct"]),
+        "correct": bool(
+            cold_outcome["correct"] and warm_outcome["correct"] and bare_outcome["correct"]
+        ),
         "warm": warm_outcome,
         "cold": cold_outcome,
         "baseline_read": baseline,
         "p99_ratio": round(summary(warm)["p99_ms"] / max(baseline["p99_ms"], 0.1), 2),
+        "bare_update": bare_outcome,
+        # Issue 16's target: the app's warm p99 within 1.5x the bare UPDATE's, same run.
+        "p99_vs_bare": round(summary(warm)["p99_ms"] / max(summary(bare)["p99_ms"], 0.1), 2),
     }
 
 
@@ -243,16 +260,17 @@ def main() -> None:
         results.append(run_one(database, args.participants, args.capacity, workers))
     print(
         f"{'database':<11} {'proc':>4} {'201':>4} {'409':>4} {'5xx':>4}  {'p50 ms':>7} "
-        f"{'p99 ms':>7}  {'read p99':>8}  ratio  {'cold p50':>8} {'cold p99':>8}  "
+        f"{'p99 ms':>7}  {'bare p99':>8}  /bare  {'read p99':>8}  {'cold p50':>8} {'cold p99':>8}  "
         f"{'CPU ms/req book/read/cold':>25}  correct"
     )
     for r in results:
-        warm, cold, read = r["warm"], r["cold"], r["baseline_read"]
+        warm, cold, read, bare = r["warm"], r["cold"], r["baseline_read"], r["bare_update"]
         assert isinstance(warm, dict) and isinstance(cold, dict) and isinstance(read, dict)
+        assert isinstance(bare, dict)
         print(
             f"{r['database']:<11} {r['workers']:>4} {warm['201']:>4} {warm['409']:>4} "
-            f"{warm['5xx']:>4}  {warm['p50_ms']:>7} {warm['p99_ms']:>7}  {read['p99_ms']:>8}  "
-            f"{r['p99_ratio']:>5}  {cold['p50_ms']:>8} {cold['p99_ms']:>8}  "
+            f"{warm['5xx']:>4}  {warm['p50_ms']:>7} {warm['p99_ms']:>7}  {bare['p99_ms']:>8}  "
+            f"{r['p99_vs_bare']:>5}  {read['p99_ms']:>8}  {cold['p50_ms']:>8} {cold['p99_ms']:>8}  "
             f"{warm['server_cpu_ms_per_request']:>9} / {read['server_cpu_ms_per_request']} / "
             f"{cold['server_cpu_ms_per_request']}  {r['correct']}"
         )
@@ -260,6 +278,12 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     (out / f"contention-{stamp}.json").write_text(json.dumps(results, indent=2))
+    for r in results:
+        met = float(str(r["p99_vs_bare"])) <= P99_VS_BARE_TARGET
+        print(
+            f"target {r['database']}: warm p99 <= {P99_VS_BARE_TARGET}x the bare UPDATE's: "
+            f"{'met' if met else 'MISSED'}"
+        )
     if not all(r["correct"] for r in results):
         sys.exit("contention: the wrong number of bookings went through")
 
