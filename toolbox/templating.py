@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
@@ -23,6 +24,7 @@ from toolbox.renderings import PERSONAL, SharedPage
 from toolbox.urls import url_path, url_template
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = TEMPLATE_DIR.parent / "static"
 
 
 def role_name(role: str) -> str:
@@ -55,6 +57,13 @@ def json_script(value: Any) -> Markup:
     text = json.dumps(value, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(text)  # noqa: S704 - every markup-significant character is escaped above
+
+
+def favicon_data_uri() -> str:
+    """The icon written into every page (a `data:` URL, allowed by the CSP's img-src): a first
+    visit makes one request fewer for a few hundred bytes that compress with the page."""
+    svg = (STATIC_DIR / "favicon.svg").read_text(encoding="utf-8").strip()
+    return "data:image/svg+xml," + quote(svg, safe="/:=")
 
 
 def _environment() -> Environment:
@@ -99,6 +108,7 @@ def _environment() -> Environment:
         personal_marker=Markup(PERSONAL),  # noqa: S704 - a constant comment
         presence=None,
         column_positions={},
+        favicon=favicon_data_uri(),
     )
     return env
 
