@@ -51,12 +51,13 @@ assets $(VENDOR)/.installed: package.json package-lock.json Makefile
 	cat $(VENDOR)/ws.min.js >> $(VENDOR)/htmx-ws.min.js
 	touch $(VENDOR)/.installed
 
-# The benchmarks of DESIGN.md §7: fan-out, then the read path (`make bench-pages` alone).
-# BENCH_ARGS go to the fan-out bench, e.g. "--clients 50 --moves 5" for a smoke run;
-# PAGES_ARGS to the read-path bench, e.g. "--quick" (2 s per figure) or "--database URL".
+# Every benchmark of DESIGN.md §7 and issue 16 in one run, one table (bench/all.py): fan-out at
+# 1,000 and 5,000 clients, two processes on Redis, the ASGI servers side by side, the read path on
+# SQLite and PostgreSQL, page weight in Chromium, contention. BENCH_ARGS e.g. "--quick" (a smoke
+# run) or "--only fanout". hypercorn and granian, measured beside uvicorn, are the bench extra.
 bench: setup
-	$(BIN)/python bench/fanout.py $(BENCH_ARGS)
-	$(BIN)/python bench/pages.py $(PAGES_ARGS)
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/all.py $(BENCH_ARGS)
 
 # The read path: a 600-card board, search, a room of 200, against a bare Starlette handler (wrk).
 bench-pages: setup
