@@ -71,7 +71,7 @@ from bench.harness import (  # noqa: E402
     pin_to_server_core,
     prepared_database,
 )
-from toolbox.cli import stop_server  # noqa: E402
+from toolbox.cli import WEBSOCKET_IMPLEMENTATION, stop_server  # noqa: E402
 
 PYTHON = str(ROOT / ".venv/bin/python") if (ROOT / ".venv/bin/python").exists() else sys.executable
 HOST = "127.0.0.1"
@@ -424,7 +424,10 @@ async def measure(
 
 # --- the two servers ----------------------------------------------------------------------------
 
-UVICORN_OPTIONS = "--ws-per-message-deflate false --ws-max-size 65536 --log-level warning"
+UVICORN_OPTIONS = (
+    f"--ws {WEBSOCKET_IMPLEMENTATION} --ws-per-message-deflate false --ws-max-size 65536 "
+    "--log-level warning"
+)
 UVICORN = (
     "-m uvicorn --factory toolbox.app:create_app --host {host} --port {port} " + UVICORN_OPTIONS
 )

@@ -33,6 +33,10 @@ def main() -> None:
 # Websockets as the app serves them: no per-message compression (its buffers cost every idle
 # client memory, and board updates are small) and 64 KiB messages at most.
 WEBSOCKET_MAX_SIZE = 64 * 1024
+# uvicorn's implementation on the `websockets` library's sans-I/O core, chosen by measurement
+# (bench/servers.py, docs/performance.md): less memory per idle client than its default, which
+# is built on the library's legacy API.
+WEBSOCKET_IMPLEMENTATION = "websockets-sansio"
 
 
 def uvicorn_command(host: str, port: int, *extra: str) -> list[str]:
@@ -48,6 +52,8 @@ def uvicorn_command(host: str, port: int, *extra: str) -> list[str]:
         host,
         "--port",
         str(port),
+        "--ws",
+        WEBSOCKET_IMPLEMENTATION,
         "--ws-per-message-deflate",
         "false",
         "--ws-max-size",
@@ -123,6 +129,7 @@ def serve(host: str, port: int, workers: int) -> None:
         workers=workers,
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies or None,
+        ws=WEBSOCKET_IMPLEMENTATION,
         ws_per_message_deflate=False,
         ws_max_size=WEBSOCKET_MAX_SIZE,
         log_level="info",
