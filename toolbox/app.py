@@ -142,7 +142,7 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
         # the uncompressed body's and a 304 costs no gzip; it reads who is asking (private or
         # not), so it comes after the request context.
         middleware=[
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(SecurityHeadersMiddleware, settings=settings),
             Middleware(CompressionMiddleware, skip_prefixes=("/static/", "/favicon.ico")),
             Middleware(RequestContextMiddleware, identify=identify, settings=settings),
             Middleware(ConditionalGetMiddleware),

@@ -13,13 +13,15 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from toolbox import i18n
-from toolbox.errors import TooLarge
+from toolbox.errors import DomainError, TooLarge
 from toolbox.principal import CredentialKind, Identify, Principal
 from toolbox.security import hash_token, same_origin, unsigned
 from toolbox.settings import Settings
+from toolbox.templating import render
 
 SESSION_COOKIE = "toolbox_session"
 LOCALE_COOKIE = "toolbox_locale"
@@ -43,9 +45,23 @@ CONTENT_SECURITY_POLICY = (
 SECURITY_HEADERS = (
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    # Board and card addresses name what a room works on: no other site learns them.
+    (b"referrer-policy", b"same-origin"),
+    # A window this app opens, or that opens it, from another site gets no handle on it.
+    (b"cross-origin-opener-policy", b"same-origin"),
+    # For browsers that predate CSP's frame-ancestors.
     (b"x-frame-options", b"DENY"),
 )
+#: Two years, subdomains included: sent only when the app is served over HTTPS, since a
+#: browser that heard it refuses plain HTTP on that host for as long.
+HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+
+
+def security_headers(settings: Settings) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers of DESIGN.md §6 for every response and websocket handshake of this app."""
+    if settings.production or settings.base_url.startswith("https://"):
+        return (*SECURITY_HEADERS, HSTS)
+    return SECURITY_HEADERS
 
 
 class BodyTooLarge(TooLarge):
@@ -53,28 +69,42 @@ class BodyTooLarge(TooLarge):
 
 
 class SecurityHeadersMiddleware:
-    """The headers of DESIGN.md §6 on every HTTP response, 304s and static files included: it
-    is the outermost layer, so nothing answered inside it can go without them."""
+    """The headers of DESIGN.md §6 on every HTTP response, 304s and static files included, and
+    on a websocket's handshake: it is the outermost layer, so nothing answered inside it can go
+    without them. (A board's socket is served before the middleware, `toolbox.live.socket`,
+    which accepts with the same `security_headers`.)"""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
         self.app = app
+        self.headers = security_headers(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in {"http", "websocket"}:
             await self.app(scope, receive, send)
             return
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] in {"http.response.start", "websocket.accept"}:
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [header for header in SECURITY_HEADERS if header[0] not in present]
+                extra = [header for header in self.headers if header[0] not in present]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-async def _send_error(send: Send, status: int, code: str, message: str) -> None:
+def wants_page(scope: Scope) -> bool:
+    """A browser navigating or submitting a form (not the API, not a script): a refusal it gets
+    is a page in the person's language rather than JSON it would show raw."""
+    if scope["path"].startswith("/api/"):
+        return False
+    return "text/html" in Headers(scope=scope).get("accept", "")
+
+
+async def _send_error(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+    if wants_page(scope) and "app" in scope:
+        await _send_error_page(scope, send, status, code, message)
+        return
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
     await send(
         {
@@ -87,6 +117,18 @@ async def _send_error(send: Send, status: int, code: str, message: str) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+async def _send_error_page(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+    error = DomainError(message, code=code)
+    error.status = status
+    request = Request(scope)
+    response = render(request, "error.html", {"error": error}, status=status)
+
+    async def nothing() -> Message:
+        return {"type": "http.disconnect"}
+
+    await response(scope, nothing, send)
 
 
 async def resolve_context(
@@ -143,7 +185,7 @@ class RequestContextMiddleware:
         context = await resolve_context(scope, identify=self.identify, settings=self.settings)
         if context is None:
             await _send_error(
-                send, 401, "unauthorized", i18n.gettext("This API token is not valid.")
+                scope, send, 401, "unauthorized", i18n.gettext("This API token is not valid.")
             )
             return
         scope.setdefault("state", {}).update(context)
@@ -169,6 +211,7 @@ class SameOriginMiddleware:
         headers = Headers(scope=scope)
         if not state.get("via_token") and not self._allowed(headers, scope):
             await _send_error(
+                scope,
                 send,
                 403,
                 "cross_origin",
@@ -209,7 +252,7 @@ class BodyLimitMiddleware:
         too_large = _file_too_large_message if upload else _too_large_message
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _send_error(send, 413, "too_large", too_large())
+            await _send_error(scope, send, 413, "too_large", too_large())
             return
         received = 0
 
