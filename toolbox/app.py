@@ -37,6 +37,7 @@ from toolbox.mail.sender import MailSender
 from toolbox.middleware import (
     BodyLimitMiddleware,
     RequestContextMiddleware,
+    RetryWriteMiddleware,
     SameOriginMiddleware,
     SecurityHeadersMiddleware,
 )
@@ -148,6 +149,7 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
             Middleware(ConditionalGetMiddleware),
             Middleware(BodyLimitMiddleware, upload_limit=MAX_FILE_BYTES),
             Middleware(SameOriginMiddleware, settings=settings),
+            Middleware(RetryWriteMiddleware),
         ],
         exception_handlers={DomainError: handle_domain_error, HTTPException: handle_http_error},
         lifespan=lifespan,

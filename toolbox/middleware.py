@@ -12,11 +12,13 @@ import re
 from http.cookies import SimpleCookie
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from toolbox import i18n
+from toolbox.db import counting_commits, is_retryable
 from toolbox.errors import DomainError, TooLarge
 from toolbox.principal import CredentialKind, Identify, Principal
 from toolbox.security import hash_token, same_origin, unsigned
@@ -266,6 +268,63 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+class RetryWriteMiddleware:
+    """A change that PostgreSQL rolled back to break a deadlock or a serialization failure is
+    made once more, the whole request again, as `Database.transaction` does for one unit of
+    work: the views open `Database.write()` themselves, so the request is the unit that can be
+    replayed. Only while nothing was answered and nothing committed (a view that committed one
+    change before the one that failed is not run twice). Failing again, it is a 409 with a
+    sentence, never a 500.
+
+    Uploads are left out: replaying one would mean keeping 50 MB in memory."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] in SAFE_METHODS
+            or UPLOAD_PATH.match(scope["path"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        received: list[Message] = []
+        started = False
+
+        async def recording_receive() -> Message:
+            message = await receive()
+            received.append(message)
+            return message
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        with counting_commits() as commits:
+            try:
+                await self.app(scope, recording_receive, watched_send)
+                return
+            except DBAPIError as error:
+                if not is_retryable(error) or started or commits[0]:
+                    raise
+        replayed = iter(list(received))
+
+        async def replaying_receive() -> Message:
+            return next(replayed, None) or await receive()
+
+        try:
+            await self.app(scope, replaying_receive, watched_send)
+        except DBAPIError as error:
+            if not is_retryable(error) or started:
+                raise
+            message = i18n.gettext(
+                "Someone changed the same thing at the same moment; please try again."
+            )
+            await _send_error(scope, send, 409, "conflict", message)
 
 
 def _too_large_message() -> str:
