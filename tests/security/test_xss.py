@@ -11,7 +11,6 @@ Payloads are batched: many per card, column or profile, one page load per way of
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
@@ -20,15 +19,15 @@ import zipfile
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote
+from xml.etree import ElementTree
 
 import httpx
 import icalendar
 import pytest
-from lxml import etree
-from lxml import html as lxml_html
-from playwright.async_api import Browser, Page
+from playwright.async_api import Browser, BrowserContext, Dialog, Page
 from sqlalchemy import select
 
 from tests.factories import bearer, make_member, make_user, origin, signed_in, unique
@@ -283,9 +282,9 @@ class Watched:
         self.dialogs: list[str] = []
         page.on("dialog", self._dialog)
 
-    def _dialog(self, dialog: Any) -> None:
+    async def _dialog(self, dialog: Dialog) -> None:
         self.dialogs.append(dialog.message)
-        asyncio.ensure_future(dialog.dismiss())
+        await dialog.dismiss()
 
     async def nothing_ran(self, where: str) -> None:
         await self.page.wait_for_timeout(300)  # broken images fire their errors
@@ -299,7 +298,7 @@ class Watched:
         assert missing == [], where
 
 
-async def _context(browser: Browser, server: LiveServer, cookies: dict[str, str]) -> Any:
+async def _context(browser: Browser, server: LiveServer, cookies: dict[str, str]) -> BrowserContext:
     context = await browser.new_context(locale="fr-CA", bypass_csp=True)
     await context.add_cookies(
         [{"name": name, "value": value, "url": server.url} for name, value in cookies.items()]
@@ -371,13 +370,15 @@ async def test_no_payload_runs_in_a_live_fragment(
     context = await _context(browser, server, seeded.facilitator_cookies)
     watched = Watched(await context.new_page())
     page = watched.page
+    await context.add_init_script(
+        "document.addEventListener('htmx:wsOpen', () => { window.__live = true; });"
+    )
     await page.goto(f"{server.url}/b/{seeded.slug}")
-    await page.wait_for_function("document.querySelector('[ws-connect]') !== null")
-    await page.wait_for_timeout(500)  # the socket opens
+    await page.wait_for_function("window.__live === true", timeout=10_000)
     room = Watched(await context.new_page())
     await room.page.goto(f"{server.url}/b/{seeded.slug}/room")
-    await room.page.wait_for_timeout(500)
-    live = PAYLOADS[100:140]
+    await room.page.wait_for_function("window.__live === true", timeout=10_000)
+    live = PAYLOADS[100:115]
     async with httpx.AsyncClient(base_url=server.url, headers=seeded.facilitator_headers) as api:
         board = (await api.get(f"/api/v1/boards/{seeded.slug}")).json()
         column = board["columns"][0]["id"]
@@ -395,11 +396,12 @@ async def test_no_payload_runs_in_a_live_fragment(
         )
         assert edited.status_code == 200, edited.text
     last = made[-1]["id"]
-    await page.wait_for_selector(f"#card-{last}", state="attached", timeout=10_000)
+    # Each change re-renders its column (a long description of payloads): give them time.
+    await page.wait_for_selector(f"#card-{last}", state="attached", timeout=30_000)
     await page.wait_for_function(
         "t => [...document.querySelectorAll('.card-title')].some(a => a.textContent.trim() === t)",
         arg=PAYLOADS[150].strip(),
-        timeout=10_000,
+        timeout=30_000,
     )
     await watched.nothing_ran("board, live")
     await watched.shows([card["title"] for card in made], "board, live")
@@ -414,31 +416,54 @@ async def _get(server: LiveServer, path: str, cookies: dict[str, str]) -> httpx.
     return answer
 
 
-def _dangerous_in(tree: Any) -> list[str]:
-    """What `DANGEROUS` finds, on a tree parsed by lxml."""
+def _dangerous(tag: str, attributes: Iterable[tuple[str, str | None]]) -> list[str]:
+    """What `DANGEROUS` finds in one element, for the documents parsed outside a browser."""
+    tag = _local(tag)
     found = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str):
-            continue
-        tag = etree.QName(element).localname.lower()
-        if tag in {"script", "iframe", "object", "embed", "style", "base"}:
-            if not (tag == "script" and element.get("type") == "application/ld+json"):
-                found.append(tag)
-        for name, value in element.attrib.items():
-            local = etree.QName(name).localname.lower()
-            if local.startswith(("on", "hx-on")):
-                found.append(f"{tag} {local}")
-            cleaned = re.sub(r"[\s\x00-\x1f]", "", value).lower()
-            if local in {"href", "src", "action"} and cleaned.startswith(
-                ("javascript:", "vbscript:", "data:text")
-            ):
-                found.append(f"{tag} {local}")
+    if tag in {"script", "iframe", "object", "embed", "style", "base"}:
+        values = dict(attributes)
+        if not (tag == "script" and values.get("type") == "application/ld+json"):
+            found.append(tag)
+        attributes = values.items()
+    for name, value in attributes:
+        local = _local(name)
+        if local.startswith(("on", "hx-on", "data-hx-on")) or local == "style":
+            found.append(f"{tag} {local}")
+        cleaned = re.sub(r"[\s\x00-\x1f]", "", value or "").lower()
+        if local in {"href", "src", "action"} and cleaned.startswith(
+            ("javascript:", "vbscript:", "data:text")
+        ):
+            found.append(f"{tag} {local}")
     return found
+
+
+def _local(name: str) -> str:
+    return name.rpartition("}")[2].lower()
+
+
+def _dangerous_in(tree: ElementTree.Element) -> list[str]:
+    return [found for element in tree.iter() for found in _dangerous(element.tag, element.items())]
+
+
+class _Markup(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.found += _dangerous(tag, attrs)
+
+
+def _dangerous_in_markup(text: str) -> list[str]:
+    parser = _Markup()
+    parser.feed(text)
+    parser.close()
+    return parser.found
 
 
 async def test_the_feed_carries_the_payloads_as_text(server: LiveServer, seeded: Seeded) -> None:
     answer = await _get(server, f"/b/{seeded.slug}/feed.atom", {})
-    tree = etree.fromstring(answer.content)
+    tree = ElementTree.fromstring(answer.content)  # noqa: S314 - the app's own feed
     atom = "{http://www.w3.org/2005/Atom}"
     titles = []
     for entry in tree.iter(f"{atom}entry"):
@@ -449,7 +474,7 @@ async def test_the_feed_carries_the_payloads_as_text(server: LiveServer, seeded:
         for content in [*entry.iter(f"{atom}content"), *entry.iter(f"{atom}summary")]:
             kind = content.get("type", "text")
             if kind == "html":
-                assert _dangerous_in(lxml_html.fromstring(f"<div>{content.text}</div>")) == []
+                assert _dangerous_in_markup(content.text or "") == []
             elif kind == "xhtml":
                 assert _dangerous_in(content) == []
     assert titles
@@ -473,7 +498,6 @@ async def test_the_calendar_file_round_trips_the_place(server: LiveServer, seede
     events = [part for part in calendar.walk() if part.name == "VEVENT"]
     assert len(events) == 1
     assert str(events[0]["LOCATION"]) == seeded.places[0]
-    assert seeded.organisation in str(events[0].get("DESCRIPTION", "")) or True
     # A line break in a place cannot start a property of its own.
     assert len([line for line in answer.text.splitlines() if line.startswith("DESCRIPTION")]) <= 1
 
@@ -497,7 +521,8 @@ async def test_the_pocket_epub_holds_the_payloads_as_text(
         pages = [name for name in book.namelist() if name.endswith((".xhtml", ".html"))]
         assert pages
         for name in pages:
-            tree = etree.fromstring(book.read(name))  # well-formed XHTML, or this raises
+            # Well-formed XHTML, or this raises.
+            tree = ElementTree.fromstring(book.read(name))  # noqa: S314 - the app's own book
             assert _dangerous_in(tree) == [], name
             texts.append(normalised("".join(tree.itertext())))
     whole = " ".join(texts)
