@@ -11,15 +11,19 @@ Payloads are batched: many per card, column or profile, one page load per way of
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
 import re
+import subprocess
+import tempfile
 import zipfile
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 from xml.etree import ElementTree
@@ -32,7 +36,8 @@ from sqlalchemy import select
 
 from tests.factories import bearer, make_member, make_user, origin, signed_in, unique
 from tests.security.xss_payloads import PAYLOADS
-from tests.servers import LiveServer
+from tests.servers import LiveServer, wait_until
+from tests.transfer.builders import FIXTURES, toolbox
 from toolbox.board.models import Board, Role
 from toolbox.db import Database
 
@@ -528,3 +533,93 @@ async def test_the_pocket_epub_holds_the_payloads_as_text(
     whole = " ".join(texts)
     missing = [t for t in seeded.card_titles if normalised(t) not in whole]
     assert missing == []
+
+
+def _trello_export(payloads: list[str]) -> bytes:
+    """A real Trello export (shared/fixtures) whose board, lists, labels and cards are named
+    with payloads."""
+    document: dict[str, Any] = json.loads((FIXTURES / "wekan-project100.json").read_text())
+    document["name"] = payloads[0]
+    document["desc"] = "\n".join(payloads)
+    for index, column in enumerate(document["lists"]):
+        column["name"] = payloads[index + 1]
+    for index, label in enumerate(document["labels"]):
+        label["name"] = payloads[index + 10][:80]
+    model = document["cards"][0]
+    label_ids = [label["id"] for label in document["labels"]]
+    cards = []
+    for index, payload in enumerate(payloads):
+        card = json.loads(json.dumps(model))
+        card.update(
+            id=f"{index + 1:024x}",
+            name=payload,
+            desc=payload,
+            closed=False,
+            idList=document["lists"][index % len(document["lists"])]["id"],
+            idLabels=label_ids[:1],
+            labels=document["labels"][:1],
+            attachments=[],
+            idChecklists=[],
+        )
+        cards.append(card)
+    document["cards"] = cards
+    document["checklists"] = []
+    return json.dumps(document).encode()
+
+
+def _import_csv(text: str, slug: str, database_url: str) -> subprocess.CompletedProcess[str]:
+    """`toolbox import csv` as a person runs it, on a file holding `text`."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "import.csv"
+        path.write_text(text, encoding="utf-8")
+        return toolbox("import", "csv", str(path), "--board", slug, database_url=database_url)
+
+
+async def test_imported_fields_run_nowhere(
+    db: Database, browser: Browser, server: LiveServer, seeded: Seeded
+) -> None:
+    """A Trello export through the upload form and a CSV file through the command line, every
+    name in them a payload: the boards they make show the payloads as text."""
+    trello_payloads = PAYLOADS[180:240]
+    async with httpx.AsyncClient(base_url=server.url, cookies=seeded.facilitator_cookies) as http:
+        uploaded = await http.post(
+            f"/b/{seeded.slug}/import",
+            files={"file": ("export.json", _trello_export(trello_payloads), "application/json")},
+            data={"target": "new"},
+            headers=origin(http),
+        )
+        assert uploaded.status_code == 303, uploaded.text
+        job = uploaded.headers["location"]
+        page = ""
+
+        async def done() -> bool:
+            nonlocal page
+            page = (await http.get(job, headers={"HX-Request": "true"})).text
+            return "hx-trigger" not in page
+
+        await wait_until(done, within=60, interval=0.2)
+        link = re.search(r'<a href="/b/([a-z0-9-]+)" id="imported-board"', page)
+        assert link is not None, page
+        imported = link.group(1)
+    csv_payloads = PAYLOADS[240:300]
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(["column", "title", "url", "description", "kind", "languages", "labels"])
+    for index, payload in enumerate(csv_payloads):
+        writer.writerow([csv_payloads[index % 5][:200], payload, "", payload, "", "", payload[:80]])
+    result = await asyncio.to_thread(_import_csv, text.getvalue(), seeded.slug, server.database_url)
+    assert result.returncode == 0, result.stderr
+
+    context = await _context(browser, server, seeded.facilitator_cookies)
+    watched = Watched(await context.new_page())
+    for path, titles in [(f"/b/{imported}", trello_payloads), (f"/b/{seeded.slug}", csv_payloads)]:
+        answer = await watched.page.goto(f"{server.url}{path}")
+        assert answer is not None and answer.status == 200, path
+        await watched.nothing_ran(path)
+        shown = {
+            normalised(t) for t in await watched.page.locator(".card-title").all_text_contents()
+        }
+        assert {normalised(title) for title in titles} <= shown, path
+    await watched.page.goto(f"{server.url}{job}")
+    await watched.nothing_ran(job)
+    await context.close()
