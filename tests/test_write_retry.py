@@ -127,3 +127,52 @@ async def test_a_request_that_deadlocks_is_made_again(postgres: Database) -> Non
     assert [answer.status_code for answer in answers] == [200, 200]
     assert sorted(answer.json()["tries"] for answer in answers) == [1, 2]
     assert await _counts(postgres) == {1: 2, 2: 2}
+
+
+async def test_a_request_that_deadlocks_twice_is_a_409_with_a_sentence(
+    postgres: Database,
+) -> None:
+    """Another connection makes the request its deadlock's victim at each of its two tries."""
+    await _reset(postgres)
+    ready = asyncio.Event()  # the other connection holds row 2
+    holding = asyncio.Event()  # the request holds row 1
+    tries = 0
+
+    async def bump(request: Request) -> JSONResponse:
+        nonlocal tries
+        tries += 1
+        await ready.wait()
+        ready.clear()
+        async with postgres.write() as session:
+            await session.execute(text("UPDATE probe SET n = n + 1 WHERE id = 1"))
+            holding.set()
+            await session.execute(text("UPDATE probe SET n = n + 1 WHERE id = 2"))
+        return JSONResponse({})
+
+    async def other_connection() -> None:
+        for _ in range(2):
+            async with postgres.write() as session:
+                await session.execute(text("UPDATE probe SET n = n + 10 WHERE id = 2"))
+                ready.set()
+                await holding.wait()
+                holding.clear()
+                # The request waits on row 2 first, so its deadlock check fires first: it is
+                # the one rolled back, and this one gets row 1.
+                await asyncio.sleep(0.3)
+                await session.execute(text("UPDATE probe SET n = n + 10 WHERE id = 1"))
+
+    app = Starlette(
+        routes=[Route("/bump", bump, methods=["POST"])],
+        middleware=[Middleware(RetryWriteMiddleware)],
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+        answer, _ = await asyncio.gather(http.post("/bump", json={}), other_connection())
+    assert tries == 2
+    assert answer.status_code == 409
+    assert answer.json()["error"] == {
+        "code": "conflict",
+        # No request context in this bare app: the default language.
+        "message": "Quelqu’un a modifié la même chose au même moment; veuillez réessayer.",
+    }
+    assert await _counts(postgres) == {1: 20, 2: 20}  # the other's two, none of the request's
