@@ -271,64 +271,93 @@ TEXT = {"text", "textarea", "url", "search", "email"}
 
 
 async def test_every_form_integer_and_text_out_of_range_is_refused(
-    db: Database, server: LiveServer, fixture: Fixture
+    db: Database, server: LiveServer
 ) -> None:
-    async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
-        person = await make_user(db)
-        board = await make_board(db, facilitator=person)
-        column = await make_column(db, board, person)
-        card = await make_card(db, board, column, person)
-        slot = await make_slot(db, board, person)
-        await signed_in(http, person)
-        slug = board.slug
-        pages = [
-            f"/b/{slug}",
-            f"/b/{slug}/cards/new",
-            f"/b/{slug}/cards/{card.id}/edit",
-            f"/b/{slug}/manage",
-            f"/b/{slug}/brigade",
-            f"/b/{slug}/brigade/schedule",
-            f"/b/{slug}/brigade/slots/{slot.id}",
-        ]
-        forms: dict[tuple[str, tuple[str, ...]], list[dict[str, str]]] = {}
-        for path in pages:
-            page = await http.get(path)
-            assert page.status_code == 200, path
-            parser = _Forms()
-            parser.feed(page.text)
-            for action, fields in parser.forms:
-                if action.startswith(f"/b/{slug}"):
-                    forms[(action, tuple(field["name"] for field in fields))] = fields
-        seq = (await http.get(f"/api/v1/boards/{slug}")).json()["seq"]
-        failures = []
-        probed = 0
-        for (action, _names), fields in forms.items():
-            defaults = {
-                field["name"]: field.get("value", "")
-                for field in fields
-                if field["type"] != "submit"
-            }
-            for field in fields:
-                name, kind = field["name"], field["type"]
-                values: list[tuple[str, str]] = []
-                if kind in NUMERIC or (kind == "hidden" and name.endswith(NUMERIC_NAMES)):
-                    values = [(str(TOO_BIG), "2^63"), ("-1", "-1")]
-                elif kind in TEXT and name not in {"q"}:
-                    limit = int(field.get("maxlength") or 20_000)
-                    values = [("x" * (limit + 1), "too long")]
-                for value, what in values:
-                    probed += 1
-                    answer = await http.post(
-                        action,
-                        data={**defaults, name: value},
-                        headers={**origin(http), "Accept-Language": "en"},
-                    )
-                    where = f"{action} {name} {what}: {answer.status_code}"
-                    if not 400 <= answer.status_code < 500:
-                        failures.append(where)
-        assert probed > 20
+    """The forms as the pages hold them, for a facilitator, an expert and a participant: each
+    sent with its own values but one field out of range."""
+    person = await make_user(db)
+    board = await make_board(db, facilitator=person)
+    column = await make_column(db, board, person)
+    card = await make_card(db, board, column, person)
+    expert = await make_member(db, board, Role.expert)
+    participant = await make_member(db, board, Role.participant)
+    slot = await make_slot(db, board, person, expert=expert, capacity=3)
+    slug = board.slug
+    everyone = [f"/b/{slug}", f"/b/{slug}/brigade", f"/b/{slug}/brigade/slots/{slot.id}"]
+    people = [
+        (
+            person,
+            [
+                *everyone,
+                f"/b/{slug}/cards/new",
+                f"/b/{slug}/cards/{card.id}/edit",
+                f"/b/{slug}/manage",
+                f"/b/{slug}/brigade/schedule",
+            ],
+        ),
+        (expert, everyone),
+        (participant, everyone),
+    ]
+    failures = []
+    probed = 0
+    actions = set()
+    async with httpx.AsyncClient(base_url=server.url, timeout=30) as reader:
+        await signed_in(reader, person)
+        seq = (await reader.get(f"/api/v1/boards/{slug}")).json()["seq"]
+        for who, pages in people:
+            async with httpx.AsyncClient(base_url=server.url, timeout=30) as http:
+                await signed_in(http, who)
+                forms = await _forms_of(http, pages, slug)
+                for action, fields in forms:
+                    actions.add(action)
+                    for name, value, what in _form_probes(fields):
+                        probed += 1
+                        answer = await http.post(
+                            action,
+                            data={**_defaults(fields), name: value},
+                            headers={**origin(http), "Accept-Language": "en"},
+                        )
+                        if not 400 <= answer.status_code < 500:
+                            failures.append(f"{action} {name} {what}: {answer.status_code}")
         assert failures == []
-        assert (await http.get(f"/api/v1/boards/{slug}")).json()["seq"] == seq
+        assert probed > 40
+        assert any(action.endswith("/book") for action in actions)
+        assert any(action.endswith("/brigade/profile") for action in actions)
+        assert any(action.endswith("/brigade/schedule") for action in actions)
+        assert (await reader.get(f"/api/v1/boards/{slug}")).json()["seq"] == seq
+
+
+async def _forms_of(
+    http: httpx.AsyncClient, pages: list[str], slug: str
+) -> list[tuple[str, list[dict[str, str]]]]:
+    """Each distinct form (its action and its fields' names) of `pages`, once."""
+    forms: dict[tuple[str, tuple[str, ...]], list[dict[str, str]]] = {}
+    for path in pages:
+        page = await http.get(path)
+        assert page.status_code == 200, path
+        parser = _Forms()
+        parser.feed(page.text)
+        for action, fields in parser.forms:
+            target = action or path  # a form with no action posts to its page
+            if target.startswith(f"/b/{slug}"):
+                forms[(target, tuple(sorted(field["name"] for field in fields)))] = fields
+    return [(action, fields) for (action, _names), fields in forms.items()]
+
+
+def _defaults(fields: list[dict[str, str]]) -> dict[str, str]:
+    return {field["name"]: field.get("value", "") for field in fields if field["type"] != "submit"}
+
+
+def _form_probes(fields: list[dict[str, str]]) -> list[tuple[str, str, str]]:
+    probes = []
+    for field in fields:
+        name, kind = field["name"], field["type"]
+        if kind in NUMERIC or (kind == "hidden" and name.endswith(NUMERIC_NAMES)):
+            probes += [(name, str(TOO_BIG), "2^63"), (name, "-1", "-1")]
+        elif kind in TEXT and name != "q":
+            limit = int(field.get("maxlength") or 20_000)
+            probes.append((name, "x" * (limit + 1), "too long"))
+    return probes
 
 
 async def test_a_socket_that_sends_too_many_messages_is_closed(
