@@ -16,6 +16,7 @@ from starlette.routing import Route
 from toolbox.compression import CompressionMiddleware
 from toolbox.http_cache import ConditionalGetMiddleware, body_etag
 from toolbox.middleware import SecurityHeadersMiddleware
+from toolbox.settings import Settings
 
 PAGE = "<p>" + "Stratégie numérique " * 60 + "</p>"
 
@@ -55,7 +56,7 @@ app = Starlette(
         Route("/stored", stored),
     ],
     middleware=[
-        Middleware(SecurityHeadersMiddleware),
+        Middleware(SecurityHeadersMiddleware, settings=Settings()),
         Middleware(CompressionMiddleware),
         Middleware(ConditionalGetMiddleware),
     ],

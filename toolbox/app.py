@@ -37,6 +37,7 @@ from toolbox.mail.sender import MailSender
 from toolbox.middleware import (
     BodyLimitMiddleware,
     RequestContextMiddleware,
+    RetryWriteMiddleware,
     SameOriginMiddleware,
     SecurityHeadersMiddleware,
 )
@@ -142,12 +143,13 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
         # the uncompressed body's and a 304 costs no gzip; it reads who is asking (private or
         # not), so it comes after the request context.
         middleware=[
-            Middleware(SecurityHeadersMiddleware),
+            Middleware(SecurityHeadersMiddleware, settings=settings),
             Middleware(CompressionMiddleware, skip_prefixes=("/static/", "/favicon.ico")),
             Middleware(RequestContextMiddleware, identify=identify, settings=settings),
             Middleware(ConditionalGetMiddleware),
             Middleware(BodyLimitMiddleware, upload_limit=MAX_FILE_BYTES),
             Middleware(SameOriginMiddleware, settings=settings),
+            Middleware(RetryWriteMiddleware),
         ],
         exception_handlers={DomainError: handle_domain_error, HTTPException: handle_http_error},
         lifespan=lifespan,

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
@@ -42,6 +44,15 @@ NAMING_CONVENTION = {
 }
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+#: SQLSTATEs of a transaction PostgreSQL rolled back to break a deadlock (40P01) or to keep
+#: transactions serializable (40001): nothing of it was written, and the same work run again
+#: normally goes through.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+#: How many changes this task (a request) has committed so far, when someone counts them
+#: (`counting_commits`): work that committed nothing can be run again whole.
+_commits: ContextVar[list[int] | None] = ContextVar("toolbox_commits", default=None)
 
 PENDING_EVENTS = "toolbox.pending_events"
 #: The `sqlite_begin` of a single statement read on its own (`Database.first_row`).
@@ -241,11 +252,51 @@ class Database:
             async with session.begin():
                 yield session
             events = session.info.pop(PENDING_EVENTS, [])
+        if (commits := _commits.get()) is not None:
+            commits[0] += 1
         if events:
             await self.publish(events)
 
+    async def transaction(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+        """`work` in one write transaction (`write`), run once more if PostgreSQL rolled it
+        back to break a deadlock or a serialization failure: the second run starts afresh,
+        and it is then the other transaction that holds the locks it waits for."""
+        try:
+            async with self.write() as session:
+                return await work(session)
+        except exc.DBAPIError as error:
+            if not is_retryable(error):
+                raise
+            log.info("write retried after %s", sqlstate(error))
+        async with self.write() as session:
+            return await work(session)
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def sqlstate(error: BaseException) -> str | None:
+    """The SQLSTATE of a database error as SQLAlchemy wraps it (asyncpg's adapter keeps it)."""
+    original = getattr(error, "orig", None)
+    code = getattr(original, "sqlstate", None) or getattr(original, "pgcode", None)
+    return code if isinstance(code, str) else None
+
+
+def is_retryable(error: BaseException) -> bool:
+    """A deadlock or serialization failure: the transaction was rolled back whole."""
+    return isinstance(error, exc.DBAPIError) and sqlstate(error) in RETRYABLE_SQLSTATES
+
+
+@contextlib.contextmanager
+def counting_commits() -> Iterator[list[int]]:
+    """Counts the write transactions committed in this task from here on (`[n]`), so that a
+    caller can tell whether work that failed had already changed something."""
+    commits = [0]
+    token = _commits.set(commits)
+    try:
+        yield commits
+    finally:
+        _commits.reset(token)
 
 
 @functools.lru_cache(maxsize=64)

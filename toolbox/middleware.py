@@ -12,14 +12,18 @@ import re
 from http.cookies import SimpleCookie
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
 from starlette.datastructures import Headers
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from toolbox import i18n
-from toolbox.errors import TooLarge
+from toolbox.db import counting_commits, is_retryable
+from toolbox.errors import DomainError, TooLarge
 from toolbox.principal import CredentialKind, Identify, Principal
 from toolbox.security import hash_token, same_origin, unsigned
 from toolbox.settings import Settings
+from toolbox.templating import render
 
 SESSION_COOKIE = "toolbox_session"
 LOCALE_COOKIE = "toolbox_locale"
@@ -43,9 +47,23 @@ CONTENT_SECURITY_POLICY = (
 SECURITY_HEADERS = (
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"strict-origin-when-cross-origin"),
+    # Board and card addresses name what a room works on: no other site learns them.
+    (b"referrer-policy", b"same-origin"),
+    # A window this app opens, or that opens it, from another site gets no handle on it.
+    (b"cross-origin-opener-policy", b"same-origin"),
+    # For browsers that predate CSP's frame-ancestors.
     (b"x-frame-options", b"DENY"),
 )
+#: Two years, subdomains included: sent only when the app is served over HTTPS, since a
+#: browser that heard it refuses plain HTTP on that host for as long.
+HSTS = (b"strict-transport-security", b"max-age=63072000; includeSubDomains")
+
+
+def security_headers(settings: Settings) -> tuple[tuple[bytes, bytes], ...]:
+    """The headers of DESIGN.md §6 for every response and websocket handshake of this app."""
+    if settings.production or settings.base_url.startswith("https://"):
+        return (*SECURITY_HEADERS, HSTS)
+    return SECURITY_HEADERS
 
 
 class BodyTooLarge(TooLarge):
@@ -53,28 +71,42 @@ class BodyTooLarge(TooLarge):
 
 
 class SecurityHeadersMiddleware:
-    """The headers of DESIGN.md §6 on every HTTP response, 304s and static files included: it
-    is the outermost layer, so nothing answered inside it can go without them."""
+    """The headers of DESIGN.md §6 on every HTTP response, 304s and static files included, and
+    on a websocket's handshake: it is the outermost layer, so nothing answered inside it can go
+    without them. (A board's socket is served before the middleware, `toolbox.live.socket`,
+    which accepts with the same `security_headers`.)"""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, settings: Settings) -> None:
         self.app = app
+        self.headers = security_headers(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] not in {"http", "websocket"}:
             await self.app(scope, receive, send)
             return
 
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] in {"http.response.start", "websocket.accept"}:
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = [header for header in SECURITY_HEADERS if header[0] not in present]
+                extra = [header for header in self.headers if header[0] not in present]
                 message["headers"] = [*message.get("headers", []), *extra]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
 
 
-async def _send_error(send: Send, status: int, code: str, message: str) -> None:
+def wants_page(scope: Scope) -> bool:
+    """A browser navigating or submitting a form (not the API, not a script): a refusal it gets
+    is a page in the person's language rather than JSON it would show raw."""
+    if scope["path"].startswith("/api/"):
+        return False
+    return "text/html" in Headers(scope=scope).get("accept", "")
+
+
+async def _send_error(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+    if wants_page(scope) and "app" in scope:
+        await _send_error_page(scope, send, status, code, message)
+        return
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
     await send(
         {
@@ -87,6 +119,18 @@ async def _send_error(send: Send, status: int, code: str, message: str) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+async def _send_error_page(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+    error = DomainError(message, code=code)
+    error.status = status
+    request = Request(scope)
+    response = render(request, "error.html", {"error": error}, status=status)
+
+    async def nothing() -> Message:
+        return {"type": "http.disconnect"}
+
+    await response(scope, nothing, send)
 
 
 async def resolve_context(
@@ -143,7 +187,7 @@ class RequestContextMiddleware:
         context = await resolve_context(scope, identify=self.identify, settings=self.settings)
         if context is None:
             await _send_error(
-                send, 401, "unauthorized", i18n.gettext("This API token is not valid.")
+                scope, send, 401, "unauthorized", i18n.gettext("This API token is not valid.")
             )
             return
         scope.setdefault("state", {}).update(context)
@@ -169,6 +213,7 @@ class SameOriginMiddleware:
         headers = Headers(scope=scope)
         if not state.get("via_token") and not self._allowed(headers, scope):
             await _send_error(
+                scope,
                 send,
                 403,
                 "cross_origin",
@@ -209,7 +254,7 @@ class BodyLimitMiddleware:
         too_large = _file_too_large_message if upload else _too_large_message
         declared = Headers(scope=scope).get("content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _send_error(send, 413, "too_large", too_large())
+            await _send_error(scope, send, 413, "too_large", too_large())
             return
         received = 0
 
@@ -223,6 +268,63 @@ class BodyLimitMiddleware:
             return message
 
         await self.app(scope, limited_receive, send)
+
+
+class RetryWriteMiddleware:
+    """A change that PostgreSQL rolled back to break a deadlock or a serialization failure is
+    made once more, the whole request again, as `Database.transaction` does for one unit of
+    work: the views open `Database.write()` themselves, so the request is the unit that can be
+    replayed. Only while nothing was answered and nothing committed (a view that committed one
+    change before the one that failed is not run twice). Failing again, it is a 409 with a
+    sentence, never a 500.
+
+    Uploads are left out: replaying one would mean keeping 50 MB in memory."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] in SAFE_METHODS
+            or UPLOAD_PATH.match(scope["path"])
+        ):
+            await self.app(scope, receive, send)
+            return
+        received: list[Message] = []
+        started = False
+
+        async def recording_receive() -> Message:
+            message = await receive()
+            received.append(message)
+            return message
+
+        async def watched_send(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        with counting_commits() as commits:
+            try:
+                await self.app(scope, recording_receive, watched_send)
+                return
+            except DBAPIError as error:
+                if not is_retryable(error) or started or commits[0]:
+                    raise
+        replayed = iter(list(received))
+
+        async def replaying_receive() -> Message:
+            return next(replayed, None) or await receive()
+
+        try:
+            await self.app(scope, replaying_receive, watched_send)
+        except DBAPIError as error:
+            if not is_retryable(error) or started:
+                raise
+            message = i18n.gettext(
+                "Someone changed the same thing at the same moment; please try again."
+            )
+            await _send_error(scope, send, 409, "conflict", message)
 
 
 def _too_large_message() -> str:

@@ -90,7 +90,7 @@ async def test_a_session_that_signs_out_is_closed(
         assert code == 1008
 
 
-async def test_one_session_holds_at_most_twenty_sockets(
+async def test_one_session_holds_at_most_ten_sockets(
     db: Database, server: LiveServer, client: httpx.AsyncClient
 ) -> None:
     person = await make_user(db)

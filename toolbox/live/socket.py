@@ -12,10 +12,14 @@ each); and the hub sends to the server's own `send`, past those layers, for the 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import logging
 import re
 
+from limits import RateLimitItemPerSecond
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
 from starlette.applications import Starlette
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -24,7 +28,7 @@ from toolbox.errors import DomainError
 from toolbox.events.audience import Audience
 from toolbox.live.client import LiveClient
 from toolbox.live.hub import Hub
-from toolbox.middleware import resolve_context
+from toolbox.middleware import resolve_context, security_headers
 from toolbox.security import same_origin
 from toolbox.settings import Settings
 
@@ -35,8 +39,15 @@ CLOSE_POLICY = 1008  # a message we do not understand; rights that ended or chan
 CLOSE_TOO_BIG = 1009
 SOCKET_PATH = re.compile(r"^/b/(?P<slug>[^/]+)/ws$")
 #: Sockets one session or token may hold open in a process: a person's tabs and devices, not a
-#: script's thousands (each costs the server memory for as long as it stays open).
-MAX_SOCKETS_PER_CREDENTIAL = 20
+#: script's thousands (each costs the server memory for as long as it stays open). Counted per
+#: process (the hub's own count), not across processes: a script could hold this many on each
+#: worker, a bounded number still, without a round trip to the bus at every handshake.
+MAX_SOCKETS_PER_CREDENTIAL = 10
+#: Messages a client may send on one socket: a browser sends one `resume` per (re)connection, so
+#: anything near this is a script hammering the hub's replay, and its socket is closed.
+MESSAGE_RATE = RateLimitItemPerSecond(10, 10)
+_messages = FixedWindowRateLimiter(MemoryStorage())
+_socket_numbers = itertools.count()
 
 
 def _origin_allowed(websocket: WebSocket) -> bool:
@@ -98,7 +109,8 @@ async def board_socket(websocket: WebSocket, server_send: Send) -> None:
         return
     after_text = websocket.query_params.get("after", "")
     after = int(after_text) if after_text.isdigit() and len(after_text) < 18 else None
-    await websocket.accept()
+    # The handshake's answer carries the same headers as every HTTP response (DESIGN.md §6).
+    await websocket.accept(headers=security_headers(websocket.app.state.settings))
 
     async def close(code: int, reason: str) -> None:
         client.closing = True  # the hub sends it nothing more
@@ -115,6 +127,7 @@ async def board_socket(websocket: WebSocket, server_send: Send) -> None:
         credential=credential,
     )
     board_id = who.board_id
+    socket_number = str(next(_socket_numbers))
     await hub.connect(client, board_id, after)
     try:
         while True:
@@ -124,6 +137,9 @@ async def board_socket(websocket: WebSocket, server_send: Send) -> None:
             text = message.get("text")
             if text is None:
                 text = (message.get("bytes") or b"").decode("utf-8", errors="replace")
+            if not _messages.hit(MESSAGE_RATE, "socket", socket_number):
+                await close(CLOSE_POLICY, "too many messages (10 in 10 seconds at most)")
+                break
             if len(text) > MAX_MESSAGE:
                 await close(CLOSE_TOO_BIG, "message too big (64 KiB at most)")
                 break
