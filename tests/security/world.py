@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.accounts.builders import PASSWORD, new_api_token, new_person
@@ -73,13 +74,14 @@ class World:
     boards: dict[str, Board] = field(default_factory=dict)  # public, members, other
     staff: dict[str, Staff] = field(default_factory=dict)  # per board
     kits: dict[str, Kit] = field(default_factory=dict)  # shared, per board
+    scratch: Board | None = None  # see `scratch_invitation`
 
     def headers(self, role: str) -> dict[str, str]:
         token = self.tokens.get(role)
         return {"Authorization": f"Bearer {token}"} if token else {}
 
 
-_HOURS = itertools.count(0, 2)
+_HOURS = itertools.count(0, 3)
 
 
 def _later(hours: int) -> timedelta:
@@ -111,7 +113,9 @@ async def _kit(session: AsyncSession, board: Board, staff: Staff) -> Kit:
     free = await new_slot(
         session, board, facilitator, expert=expert, place="Table 2", starts_in=_later(hour + 1)
     )
-    open_slot = await new_slot(session, board, facilitator, place="Table 3", starts_in=_later(hour))
+    open_slot = await new_slot(
+        session, board, facilitator, place="Table 3", starts_in=_later(hour + 2)
+    )
     booking = await new_booking(session, board, slot, participant)
     other_booking = await new_booking(session, board, slot, other)
     # A participant of its own, whose suggestion waits and whose role may change (one person
@@ -175,6 +179,17 @@ async def build_world(db: Database) -> World:
             ):
                 await set_membership(session, board, person, role)
             world.boards[name], world.staff[name] = board, staff
-    for name in world.boards:
+        # Invitations that the matrix accepts are to this board, so that accepting one changes
+        # nobody's role on the boards under test.
+        world.scratch = await new_board(session, facilitator=people["facilitator"])
+    for name in ("public", "members", "other"):
         world.kits[name] = await make_kit(db, world, name)
     return world
+
+
+async def scratch_invitation(db: Database, world: World) -> str:
+    """A fresh invitation to be a participant of the scratch board."""
+    async with db.write() as session:
+        assert world.scratch is not None
+        access = await access_of(session, world.scratch, world.people["facilitator"])
+        return await create_invitation(session, access, Role.participant)
