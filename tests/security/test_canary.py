@@ -11,6 +11,7 @@ import asyncio
 import io
 import json
 import zipfile
+from datetime import timedelta
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
@@ -74,7 +75,13 @@ async def canary(world: World, db: Database, server: LiveServer) -> AsyncIterato
     other_expert = await make_member(db, board, Role.expert)
     newcomer = await make_member(db, board, Role.participant)
     slot = await make_slot(
-        db, board, staff.facilitator, expert=staff.expert, capacity=3, place="Salle canari"
+        db,
+        board,
+        staff.facilitator,
+        expert=staff.expert,
+        capacity=3,
+        place="Salle canari",
+        starts_in=timedelta(days=30),
     )
     headers = {role: world.headers(role) for role in ROLES}
     headers["other_participant"] = await bearer(db, staff.other_participant)
@@ -123,7 +130,9 @@ async def canary(world: World, db: Database, server: LiveServer) -> AsyncIterato
                 headers=headers["facilitator"],
             )
             assert promoted.status_code == 303, promoted.text
-            heard = {key: await frames(ws) for key, ws in sockets.items()}
+            # Listened to side by side: each socket gets the same time to hear everything.
+            heard_lists = await asyncio.gather(*(frames(ws) for ws in sockets.values()))
+            heard = dict(zip(sockets, heard_lists, strict=True))
     yield Canary(slot.id, booked.json()["id"], heard, headers, tokens)
 
 
