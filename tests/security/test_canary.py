@@ -11,10 +11,10 @@ import asyncio
 import io
 import json
 import zipfile
-from datetime import timedelta
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import httpx
