@@ -43,12 +43,12 @@ def text_of(response: httpx.Response) -> str:
     return response.text
 
 
-async def frames(ws: ClientConnection, within: float = 1.5) -> list[str]:
+async def frames(ws: ClientConnection, quiet: float = 1.5) -> list[str]:
+    """Everything the socket hears until it has been quiet for `quiet` seconds."""
     seen: list[str] = []
     try:
-        async with asyncio.timeout(within):
-            while True:
-                seen.append(str(await ws.recv()))
+        while True:
+            seen.append(str(await asyncio.wait_for(ws.recv(), quiet)))
     except (TimeoutError, ConnectionClosed):
         return seen
 
