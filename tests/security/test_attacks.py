@@ -20,9 +20,11 @@ from sqlalchemy import func, select
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
+from tests.accounts.builders import PASSWORD
 from tests.factories import origin, signed_in
 from tests.security.world import World, scratch_invitation
 from tests.servers import LiveServer
+from toolbox.accounts.private_links import private_token
 from toolbox.board.models import Board, BoardColumn, Card, Label, Membership, Suggestion
 from toolbox.brigade.models import Booking, Slot
 from toolbox.db import Database, ModelBase
@@ -74,7 +76,9 @@ async def unchanged(
 # --- cards, columns, labels of another board ----------------------------------------------
 
 
-async def test_kanboard_idor_edit_a_card_of_another_board(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_kanboard_idor_edit_a_card_of_another_board(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Kanboard: IDOR, a project manager of one project edits a task of another (API)."""
     card = world.kits["other"]
     await unchanged(
@@ -89,7 +93,9 @@ async def test_kanboard_idor_edit_a_card_of_another_board(world: World, db: Data
     )
 
 
-async def test_wekan_archive_a_card_of_another_board(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_wekan_archive_a_card_of_another_board(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Wekan: missing board check on card archive (IDOR through the REST API)."""
     card_id = world.kits["other"].card_id
     await unchanged(
@@ -100,7 +106,9 @@ async def test_wekan_archive_a_card_of_another_board(world: World, db: Database,
     )
 
 
-async def test_kanboard_restore_a_card_of_another_board(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_kanboard_restore_a_card_of_another_board(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Kanboard: IDOR, reopening a closed task of another project."""
     card_id = world.kits["other"].archived_card_id
     await unchanged(
@@ -113,7 +121,9 @@ async def test_kanboard_restore_a_card_of_another_board(world: World, db: Databa
     )
 
 
-async def test_planka_move_a_card_into_another_boards_column(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_planka_move_a_card_into_another_boards_column(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Planka: moving a card to a list of a board the user cannot access."""
     ours, theirs = world.kits["public"], world.kits["other"]
     await unchanged(
@@ -151,7 +161,9 @@ async def test_planka_move_a_card_through_the_form_into_another_boards_column(
     )
 
 
-async def test_deck_create_a_card_in_another_boards_column(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_deck_create_a_card_in_another_boards_column(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Nextcloud Deck: creating a card in a stack of a board shared with someone else."""
     theirs = world.kits["other"]
     before = await count(db, Card, column_id=theirs.column_id)
@@ -164,7 +176,9 @@ async def test_deck_create_a_card_in_another_boards_column(world: World, db: Dat
     assert await count(db, Card, column_id=theirs.column_id) == before
 
 
-async def test_kanboard_rename_a_column_of_another_board(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_kanboard_rename_a_column_of_another_board(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Kanboard: IDOR on column modification."""
     column_id = world.kits["other"].column_id
     await unchanged(
@@ -179,7 +193,9 @@ async def test_kanboard_rename_a_column_of_another_board(world: World, db: Datab
     )
 
 
-async def test_focalboard_move_a_column_of_another_board(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_focalboard_move_a_column_of_another_board(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Focalboard: board-scoped operations reachable with another board's block id."""
     column_id = world.kits["other"].column_id
     await unchanged(
@@ -194,7 +210,9 @@ async def test_focalboard_move_a_column_of_another_board(world: World, db: Datab
     )
 
 
-async def test_vikunja_delete_a_bucket_of_another_project(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_vikunja_delete_a_bucket_of_another_project(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Vikunja: deleting a bucket of a project the user has no write access to."""
     column_id = world.kits["other"].column_id
     await unchanged(
@@ -205,7 +223,9 @@ async def test_vikunja_delete_a_bucket_of_another_project(world: World, db: Data
     )
 
 
-async def test_vikunja_archive_a_column_through_ones_own_board(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_vikunja_archive_a_column_through_ones_own_board(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Vikunja: a bucket id of another project through one's own project's URL."""
     column_id = world.kits["other"].column_id
     slug = world.boards["public"].slug
@@ -219,7 +239,9 @@ async def test_vikunja_archive_a_column_through_ones_own_board(world: World, db:
     )
 
 
-async def test_deck_delete_a_label_of_another_board(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_deck_delete_a_label_of_another_board(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Nextcloud Deck: labels of another board editable through one's own board's id."""
     label_id = world.kits["other"].label_id
     slug = world.boards["public"].slug
@@ -233,7 +255,9 @@ async def test_deck_delete_a_label_of_another_board(world: World, db: Database, 
     )
 
 
-async def test_deck_rename_a_label_of_another_board(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_deck_rename_a_label_of_another_board(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Nextcloud Deck: label update without a check that the label is on the board."""
     label_id = world.kits["other"].label_id
     slug = world.boards["public"].slug
@@ -249,7 +273,9 @@ async def test_deck_rename_a_label_of_another_board(world: World, db: Database, 
     )
 
 
-async def test_deck_put_another_boards_label_on_a_card(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_deck_put_another_boards_label_on_a_card(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Nextcloud Deck: assigning a label of another board to a card. Labels go by name within
     the card's board: the other board's label is neither attached nor changed."""
     async with db.read() as session:
@@ -272,7 +298,9 @@ async def test_deck_put_another_boards_label_on_a_card(world: World, db: Databas
         assert all(label.board_id == world.boards["public"].id for label in ours.labels)
 
 
-async def test_wekan_read_a_members_only_card_as_a_non_member(world: World, client):  # type: ignore[no-untyped-def]
+async def test_wekan_read_a_members_only_card_as_a_non_member(
+    world: World, client: httpx.AsyncClient
+) -> None:
     """Wekan: cards of private boards readable by any logged-in user through the API."""
     card_id = world.kits["other"].card_id
     for role in ("visitor", "participant", "facilitator"):
@@ -281,14 +309,18 @@ async def test_wekan_read_a_members_only_card_as_a_non_member(world: World, clie
         assert "title" not in response.text
 
 
-async def test_focalboard_read_a_card_through_a_public_boards_address(world: World, client):  # type: ignore[no-untyped-def]
+async def test_focalboard_read_a_card_through_a_public_boards_address(
+    world: World, client: httpx.AsyncClient
+) -> None:
     """Focalboard: blocks of a private board fetched through a shared (public) board's URL."""
     card_id = world.kits["other"].card_id
     response = await client.get(f"/b/{world.boards['public'].slug}/cards/{card_id}")
     assert response.status_code == 404
 
 
-async def test_planka_accept_a_suggestion_of_another_board(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_planka_accept_a_suggestion_of_another_board(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Planka: acting on another board's objects with a valid session of one's own board."""
     theirs = world.kits["other"]
     await unchanged(
@@ -326,7 +358,9 @@ async def test_planka_accept_a_suggestion_into_another_boards_column(
 # --- bookings ------------------------------------------------------------------------------
 
 
-async def test_calcom_book_on_behalf_of_another_user(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_calcom_book_on_behalf_of_another_user(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Cal.com: booking created for another user by passing their id in the body."""
     kit = world.kits["public"]
     victim = world.staff["public"].other_participant
@@ -341,7 +375,9 @@ async def test_calcom_book_on_behalf_of_another_user(world: World, db: Database,
     assert await count(db, Booking, slot_id=kit.free_slot_id) == before
 
 
-async def test_calcom_cancel_another_users_booking(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_calcom_cancel_another_users_booking(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Cal.com: any authenticated user could cancel any booking by its id."""
     booking_id = world.kits["public"].other_booking_id
     await unchanged(
@@ -373,7 +409,9 @@ async def test_easyappointments_cancel_another_customers_appointment(
         )
 
 
-async def test_calcom_cancel_a_booking_of_another_board(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_calcom_cancel_a_booking_of_another_board(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Cal.com: organisation admins acting on bookings of other organisations."""
     booking_id = world.kits["other"].booking_id
     await unchanged(
@@ -386,7 +424,7 @@ async def test_calcom_cancel_a_booking_of_another_board(world: World, db: Databa
     )
 
 
-async def test_calcom_read_another_users_booking(world: World, client):  # type: ignore[no-untyped-def]
+async def test_calcom_read_another_users_booking(world: World, client: httpx.AsyncClient) -> None:
     """Cal.com: booking details (attendee answers) exposed by id to other users."""
     booking_id = world.kits["public"].other_booking_id
     for role in ("participant", "other_facilitator", "visitor"):
@@ -395,7 +433,9 @@ async def test_calcom_read_another_users_booking(world: World, client):  # type:
         assert "need" not in response.text
 
 
-async def test_easyappointments_another_customers_calendar_file(world: World, client):  # type: ignore[no-untyped-def]
+async def test_easyappointments_another_customers_calendar_file(
+    world: World, client: httpx.AsyncClient
+) -> None:
     """Easy!Appointments: appointment ICS reachable by id without authorization."""
     booking_id = world.kits["public"].other_booking_id
     for role in ("participant", "other_facilitator", "visitor"):
@@ -404,11 +444,9 @@ async def test_easyappointments_another_customers_calendar_file(world: World, cl
         assert "BEGIN:VEVENT" not in response.text
 
 
-async def test_calcom_guessed_calendar_feed_token(world: World, client):  # type: ignore[no-untyped-def]
+async def test_calcom_guessed_calendar_feed_token(world: World, client: httpx.AsyncClient) -> None:
     """Cal.com: predictable private calendar feed URLs. Another person's id with a made-up
     signature, and someone's feed link used as their calendar link, open nothing."""
-    from toolbox.accounts.private_links import private_token
-
     victim = world.people["participant"]
     for token in (
         f"{victim.id}-{'0' * 64}",
@@ -421,7 +459,9 @@ async def test_calcom_guessed_calendar_feed_token(world: World, client):  # type
         assert "BEGIN:VCALENDAR" not in response.text
 
 
-async def test_focalboard_members_only_feed_with_a_forged_token(world: World, client):  # type: ignore[no-untyped-def]
+async def test_focalboard_members_only_feed_with_a_forged_token(
+    world: World, client: httpx.AsyncClient
+) -> None:
     """Focalboard: private board content through a guessable sharing token."""
     victim = world.people["participant"]
     slug = world.boards["members"].slug
@@ -431,7 +471,9 @@ async def test_focalboard_members_only_feed_with_a_forged_token(world: World, cl
         assert "<entry" not in response.text
 
 
-async def test_easyappointments_bookings_export_by_a_non_facilitator(world: World, client):  # type: ignore[no-untyped-def]
+async def test_easyappointments_bookings_export_by_a_non_facilitator(
+    world: World, client: httpx.AsyncClient
+) -> None:
     """Easy!Appointments: appointment export open to non-admin users."""
     slug = world.boards["public"].slug
     for role in ("participant", "expert", "other_facilitator", "visitor"):
@@ -441,8 +483,8 @@ async def test_easyappointments_bookings_export_by_a_non_facilitator(world: Worl
 
 
 async def test_calcom_book_a_members_only_session_as_an_outsider(
-    world: World, db: Database, client
-):  # type: ignore[no-untyped-def]
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Cal.com: booking a private event type through its id."""
     slot_id = world.kits["members"].free_slot_id
     await unchanged(
@@ -457,7 +499,9 @@ async def test_calcom_book_a_members_only_session_as_an_outsider(
     )
 
 
-async def test_calcom_an_expert_assigns_another_expert(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_calcom_an_expert_assigns_another_expert(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Cal.com: a team member reassigning a booking to another host without the right."""
     slot_id = world.kits["other"].open_slot_id
     other_expert = world.staff["other"].expert
@@ -485,7 +529,9 @@ async def test_calcom_an_expert_assigns_another_expert(world: World, db: Databas
     )
 
 
-async def test_easyappointments_release_another_providers_slot(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_easyappointments_release_another_providers_slot(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Easy!Appointments: a provider editing another provider's working plan."""
     slot_id = world.kits["other"].slot_id
     await unchanged(
@@ -496,7 +542,9 @@ async def test_easyappointments_release_another_providers_slot(world: World, db:
     )
 
 
-async def test_easyappointments_mark_another_providers_session(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_easyappointments_mark_another_providers_session(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Easy!Appointments: appointment status changed by a user who does not own it."""
     slot_id = world.kits["public"].slot_id
     for role in ("participant", "other_facilitator"):
@@ -516,8 +564,8 @@ async def test_easyappointments_mark_another_providers_session(world: World, db:
 
 
 async def test_wekan_role_escalation_through_the_member_endpoint(
-    world: World, db: Database, client
-):  # type: ignore[no-untyped-def]
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Wekan: a normal board member makes themself board admin."""
     board = world.boards["public"]
     for role in ("participant", "expert"):
@@ -531,7 +579,9 @@ async def test_wekan_role_escalation_through_the_member_endpoint(
         assert await role_of(db, board, me.id) == role
 
 
-async def test_deck_another_boards_owner_changes_roles_here(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_deck_another_boards_owner_changes_roles_here(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Nextcloud Deck: the owner of one board manages the ACL of another."""
     board = world.boards["public"]
     member = world.kits["public"].member_id
@@ -560,7 +610,9 @@ async def test_kanboard_change_a_role_on_another_board_through_ones_own(
     assert await role_of(db, world.boards["public"], member) is None
 
 
-async def test_planka_invitation_token_reuse(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_planka_invitation_token_reuse(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Planka / Focalboard: a shared invitation link usable again after it was used."""
     token = await scratch_invitation(db, world)
     first = await client.post(f"/invite/{token}", headers=world.headers("participant"))
@@ -572,7 +624,9 @@ async def test_planka_invitation_token_reuse(world: World, db: Database, client)
     assert await role_of(db, world.scratch, world.people["other_facilitator"].id) == before
 
 
-async def test_focalboard_invitation_link_lowers_a_facilitator(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_focalboard_invitation_link_lowers_a_facilitator(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Focalboard: joining through a team link resets the role of an existing member. Here:
     the facilitator who accepts a participant's invitation stays facilitator (fixed)."""
     assert world.scratch is not None
@@ -585,8 +639,8 @@ async def test_focalboard_invitation_link_lowers_a_facilitator(world: World, db:
 @pytest.mark.parametrize(
     "extra", [{"board_id": 0}, {"id": 1}, {"version": 99}, {"archived_at": "2020-01-01"}]
 )
-async def test_vikunja_mass_assignment_on_card_creation(  # type: ignore[no-untyped-def]
-    extra: dict[str, Any], world: World, db: Database, client
+async def test_vikunja_mass_assignment_on_card_creation(
+    extra: dict[str, Any], world: World, db: Database, client: httpx.AsyncClient
 ) -> None:
     """Vikunja: fields such as the project id taken from the JSON body (mass assignment)."""
     if "board_id" in extra:
@@ -603,8 +657,8 @@ async def test_vikunja_mass_assignment_on_card_creation(  # type: ignore[no-unty
 
 
 async def test_vikunja_mass_assignment_moves_a_card_to_another_board(
-    world: World, db: Database, client
-):  # type: ignore[no-untyped-def]
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Vikunja: a task moved to another project by setting `project_id` in an update."""
     kit = world.kits["public"]
     await unchanged(
@@ -624,7 +678,9 @@ async def test_vikunja_mass_assignment_moves_a_card_to_another_board(
     )
 
 
-async def test_wekan_mass_assignment_of_a_role_in_a_profile(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_wekan_mass_assignment_of_a_role_in_a_profile(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Wekan: `isAdmin` accepted in a profile update."""
     board = world.boards["public"]
     for extra in ({"role": "facilitator"}, {"is_admin": True}, {"user_id": 1}):
@@ -637,7 +693,9 @@ async def test_wekan_mass_assignment_of_a_role_in_a_profile(world: World, db: Da
     assert await role_of(db, board, world.people["expert"].id) == "expert"
 
 
-async def test_calcom_mass_assignment_of_a_suggestions_status(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_calcom_mass_assignment_of_a_suggestions_status(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Cal.com: booking status and owner fields writable through the create endpoint."""
     board = world.boards["public"]
     before = await count(db, Suggestion, board_id=board.id)
@@ -651,7 +709,9 @@ async def test_calcom_mass_assignment_of_a_suggestions_status(world: World, db: 
     assert await count(db, Suggestion, board_id=board.id) == before
 
 
-async def test_kanboard_non_admin_creates_a_board(world: World, db: Database, client):  # type: ignore[no-untyped-def]
+async def test_kanboard_non_admin_creates_a_board(
+    world: World, db: Database, client: httpx.AsyncClient
+) -> None:
     """Kanboard: project creation by users without the right, with `is_admin` in the body."""
     before = await count(db, Board)
     response = await client.post(
@@ -668,7 +728,7 @@ async def test_kanboard_non_admin_creates_a_board(world: World, db: Database, cl
 
 async def test_wekan_csrf_cross_origin_post_with_the_session_cookie(
     world: World, db: Database, server: LiveServer
-):  # type: ignore[no-untyped-def]
+) -> None:
     """Wekan / Kanboard: CSRF on board actions (a form on another site posts with the cookie)."""
     kit = world.kits["public"]
     slug = world.boards["public"].slug
@@ -690,7 +750,9 @@ async def test_wekan_csrf_cross_origin_post_with_the_session_cookie(
             )
 
 
-async def test_kanboard_csrf_with_a_text_plain_form(world: World, db: Database, server: LiveServer):  # type: ignore[no-untyped-def]
+async def test_kanboard_csrf_with_a_text_plain_form(
+    world: World, db: Database, server: LiveServer
+) -> None:
     """Kanboard: CSRF through a `text/plain` form posting JSON-looking data to the API."""
     kit = world.kits["public"]
     async with httpx.AsyncClient(base_url=server.url) as browser:
@@ -708,7 +770,7 @@ async def test_kanboard_csrf_with_a_text_plain_form(world: World, db: Database, 
         )
 
 
-async def test_planka_cross_site_websocket_hijacking(world: World, server: LiveServer):  # type: ignore[no-untyped-def]
+async def test_planka_cross_site_websocket_hijacking(world: World, server: LiveServer) -> None:
     """Planka / Focalboard: cross-site websocket hijacking (the handshake carries the cookie)."""
     async with httpx.AsyncClient(base_url=server.url) as browser:
         await signed_in(browser, world.people["facilitator"])
@@ -736,10 +798,10 @@ async def test_planka_cross_site_websocket_hijacking(world: World, server: LiveS
         "\\\\evil.example",
     ],
 )
-async def test_wekan_open_redirect_after_sign_in(target: str, world: World, server: LiveServer):  # type: ignore[no-untyped-def]
+async def test_wekan_open_redirect_after_sign_in(
+    target: str, world: World, server: LiveServer
+) -> None:
     """Wekan / Vikunja: open redirect through the `next`/`redirect` parameter of the login."""
-    from tests.accounts.builders import PASSWORD
-
     async with httpx.AsyncClient(base_url=server.url) as browser:
         response = await browser.post(
             "/login",
@@ -797,8 +859,8 @@ async def test_nextcloud_path_traversal_in_static_files(path: str, server: LiveS
         "export.json",
     ],
 )
-async def test_kanboard_export_of_a_private_project_by_a_visitor(  # type: ignore[no-untyped-def]
-    path: str, world: World, db: Database, client
+async def test_kanboard_export_of_a_private_project_by_a_visitor(
+    path: str, world: World, db: Database, client: httpx.AsyncClient
 ) -> None:
     """Kanboard: export of a private project's tasks without being a member."""
     slug = world.boards["members"].slug
@@ -812,7 +874,7 @@ async def test_kanboard_export_of_a_private_project_by_a_visitor(  # type: ignor
     assert member.status_code == 200
 
 
-async def test_vikunja_search_a_private_project(world: World, client):  # type: ignore[no-untyped-def]
+async def test_vikunja_search_a_private_project(world: World, client: httpx.AsyncClient) -> None:
     """Vikunja: task search returning tasks of projects the user cannot see."""
     slug = world.boards["members"].slug
     for role in ("visitor", "other_facilitator"):
@@ -823,7 +885,9 @@ async def test_vikunja_search_a_private_project(world: World, client):  # type: 
         assert "results" not in response.text
 
 
-async def test_focalboard_event_log_of_a_private_board(world: World, client):  # type: ignore[no-untyped-def]
+async def test_focalboard_event_log_of_a_private_board(
+    world: World, client: httpx.AsyncClient
+) -> None:
     """Focalboard: the websocket/update stream of a private board readable by non-members."""
     slug = world.boards["members"].slug
     for role in ("visitor", "other_facilitator"):
@@ -835,8 +899,8 @@ async def test_focalboard_event_log_of_a_private_board(world: World, client):  #
 
 
 @pytest.mark.parametrize("index", [-1, -(2**31), 2**63, 2**64, "1e309", None, "0"])
-async def test_kanboard_negative_or_huge_positions(  # type: ignore[no-untyped-def]
-    index: Any, world: World, db: Database, client
+async def test_kanboard_negative_or_huge_positions(
+    index: Any, world: World, db: Database, client: httpx.AsyncClient
 ) -> None:
     """Kanboard: task position parameter not validated (negative and overflowing integers)."""
     kit = world.kits["public"]

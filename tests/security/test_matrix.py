@@ -30,6 +30,7 @@ from tests.accounts.builders import PASSWORD
 from tests.names import unique
 from tests.security.world import ROLES, Kit, World, make_kit, scratch_invitation
 from tests.servers import LiveServer
+from toolbox.brigade.calendar import calendar_token
 from toolbox.db import Database
 from toolbox.routes import routes
 
@@ -137,7 +138,6 @@ def _board_of(world: World, kit: Kit) -> str:
     return next(name for name, board in world.boards.items() if board.id == kit.board.id)
 
 
-NO_BODY = None
 #: The whole table. Keys: a page route's name, "api:<name>", and "<name>:<action>".
 EXPECTED: dict[str, Entry] = {
     # --- the JSON API -----------------------------------------------------------------------
@@ -475,8 +475,6 @@ def _fill(
 
 
 def _calendar_token(world: World, role: str) -> str:
-    from toolbox.brigade.calendar import calendar_token
-
     person = world.people.get(role) or world.people["participant"]
     return calendar_token("test-secret-key", person)
 
