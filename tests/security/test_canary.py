@@ -232,10 +232,11 @@ async def test_member_and_suggestion_frames_reach_facilitators(who: str, canary:
 @pytest.mark.parametrize("board", ["public", "members"])
 @pytest.mark.parametrize("role", ROLES)
 async def test_who_may_open_the_socket(
-    board: str, role: str, world: World, server: LiveServer
+    board: str, role: str, world: World, server: LiveServer, client: httpx.AsyncClient
 ) -> None:
     """The socket's row of the matrix (`board_socket` in test_matrix.EXPECTED: the board's
-    readers): a members-only board's socket refuses a visitor and a non-member."""
+    readers): a members-only board's socket refuses a visitor and a non-member; everyone else
+    hears the next change."""
     slug = world.boards[board].slug
     url = f"ws://127.0.0.1:{server.port}/b/{slug}/ws?format=json"
     refused = board == "members" and role in {"visitor", "other_facilitator"}
@@ -245,7 +246,17 @@ async def test_who_may_open_the_socket(
                 pass
         assert answer.value.response.status_code == 403
         return
+    staff = world.headers("facilitator")
+    seq = (await client.get(f"/api/v1/boards/{slug}", headers=staff)).json()["seq"]
     async with connect(url, additional_headers=world.headers(role)) as ws:
-        await ws.send(json.dumps({"resume": 0}))
-        first: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), 10))
-        assert "type" in first
+        await ws.send(json.dumps({"resume": seq}))
+        title = unique("Colonne entendue")
+        created = await client.post(
+            f"/api/v1/boards/{slug}/columns", json={"title": title}, headers=staff
+        )
+        assert created.status_code == 201
+        heard: list[dict[str, Any]] = []
+        async with asyncio.timeout(10):
+            while not any(event.get("type") == "column.created" for event in heard):
+                heard.append(json.loads(await ws.recv()))
+        assert title in json.dumps(heard, ensure_ascii=False)
