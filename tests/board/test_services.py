@@ -596,6 +596,21 @@ async def test_an_invitation_makes_one_member_with_its_role(session: AsyncSessio
     assert members == {facilitator.id, guest.id}
 
 
+async def test_an_invitation_only_raises_a_role(session: AsyncSession) -> None:
+    """A facilitator who accepts a participant's invitation (a link sent by mistake, or by
+    someone who wants them out) stays facilitator; a participant invited as expert is raised."""
+    board, facilitator = await a_board(session, public=False)
+    access = await access_of(session, board, facilitator)
+    lower = await create_invitation(session, access, Role.participant)
+    await accept_invitation(session, lower, facilitator)
+    assert (await board_access(session, board.slug, facilitator)).role == Role.facilitator
+    participant = await new_member(session, board, Role.participant)
+    await accept_invitation(
+        session, await create_invitation(session, access, Role.expert), participant
+    )
+    assert (await board_access(session, board.slug, participant)).role == Role.expert
+
+
 async def test_an_expired_invitation_lets_nobody_in(session: AsyncSession) -> None:
     board, facilitator = await a_board(session, public=False)
     token = await create_invitation(

@@ -191,8 +191,14 @@ def test_a_booking_reaches_everyone_but_says_only_that_a_seat_was_taken(role: st
     assert booked.personal  # those it involves get their own rendering, with their details
 
 
-def test_an_undeclared_type_reaches_everyone_as_history() -> None:
-    assert event_for_audience({**DOCUMENT, "type": "poll.created", "data": {}}, "visitor")
+@pytest.mark.parametrize("role", ["visitor", "reader", "participant", "expert"])
+def test_an_undeclared_type_reaches_nobody_but_the_facilitators(role: str) -> None:
+    """No declaration says what its payload may hold: history for the facilitators alone."""
+    old = {**DOCUMENT, "type": "booking.created", "data": {"need": "CANARI", "by": "Alice"}}
+    assert event_for_audience(old, role) is None
+    assert event_for_audience(old, "facilitator") == {
+        key: old[key] for key in ("seq", "type", "at", "data")
+    }
 
 
 def test_what_each_event_refreshes() -> None:

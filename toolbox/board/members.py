@@ -21,6 +21,10 @@ from toolbox.security import hash_token, new_token
 INVITATION_LIFETIME = timedelta(days=14)
 
 
+#: Roles from the least to the most a member may do.
+RANKS = (Role.participant, Role.expert, Role.facilitator)
+
+
 async def set_membership(
     session: AsyncSession, board: Board, user: Actor, role: Role, *, actor_id: int | None = None
 ) -> Membership:
@@ -111,5 +115,14 @@ async def accept_invitation(session: AsyncSession, token: str, user: Actor) -> B
     )
     if used.rowcount != 1:  # type: ignore[attr-defined]
         raise NotFound(_("This invitation is not valid any more. Ask for a new one."))
-    await set_membership(session, board, user, invitation.role, actor_id=user.id)
+    # An invitation only ever raises a role: a facilitator who opens a participant's link (sent
+    # to them by mistake, or by someone who wants them out) stays a facilitator, or the last
+    # facilitator could lock everyone out, which `change_role` refuses.
+    current = await session.scalar(
+        select(Membership.role).where(
+            Membership.board_id == board.id, Membership.user_id == user.id
+        )
+    )
+    if current is None or RANKS.index(invitation.role) > RANKS.index(current):
+        await set_membership(session, board, user, invitation.role, actor_id=user.id)
     return board

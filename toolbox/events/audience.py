@@ -42,9 +42,13 @@ class Audience:
 def event_for_audience(document: dict[str, Any], role: str) -> dict[str, Any] | None:
     """The event as `role` may see it (without internal fields), or None: none of their business.
 
-    A type no longer declared reaches everyone, as a row of the log it is history like any other.
+    A type no longer declared reaches the facilitators alone: no declaration vouches for what
+    its payload says (an old row could name who booked), so it is history for those who see
+    everything, and nobody else's (confidential by default, DESIGN.md §2).
     """
     declaration = EVENT_TYPES.get(document["type"])
+    if declaration is None and role != FACILITATOR:
+        return None
     if declaration is not None and not declaration.visible_to(role):
         return None
     visible = {field: document[field] for field in PUBLIC_FIELDS}
