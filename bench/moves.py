@@ -200,7 +200,9 @@ async def request_cpu_per_move(url: str, token: str, moves: int, profile: bool) 
                 figures[f"{kind} p50"] = percentile(costs, 50)
                 figures[f"{kind} mean"] = sum(costs) / len(costs)
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats("toolbox|sqlalchemy/(orm|engine)", 40)
+        stats.sort_stats("tottime").print_stats(25)
     return figures
 
 

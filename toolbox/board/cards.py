@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from toolbox.board.access import BoardAccess, access_to
 from toolbox.board.documents import card_document
 from toolbox.board.models import Board, BoardColumn, Card, Label
-from toolbox.board.ordering import place_among
+from toolbox.board.ordering import order_check, place_among
 from toolbox.board.schemas import LABEL_COLOURS, CardIn, CardPatch
 from toolbox.board.services import column_for
 from toolbox.db import utcnow
@@ -172,6 +172,17 @@ async def move_card(
     card.position = placement.position
     card.updated_at = utcnow()
     await session.flush()
+    order = placement.order_with(card.id)
+    if from_column_id == target.id:
+        from_order = order
+    else:
+        from_order = tuple(
+            await session.scalars(
+                select(Card.id)
+                .where(*_open_cards_of(from_column_id))
+                .order_by(Card.position, Card.id)
+            )
+        )
     await access.record(
         session,
         CardMoved(
@@ -182,6 +193,8 @@ async def move_card(
             column_title=target.title,
             index=placement.index,
             by=access.actor_name,
+            order=order_check(order),
+            from_order=order_check(from_order),
         ),
     )
     return card
