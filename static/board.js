@@ -310,15 +310,18 @@
     var to = cardList(move.to);
     if (!to) return []; // a page without the board's columns (manage, brigade, search results)
     var card = document.getElementById("card-" + move.card);
-    if (!card) return [move.to]; // not on this page: the column read again brings it
-    var place = focusPlace(card);
-    var others = cardsIn(to).filter(function (other) { return other !== card; });
-    to.insertBefore(card, others[move.index] || null);
-    refocus(place);
+    var stale = [];
+    if (card) {
+      var place = focusPlace(card);
+      var others = cardsIn(to).filter(function (other) { return other !== card; });
+      to.insertBefore(card, others[move.index] || null);
+      refocus(place);
+      if (!move.order || orderOf(to) !== move.order) stale.push(move.to);
+    } else {
+      stale.push(move.to); // not on this page: the column read again brings it
+    }
     recount(move.to);
     recount(move.from);
-    var stale = [];
-    if (!move.order || orderOf(to) !== move.order) stale.push(move.to);
     var from = cardList(move.from);
     if (from && move.from !== move.to && (!move.from_order || orderOf(from) !== move.from_order)) {
       stale.push(move.from);
