@@ -56,20 +56,20 @@ def population(url: str) -> str:
     return toolbox(env, "user", "token", FAC).splitlines()[-1].strip()
 
 
-def columns_of(http: httpx.Client | None, board: dict[str, Any]) -> list[list[int]]:
+def columns_of(board: dict[str, Any]) -> list[list[int]]:
     return [[card["id"] for card in column["cards"]] for column in board["columns"]]
 
 
-def fill(http: httpx.Client, slug: str) -> tuple[list[int], dict[int, list[int]]]:
+async def fill(http: httpx.AsyncClient, slug: str) -> tuple[list[int], dict[int, list[int]]]:
     columns: list[int] = []
     cards: dict[int, list[int]] = {}
     for title in ("À explorer", "Retenues pour l’atelier"):
-        column = http.post(f"/api/v1/boards/{slug}/columns", json={"title": title})
+        column = await http.post(f"/api/v1/boards/{slug}/columns", json={"title": title})
         columns.append(column.raise_for_status().json()["id"])
         cards[columns[-1]] = []
         for n in range(CARDS_PER_COLUMN):
             body = {"column_id": columns[-1], "title": TITLE.format(n=n)}
-            card = http.post(f"/api/v1/boards/{slug}/cards", json=body).raise_for_status()
+            card = (await http.post(f"/api/v1/boards/{slug}/cards", json=body)).raise_for_status()
             cards[columns[-1]].append(card.json()["id"])
     return columns, cards
 
@@ -97,9 +97,9 @@ async def frame_for_move(ws: ClientConnection, seq: int) -> bytes:
 
 async def bytes_per_move(server: AppServer, token: str) -> dict[str, int]:
     auth = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=server.url, headers=auth) as http:
-        columns, cards = fill(http, SLUG)
-        seq = http.get(f"/api/v1/boards/{SLUG}").json()["seq"]
+    async with httpx.AsyncClient(base_url=server.url, headers=auth) as http:
+        columns, cards = await fill(http, SLUG)
+        seq = (await http.get(f"/api/v1/boards/{SLUG}")).json()["seq"]
         base = f"ws://127.0.0.1:{server.port}/b/{SLUG}/ws"
         sockets = {
             "visitor": connect(base),
@@ -112,12 +112,12 @@ async def bytes_per_move(server: AppServer, token: str) -> dict[str, int]:
                 await ws.send(json.dumps({"resume": seq}))
             await asyncio.sleep(0.3)
             card_id, target, index = next_move(0, columns, cards)
-            http.post(
-                f"/api/v1/cards/{card_id}/move", json={"column_id": target, "index": index}
+            (
+                await http.post(
+                    f"/api/v1/cards/{card_id}/move", json={"column_id": target, "index": index}
+                )
             ).raise_for_status()
-            return {
-                name: len(await frame_for_move(ws, seq + 1)) for name, ws in opened.items()
-            }
+            return {name: len(await frame_for_move(ws, seq + 1)) for name, ws in opened.items()}
         finally:
             for socket in sockets.values():
                 await socket.__aexit__(None, None, None)
@@ -130,18 +130,23 @@ async def server_cpu_per_move(server: AppServer, token: str, moves: int) -> floa
     async with httpx.AsyncClient(base_url=server.url, headers=auth) as http:
         board = (await http.get(f"/api/v1/boards/{SLUG}")).json()
         columns = [column["id"] for column in board["columns"]]
-        cards = dict(zip(columns, columns_of(None, board), strict=True))
+        cards = dict(zip(columns, columns_of(board), strict=True))
         base = f"ws://127.0.0.1:{server.port}/b/{SLUG}/ws"
         async with connect(base) as visitor, connect(base, additional_headers=auth) as facilitator:
-            received = [0, 0]
+            for ws in (visitor, facilitator):
+                await ws.send(json.dumps({"resume": board["seq"]}))
 
-            async def drain(ws: ClientConnection, n: int) -> None:
+            async def drain(ws: ClientConnection) -> None:
+                """Until every move's frame has come (presence frames are not counted)."""
+                received = 0
                 async for message in ws:
                     if "presence" not in str(message)[:40]:
-                        received[n] += 1
+                        received += 1
+                        if received == moves:
+                            return
 
-            readers = [asyncio.create_task(drain(ws, n)) for n, ws in enumerate((visitor, facilitator))]
             await asyncio.sleep(0.3)
+            readers = [asyncio.create_task(drain(ws)) for ws in (visitor, facilitator)]
             began = tree_cpu_seconds(server.process.pid)
             for i in range(moves):
                 card_id, target, index = next_move(i + 1, columns, cards)
@@ -149,12 +154,9 @@ async def server_cpu_per_move(server: AppServer, token: str, moves: int) -> floa
                     f"/api/v1/cards/{card_id}/move", json={"column_id": target, "index": index}
                 )
                 response.raise_for_status()
-            deadline = time.monotonic() + 30
-            while min(received) < moves and time.monotonic() < deadline:
-                await asyncio.sleep(0.05)
+            async with asyncio.timeout(60):
+                await asyncio.gather(*readers)
             spent = tree_cpu_seconds(server.process.pid) - began
-            for reader in readers:
-                reader.cancel()
     return spent * 1000 / moves
 
 
@@ -172,7 +174,7 @@ async def request_cpu_per_move(url: str, token: str, moves: int, profile: bool) 
         async with httpx.AsyncClient(transport=transport, base_url="http://bench") as http:
             board = (await http.get(f"/api/v1/boards/{SLUG}", headers=auth)).json()
             columns = [column["id"] for column in board["columns"]]
-            cards = dict(zip(columns, columns_of(None, board), strict=True))
+            cards = dict(zip(columns, columns_of(board), strict=True))
             for kind in ("api", "form"):
                 costs: list[float] = []
                 for i in range(moves + 5):
@@ -206,14 +208,16 @@ async def request_cpu_per_move(url: str, token: str, moves: int, profile: bool) 
     return figures
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--moves", type=int, default=200)
     parser.add_argument("--database", default="sqlite")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as directory, prepared_database(args.database, directory) as url:
+    with (
+        tempfile.TemporaryDirectory() as directory,
+        prepared_database(args.database, directory) as url,
+    ):
         token = population(url)
         with AppServer(url) as server:
             sizes = asyncio.run(bytes_per_move(server, token))

@@ -177,7 +177,9 @@ async def ends_in_order(page: Page, column_id: int, expected: list[int]) -> None
 def columns_read(page: Page) -> list[str]:
     """The addresses of the columns the page reads again from now on (the move's fallback)."""
     urls: list[str] = []
-    page.on("request", lambda request: urls.append(request.url) if "/columns/" in request.url else None)
+    page.on(
+        "request", lambda request: urls.append(request.url) if "/columns/" in request.url else None
+    )
     return urls
 
 

@@ -135,7 +135,9 @@ async def test_the_column_fragment_is_the_boards_column_for_each_audience(
     assert fragment.status_code == 200
     assert fragment.headers["content-type"].startswith("text/html")
     html = fragment.text
-    assert html.strip().startswith(f'<section class="column" tabindex="-1" id="column-{columns[0]}"')
+    assert html.strip().startswith(
+        f'<section class="column" tabindex="-1" id="column-{columns[0]}"'
+    )
     assert html.strip() in page  # the very same column as on the board page
     assert str(escape("Fiche <b> 11")) in html and "<b>" not in html
     assert "column-tools" not in html  # a visitor's
