@@ -55,9 +55,7 @@ BOARD_REFRESHES = (Refresh.WHOLE_BOARD, Refresh.COLUMNS, Refresh.CARD, Refresh.S
 MOVES: tuple[type[Event], ...] = (CardMoved,)
 # The events whose fragments the board renders (the brigade renders the slots').
 EVENTS = tuple(
-    kind
-    for kind in EVENT_TYPES.values()
-    if kind.refreshes in BOARD_REFRESHES and kind not in MOVES
+    kind for kind in EVENT_TYPES.values() if kind.refreshes in BOARD_REFRESHES and kind not in MOVES
 )
 #: The most a move's message may weigh, in bytes: what a room of phones receives at each move.
 MOVE_BYTES = 512
