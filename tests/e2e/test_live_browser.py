@@ -274,3 +274,33 @@ async def test_a_page_that_drifted_reads_the_columns_again_and_shows_the_servers
     assert truth[third][1] == absent
     await expect(page.locator(f"#column-{third} #card-{absent} .card-title")).to_be_visible()
     await context.close()
+
+
+async def test_a_column_read_again_is_the_facilitators_and_can_still_be_dragged(
+    browser: Browser, demo_server: LiveServer, facilitator_token: str
+) -> None:
+    context, page = await signed_in_page(browser, demo_server, FACILITATOR, BOARD)
+    await wait_until_live(page)
+    await page.wait_for_function(
+        "() => window.Sortable && Sortable.get(document.querySelector('#live ol.cards'))"
+    )
+    order = await server_order(demo_server, facilitator_token)
+    origin, destination = list(order)[0:2]
+    await page.evaluate(f"document.getElementById('card-{order[destination][0]}').remove()")
+    read = columns_read(page)
+    async with httpx.AsyncClient(base_url=demo_server.url) as api:
+        moved = await api.post(
+            f"/api/v1/cards/{order[origin][0]}/move",
+            json={"column_id": destination, "index": 1},
+            headers={"Authorization": f"Bearer {facilitator_token}"},
+        )
+        assert moved.status_code == 200
+    truth = await server_order(demo_server, facilitator_token)
+    await ends_in_order(page, destination, truth[destination])
+    assert any(url.endswith(f"/columns/{destination}") for url in read)
+    column = page.locator(f"#column-{destination}")
+    await expect(column.locator(".add-card summary")).to_have_text("Ajouter une ressource")
+    await page.wait_for_function(
+        f"() => Sortable.get(document.getElementById('column-{destination}-cards'))"
+    )
+    await context.close()
