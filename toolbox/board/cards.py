@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.board.access import BoardAccess, access_to
+from toolbox.board.access import BoardAccess, board_access_by_id
 from toolbox.board.documents import card_document
 from toolbox.board.models import Board, BoardColumn, Card, Label
 from toolbox.board.ordering import order_check, place_among
@@ -31,10 +31,7 @@ async def card_access(
     card = await session.get(Card, card_id)
     if card is None:
         raise NotFound(_("There is no such resource."))
-    board = await session.get(Board, card.board_id)
-    assert board is not None
-    access = await access_to(session, board, user)
-    access.require_view()
+    access = await board_access_by_id(session, card.board_id, user)  # the board and role at once
     if card.archived_at is not None and not access.is_facilitator:
         raise NotFound(_("There is no such resource."))
     return card, access
