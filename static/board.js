@@ -8,6 +8,7 @@
 //   audience, so its buttons come unpressed and the person's marks are asked for apart
 //   (#my-marks names the address); a click's answer (.marks[data-personal]) says what they now
 //   are, and a live update that redraws a card is pressed again.
+// - apply a card moved by someone else (the second part, below).
 // Loaded on every page: hx-boost swaps bodies, so everything here looks the board up each time.
 (function () {
   "use strict";
@@ -214,4 +215,151 @@
 
   document.addEventListener("htmx:load", enableDragging);
   document.addEventListener("htmx:wsAfterMessage", enableDragging);
+})();
+
+// A card moved by someone else, applied to this page (toolbox/board/live.py, MoveView).
+// The server sends the move, not its two columns redrawn: a small JSON message
+//   {"seq": N, "move": {"card", "from", "to", "index", "order", "from_order"}, "say": "…"}
+// (every other update is still HTML for htmx). The card element already on the page is moved
+// to its index among the destination's cards; then each column's order is checked against the
+// server's ("order": the CRC-32 of the card ids joined by commas, as `ordering.order_check`
+// writes it). A column that differs (a frame this page never applied, a drag of its own in
+// flight, a card it does not have) is read again from the server (#live's data-column, the
+// `column_fragment` route) and swapped in whole; messages that arrive meanwhile wait, in order,
+// so that an older column read cannot undo a newer move. The sentence goes to the live region
+// that screen readers announce; the keyboard's focus stays on what it was on.
+// The glue above holds messages while someone drags or types: a message it held reaches this
+// part only when it lets it go. (Here rather than in a file of its own: one request less on
+// every page.)
+(function () {
+  "use strict";
+  var socket = null;
+  var waiting = []; // messages that came while a column was being read again
+  var reading = 0;
+
+  var createWebSocket = htmx.createWebSocket;
+  htmx.createWebSocket = function (url) {
+    socket = createWebSocket(url);
+    return socket;
+  };
+  document.addEventListener("htmx:wsOpen", function () { waiting = []; }); // resume replays them
+
+  var table = [];
+  for (var n = 0; n < 256; n++) {
+    var c = n;
+    for (var k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  function crc32(text) {
+    var crc = 0xffffffff;
+    for (var i = 0; i < text.length; i++) crc = table[(crc ^ text.charCodeAt(i)) & 0xff] ^ (crc >>> 8);
+    return ("0000000" + ((crc ^ 0xffffffff) >>> 0).toString(16)).slice(-8);
+  }
+
+  function cardList(columnId) { return document.getElementById("column-" + columnId + "-cards"); }
+  function cardsIn(list) {
+    return Array.prototype.filter.call(list.children, function (e) { return e.classList.contains("card"); });
+  }
+  function orderOf(list) {
+    return crc32(cardsIn(list).map(function (card) { return card.dataset.cardId; }).join(","));
+  }
+  function recount(columnId) {
+    var list = cardList(columnId);
+    var count = document.querySelector("#column-" + columnId + "-title .count");
+    if (list && count) count.textContent = String(cardsIn(list).length);
+  }
+
+  // Where the keyboard's focus is, as something that survives the element being replaced: the
+  // nearest element with an id, and the focused control's rank among its focusable elements.
+  var FOCUSABLE = "a[href], button, input, select, textarea, summary, [tabindex]";
+  function focusPlace(within) {
+    var focused = document.activeElement;
+    if (!focused || focused === document.body || !within.contains(focused)) return null;
+    var anchor = focused.closest("[id]");
+    var controls = Array.prototype.slice.call(anchor.querySelectorAll(FOCUSABLE));
+    return { id: anchor.id, rank: controls.indexOf(focused) };
+  }
+  function refocus(place) {
+    var anchor = place && document.getElementById(place.id);
+    if (!anchor) return;
+    var target = place.rank < 0 ? anchor : anchor.querySelectorAll(FOCUSABLE)[place.rank];
+    if (target && document.activeElement !== target) target.focus({ preventScroll: true });
+  }
+
+  function readAgain(columnId) {
+    var live = document.getElementById("live");
+    if (!live || !live.dataset.column || !document.getElementById("column-" + columnId)) {
+      return Promise.resolve();
+    }
+    var url = live.dataset.column.replace("{id}", encodeURIComponent(columnId));
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+      .then(function (response) { return response.ok ? response.text() : null; })
+      .then(function (html) {
+        var column = document.getElementById("column-" + columnId);
+        if (html === null || !column) return; // gone: the column's own event redraws the board
+        var place = focusPlace(column);
+        htmx.swap(column, html, { swapStyle: "outerHTML" });
+        refocus(place);
+        document.dispatchEvent(new CustomEvent("toolbox:column-read", { detail: { id: columnId } }));
+      })
+      .catch(function () {});
+  }
+
+  // Apply the move; the columns whose order then differs from the server's.
+  function apply(move) {
+    var to = cardList(move.to);
+    if (!to) return []; // a page without the board's columns (manage, brigade, search results)
+    var card = document.getElementById("card-" + move.card);
+    var stale = [];
+    if (card) {
+      var place = focusPlace(card);
+      var others = cardsIn(to).filter(function (other) { return other !== card; });
+      to.insertBefore(card, others[move.index] || null);
+      refocus(place);
+      if (!move.order || orderOf(to) !== move.order) stale.push(move.to);
+    } else {
+      stale.push(move.to); // not on this page: the column read again brings it
+    }
+    recount(move.to);
+    recount(move.from);
+    var from = cardList(move.from);
+    if (from && move.from !== move.to && (!move.from_order || orderOf(from) !== move.from_order)) {
+      stale.push(move.from);
+    }
+    return stale;
+  }
+
+  function handle(message) {
+    var stale = apply(message.move);
+    var seq = document.getElementById("board-seq");
+    if (seq && message.seq > Number(seq.dataset.seq || 0)) seq.dataset.seq = String(message.seq);
+    var announcer = document.getElementById("live-announcer");
+    if (announcer && message.say) announcer.textContent = message.say;
+    if (!stale.length) return;
+    reading += 1;
+    Promise.all(stale.map(readAgain)).then(function () {
+      reading -= 1;
+      if (reading || !socket) return;
+      var later = waiting;
+      waiting = [];
+      later.forEach(function (data) { socket.dispatchEvent(new MessageEvent("message", { data: data })); });
+    });
+  }
+
+  // Registered after the glue's listener above: what it holds (someone is busy) is left to it.
+  document.addEventListener("htmx:wsBeforeMessage", function (event) {
+    if (event.defaultPrevented) return;
+    var data = event.detail.message;
+    if (reading) {
+      event.preventDefault();
+      waiting.push(data);
+      return;
+    }
+    if (typeof data !== "string" || data.charAt(0) !== "{") return;
+    var message;
+    try { message = JSON.parse(data); } catch (error) { return; }
+    if (!message.move) return;
+    event.preventDefault();
+    handle(message);
+  });
 })();

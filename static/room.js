@@ -59,6 +59,8 @@
 
   document.addEventListener("htmx:load", start);
   document.addEventListener("htmx:wsAfterMessage", function () { if (room()) show(0); });
+  // A column read again after a live move (board.js) comes without the mark of the one shown.
+  document.addEventListener("toolbox:column-read", function () { if (room()) show(0); });
   if (document.readyState !== "loading") start();
   else document.addEventListener("DOMContentLoaded", start);
 })();

@@ -92,6 +92,7 @@ def live_rendering() -> LiveRegistry:
     """Each domain's live rendering, handed to the hub: `toolbox.live` imports no domain."""
     live = LiveRegistry()
     live.register_views(board_live.EVENTS, board_live.load_view)
+    live.register_views(board_live.MOVES, board_live.load_move)
     live.register_views(brigade_live.EVENTS, brigade_live.load_view)
     live.register_reset(board_live.load_whole_board)
     live.register_connecting(board_live.who_is_connecting)

@@ -446,6 +446,12 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
             "/b/{slug:segment}/columns", board.create_column, methods=["POST"], name="column_create"
         ),
         Route(
+            "/b/{slug:segment}/columns/{id}",
+            board.column_fragment,
+            methods=["GET"],
+            name="column_fragment",
+        ),
+        Route(
             "/b/{slug:segment}/columns/{id}/{action:str}",
             board.column_action,
             methods=["POST"],

@@ -13,6 +13,7 @@ from tests.accounts.builders import new_person
 from tests.board.builders import access_of, events_of, new_board, new_card, new_column
 from toolbox.board.cards import archive_card, move_card
 from toolbox.board.history import recent_history
+from toolbox.board.ordering import order_check
 from toolbox.board.schemas import ColumnPatch
 from toolbox.board.services import archive_column, restore_column, update_column
 from toolbox.events.audience import event_for_audience
@@ -89,6 +90,8 @@ SAMPLES: list[tuple[Event, list[tuple[str, Any]]]] = [
             column_title="Lu",
             index=0,
             by="Al",
+            order="6abf4a82",
+            from_order="00000000",
         ),
         [
             ("card_id", 7),
@@ -98,6 +101,8 @@ SAMPLES: list[tuple[Event, list[tuple[str, Any]]]] = [
             ("column_title", "Lu"),
             ("index", 0),
             ("by", "Al"),
+            ("order", "6abf4a82"),
+            ("from_order", "00000000"),
         ],
     ),
     (
@@ -158,6 +163,12 @@ def test_the_payload_is_the_stored_json_and_reads_back(
 def test_a_row_from_before_the_author_was_recorded_still_reads() -> None:
     old = parse("column.created", {"column": COLUMN, "index": 0})
     assert old == ColumnCreated(column=COLUMN, index=0, by=None)
+
+
+def test_a_move_from_before_the_order_checks_still_reads() -> None:
+    data = {"card_id": 7, "title": "G", "from_column_id": 3, "column_id": 4}
+    old = parse("card.moved", {**data, "column_title": "Lu", "index": 0, "by": "Al"})
+    assert old == CardMoved(7, "G", 3, 4, "Lu", 0, "Al", order="", from_order="")
 
 
 def test_an_undeclared_type_or_an_ill_fitting_payload_reads_as_nothing() -> None:
@@ -261,8 +272,13 @@ async def test_services_record_the_declared_payloads(session: AsyncSession) -> N
         "column_title",
         "index",
         "by",
+        "order",
+        "from_order",
     ]
     assert by_type["card.moved"]["from_column_id"] == left.id
+    # The card alone in its new column; its old one left empty.
+    assert by_type["card.moved"]["order"] == order_check([card.id])
+    assert by_type["card.moved"]["from_order"] == order_check([]) == "00000000"
     assert by_type["card.archived"] == {
         "card_id": card.id,
         "column_id": right.id,

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.board.access import BoardAccess, access_to
+from toolbox.board.access import BoardAccess, board_access_by_id
 from toolbox.board.documents import card_document
 from toolbox.board.models import Board, BoardColumn, Card, Label
-from toolbox.board.ordering import place_among
+from toolbox.board.ordering import order_check, place_among
 from toolbox.board.schemas import LABEL_COLOURS, CardIn, CardPatch
 from toolbox.board.services import column_for
 from toolbox.db import utcnow
@@ -31,10 +31,7 @@ async def card_access(
     card = await session.get(Card, card_id)
     if card is None:
         raise NotFound(_("There is no such resource."))
-    board = await session.get(Board, card.board_id)
-    assert board is not None
-    access = await access_to(session, board, user)
-    access.require_view()
+    access = await board_access_by_id(session, card.board_id, user)  # the board and role at once
     if card.archived_at is not None and not access.is_facilitator:
         raise NotFound(_("There is no such resource."))
     return card, access
@@ -172,6 +169,17 @@ async def move_card(
     card.position = placement.position
     card.updated_at = utcnow()
     await session.flush()
+    order = placement.order_with(card.id)
+    if from_column_id == target.id:
+        from_order = order
+    else:
+        from_order = tuple(
+            await session.scalars(
+                select(Card.id)
+                .where(*_open_cards_of(from_column_id))
+                .order_by(Card.position, Card.id)
+            )
+        )
     await access.record(
         session,
         CardMoved(
@@ -182,6 +190,8 @@ async def move_card(
             column_title=target.title,
             index=placement.index,
             by=access.actor_name,
+            order=order_check(order),
+            from_order=order_check(from_order),
         ),
     )
     return card

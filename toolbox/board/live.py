@@ -11,6 +11,8 @@ The app registers these functions with the live hub (`toolbox.app`); the board d
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -49,8 +51,16 @@ from toolbox.templating import render_fragment
 from toolbox.web import current_user, database
 
 BOARD_REFRESHES = (Refresh.WHOLE_BOARD, Refresh.COLUMNS, Refresh.CARD, Refresh.SUGGESTIONS)
+# A card move travels as the move itself (`MoveView`), not as its two columns redrawn.
+MOVES: tuple[type[Event], ...] = (CardMoved,)
 # The events whose fragments the board renders (the brigade renders the slots').
-EVENTS = tuple(kind for kind in EVENT_TYPES.values() if kind.refreshes in BOARD_REFRESHES)
+EVENTS = tuple(
+    kind for kind in EVENT_TYPES.values() if kind.refreshes in BOARD_REFRESHES and kind not in MOVES
+)
+#: The most a move's message may weigh, in bytes: what a room of phones receives at each move.
+MOVE_BYTES = 512
+# How far the titles in a move's sentence are shortened, in turn, until the message fits.
+_SENTENCE_LIMITS = (None, 60, 30, 12)
 
 
 @dataclass
@@ -87,6 +97,58 @@ class BoardView:
             announcement=announcement(self.event) if self.event else "",
             seq=seq,
         )
+
+
+@dataclass(frozen=True)
+class MoveView:
+    """A card move as a browser applies it (static/board.js): the card, where it went, and the
+    check of both columns' order once moved, with the sentence a screen reader says. Made from
+    the event alone, without the database: every card the browser shows is already on its page,
+    and a browser whose page had drifted reads the column again (`column_fragment`)."""
+
+    event: CardMoved
+
+    @property
+    def involved(self) -> set[int]:
+        return set()
+
+    def render(self, audience: Audience, seq: int) -> str:
+        event = self.event
+        move = {
+            "card": event.card_id,
+            "from": event.from_column_id,
+            "to": event.column_id,
+            "index": event.index,
+            "order": event.order,
+            "from_order": event.from_order,
+        }
+        for limit in _SENTENCE_LIMITS:
+            message = json.dumps(
+                {"seq": seq, "move": move, "say": announcement(_shortened(event, limit))},
+                ensure_ascii=False,
+                separators=(",", ":"),
+            )
+            if len(message.encode()) <= MOVE_BYTES:
+                break
+        return message
+
+
+def _shortened(event: CardMoved, limit: int | None) -> CardMoved:
+    """The event with its titles and author cut to `limit` characters (None: as they are), so
+    that long titles do not make every move weigh more than `MOVE_BYTES`."""
+    if limit is None:
+        return event
+
+    def cut(text: str) -> str:
+        return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+    return dataclasses.replace(
+        event, title=cut(event.title), column_title=cut(event.column_title), by=cut(event.by)
+    )
+
+
+async def load_move(db: Database, board_id: int, event: Event) -> MoveView | None:
+    return MoveView(event) if isinstance(event, CardMoved) else None
 
 
 async def load_whole_board(db: Database, board_id: int) -> BoardView | None:

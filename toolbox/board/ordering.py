@@ -6,6 +6,8 @@ same on a column of five cards and on one of five hundred.
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +28,18 @@ class Slot:
 class Placement:
     position: float
     index: int  # the index actually taken (an index past the end means last)
+    siblings: tuple[int, ...] = ()  # the siblings' ids in order, without the one placed
+
+    def order_with(self, placed: int) -> tuple[int, ...]:
+        """The siblings' ids in order once `placed` has taken its index among them."""
+        return (*self.siblings[: self.index], placed, *self.siblings[self.index :])
+
+
+def order_check(ids: Iterable[int]) -> str:
+    """A short check of a column's order: the CRC-32 of its card ids joined by commas, in
+    hexadecimal. A browser computes the same from its page (static/board.js) after applying a
+    move, and reads the column again when the two differ."""
+    return f"{zlib.crc32(','.join(map(str, ids)).encode()):08x}"
 
 
 async def place_among(
@@ -56,4 +70,4 @@ async def place_among(
                 .values(position=slot.position)
                 .execution_options(synchronize_session=False)
             )
-    return Placement(position=position, index=index)
+    return Placement(position=position, index=index, siblings=tuple(slot.id for slot in slots))

@@ -15,6 +15,7 @@ from starlette.responses import Response
 from toolbox.board import cards as card_services
 from toolbox.board import discovery, services
 from toolbox.board.access import BoardAccess, board_access
+from toolbox.board.jinja import column_html
 from toolbox.board.models import Card, Kind
 from toolbox.board.schemas import (
     BoardIn,
@@ -143,6 +144,25 @@ async def _search_results(request: Request, filters: SearchFilters) -> Response:
     # The same address answers the whole page to a browser: a cache must keep both apart.
     headers = {"ETag": found.etag, "Vary": "HX-Target"}
     return Response(found.body, media_type="text/html; charset=utf-8", headers=headers)
+
+
+async def column_fragment(request: Request) -> Response:
+    """One column with its cards, as the board draws it for the asker's audience: what a browser
+    reads again when a live move left its copy of the column in another order than the
+    server's (static/board.js). Kept per audience like the page."""
+    column_id = int_param(request.path_params["id"])
+
+    async def render(session: AsyncSession, access: BoardAccess) -> Document:
+        columns = await services.board_columns(session, access.board)
+        places = {column.id: n for n, column in enumerate(columns, 1)}
+        if column_id not in places:
+            raise NotFound(gettext("There is no such column on this board."))
+        column = columns[places[column_id] - 1]
+        tiles = (await card_tiles(session, access.board)).get(column_id, [])
+        return Document.of(column_html(column, tiles, access.board, access, places).encode())
+
+    found = await kept_rendering(request, ("column", column_id), render)
+    return Response(found.body, media_type="text/html; charset=utf-8", headers={"ETag": found.etag})
 
 
 async def card_page(request: Request) -> Response:

@@ -275,6 +275,11 @@ class CardMoved(Event):
     column_title: str
     index: int
     by: str
+    # The destination's and the origin's order once moved, as `ordering.order_check` writes
+    # it: a client that applied the move to a copy that had drifted finds out and reads the
+    # column again. "" in rows recorded before these were written down.
+    order: str = ""
+    from_order: str = ""
 
     @property
     def subject(self) -> str:

@@ -31,7 +31,8 @@ class LiveView(Protocol):
         ...
 
     def render(self, audience: Audience, seq: int) -> str:
-        """The update's HTML fragment, in the current locale."""
+        """The update as a browser receives it, in the current locale: HTML fragments for
+        htmx, or a small message of the domain's that its own script applies (a card move)."""
         ...
 
 
