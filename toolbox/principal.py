@@ -24,6 +24,8 @@ class Principal:
     locale: str | None
     #: The calendar feed link is derived from it (toolbox.brigade.calendar); shown on `/me`.
     calendar_salt: str
+    #: Whether they opened the link mailed on registering (booking and suggesting need it).
+    email_confirmed: bool
 
     @property
     def display_name(self) -> str:
@@ -42,6 +44,9 @@ class Actor(Protocol):
 
     @property
     def display_name(self) -> str: ...
+
+    @property
+    def email_confirmed(self) -> bool: ...
 
 
 #: Where a credential came from: the session cookie, or an API token (`Authorization: Bearer`).
