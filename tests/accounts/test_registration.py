@@ -102,9 +102,7 @@ async def test_registering_confirming_then_booking(
     async with mailing.db.read() as session:
         assert (await session.get(User, person.id)).email_confirmed_at is None  # type: ignore[union-attr]
     path = link.split("?", 1)[0]
-    confirmed = await visitor.post(
-        path, data={"next": f"/b/{board.slug}"}, headers=origin(visitor)
-    )
+    confirmed = await visitor.post(path, data={"next": f"/b/{board.slug}"}, headers=origin(visitor))
     assert confirmed.status_code == 303 and confirmed.headers["location"] == f"/b/{board.slug}"
 
     booked = await visitor.post(
