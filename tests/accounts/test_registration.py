@@ -9,8 +9,8 @@ from datetime import timedelta
 import httpx
 from sqlalchemy import select, update
 
-from tests.accounts.conftest import MailingServer, link_in
 from tests.factories import PASSWORD, make_board, make_member, make_slot, make_user, origin
+from tests.mailing import MailingServer, link_in
 from tests.names import unique
 from toolbox.accounts.models import OneTimeToken, User
 from toolbox.board.models import Membership, Registration, Role

@@ -15,8 +15,8 @@ from sqlalchemy import select, update
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from tests.accounts.conftest import MailingServer, link_in
 from tests.factories import PASSWORD, make_board, make_user, origin, signed_in
+from tests.mailing import MailingServer, link_in
 from tests.names import unique
 from toolbox.accounts.models import OneTimeToken, User
 from toolbox.db import utcnow

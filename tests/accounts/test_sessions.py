@@ -80,7 +80,7 @@ def _shown_token(page: str) -> str:
 
 
 def _token_rows(page: str) -> list[str]:
-    return re.findall(r"<tr>\s*<td>.*?</tr>", page, flags=re.S)
+    return re.findall(r'<li class="token-row">.*?</li>', page, flags=re.S)
 
 
 async def test_tokens_are_listed_with_their_last_use_and_revoked_at_once(
@@ -88,18 +88,20 @@ async def test_tokens_are_listed_with_their_last_use_and_revoked_at_once(
 ) -> None:
     person = await make_user(db)
     await signed_in(client, person)
-    created = await client.post("/me/tokens", headers=origin(client))
+    created = await client.post(
+        "/me/tokens", data={"name": "Tableur de suivi"}, headers=origin(client)
+    )
     assert created.status_code == 200
     token = _shown_token(created.text)
     rows = _token_rows(created.text)
-    assert len(rows) == 1 and "Jamais" in rows[0]
+    assert len(rows) == 1 and "jamais utilisé" in rows[0] and "Tableur de suivi" in rows[0]
     auth = {"Authorization": f"Bearer {token}"}
     assert (await client.get("/api/v1/me/favourites", headers=auth)).status_code == 200
     async with httpx.AsyncClient(base_url=client.base_url) as program:
         assert (await program.get("/api/v1/me/favourites", headers=auth)).status_code == 200
         page = (await client.get("/me")).text
         (row,) = _token_rows(page)
-        assert "Jamais" not in row
+        assert "jamais utilisé" not in row and "dernière utilisation le" in row
         revoke = re.search(r'action="(/me/tokens/\d+/revoke)"', row)
         assert revoke and "data-confirm" in row
         revoked = await client.post(revoke.group(1), headers=origin(client))

@@ -64,8 +64,10 @@ async def new_api_token(request: Request) -> Response:
     user = current_user(request)
     if user is None:
         raise NotSignedIn(_("Sign in to do this."))
+    fields = await form_fields(request)
+    name = " ".join(str(fields.get("name", "")).split())
     async with database(request).write() as session:
-        token = await services.create_api_token(session, user, name="/me")
+        token = await services.create_api_token(session, user, name=name)
     # Shown once, on this response only: we keep just its hash.
     return await me(request, token=token)
 
