@@ -271,3 +271,33 @@ async def test_bad_registration_input_is_a_sentence(
         headers=origin(visitor),
     )
     assert malformed.status_code == 422
+
+
+async def test_a_facilitator_opens_registration_and_the_brigade_offers_it(
+    mailing: MailingServer, visitor: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(mailing.db)
+    board = await make_board(mailing.db, facilitator=facilitator)
+    participant = await make_member(mailing.db, board, Role.participant)
+    brigade = f"/b/{board.slug}/brigade"
+    closed = await visitor.get(brigade)
+    assert "Connectez-vous pour réserver" in closed.text
+    assert f"/register/{board.slug}" not in closed.text
+    async with httpx.AsyncClient(base_url=mailing.url) as theirs:
+        await _sign_in(theirs, participant.email, PASSWORD)
+        refused = await theirs.post(
+            f"/b/{board.slug}/registration", data={"open": "1"}, headers=origin(theirs)
+        )
+        assert refused.status_code == 403
+        await _sign_in(theirs, facilitator.email, PASSWORD)
+        manage = await theirs.get(f"/b/{board.slug}/manage")
+        assert 'name="open" value="1"' in manage.text
+        opened = await theirs.post(
+            f"/b/{board.slug}/registration", data={"open": "1"}, headers=origin(theirs)
+        )
+        assert opened.status_code == 303
+    # The page kept for visitors is made again: it now offers to register.
+    offered = await visitor.get(brigade)
+    assert "inscrivez-vous</a> pour réserver" in offered.text
+    assert f'href="/register/{board.slug}"' in offered.text
+    assert (await visitor.get(f"/register/{board.slug}")).status_code == 200

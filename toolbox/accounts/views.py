@@ -142,7 +142,7 @@ def _mail_settings(request: Request) -> dict[str, str]:
     return {"base_url": config.base_url, "default_locale": i18n.current_locale()}
 
 
-def _wake_mailer(request: Request) -> None:
+def wake_mailer(request: Request) -> None:
     """The mail just queued goes now, not at the worker's next look."""
     request.app.state.mailer.wake()
 
@@ -164,7 +164,7 @@ async def request_reset(request: Request) -> Response:
             {"sent": False, "error": error, "email": email},
             status=422,
         )
-    _wake_mailer(request)
+    wake_mailer(request)
     return render(request, "accounts/reset.html", {"sent": True, "error": None, "email": email})
 
 
@@ -230,5 +230,5 @@ async def resend_confirmation(request: Request) -> Response:
         await services.resend_confirmation(
             session, user, **_mail_settings(request), next_path=url_path("me")
         )
-    _wake_mailer(request)
+    wake_mailer(request)
     return see_other(url_path("me") + "?resent=1")

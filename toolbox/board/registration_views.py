@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from toolbox import i18n
+from toolbox.accounts.views import wake_mailer
 from toolbox.board import registration
 from toolbox.board.access import board_access
 from toolbox.errors import Invalid
@@ -55,7 +56,7 @@ async def register(request: Request) -> Response:
             {"board": access.board, "role": None, "sent": False, "error": error, "values": values},
             status=422,
         )
-    request.app.state.mailer.wake()
+    wake_mailer(request)
     # The same page whether the address had an account or not (see toolbox.board.registration).
     return render(
         request,
