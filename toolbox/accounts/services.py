@@ -3,6 +3,7 @@ who is a member of which board, and invitations to join one, are `toolbox.board.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -50,10 +51,12 @@ async def create_user(
     is_admin: bool = False,
     locale: str | None = None,
     confirmed: bool = True,
+    password_hash: str | None = None,
 ) -> User:
     """A new account. `confirmed`: someone vouched for the address (an invitation it was sent
     to, the command line, the demo); a self-registered account is created unconfirmed and may
-    not book or suggest until its owner opens the link mailed to it (`confirm_email`)."""
+    not book or suggest until its owner opens the link mailed to it (`confirm_email`).
+    `password_hash`: the password already hashed (`hashed_password`), outside the transaction."""
     email = check_new_account(email, name=name, password=password)
     if locale is not None and locale not in LOCALES:
         raise Invalid(_("This value is not one of the choices."), field="locale")
@@ -62,7 +65,7 @@ async def create_user(
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=hash_password(password) if password else None,
+        password_hash=password_hash or (hash_password(password) if password else None),
         is_admin=is_admin,
         locale=locale,
         email_confirmed_at=utcnow() if confirmed else None,
@@ -88,6 +91,14 @@ def check_new_account(email: str, *, name: str, password: str | None) -> str:
     if password is not None:
         check_password(password)
     return email
+
+
+async def hashed_password(password: str) -> str:
+    """`password` checked and hashed, in a thread: hashing takes a good part of a second of a
+    processor by design, which neither the event loop nor a write transaction (on SQLite, the
+    one writer) should wait through."""
+    check_password(password)
+    return await asyncio.to_thread(hash_password, password)
 
 
 def check_password(password: str) -> None:
@@ -344,13 +355,12 @@ async def resend_confirmation(
 async def request_reset(
     session: AsyncSession, email: str, *, base_url: str, default_locale: str
 ) -> None:
-    """Mail a reset link to `email` if an account has it; the same work, to the mail queue,
-    either way, so that neither the answer nor its time tells whether one does."""
+    """Mail a reset link to `email` if an account has it. The page answers the same either
+    way, and before this runs (`toolbox.accounts.views.request_reset`): its time tells nothing
+    of whether an account has the address."""
     email = normalise_email(email)
     person = await user_by_email(session, email)
     if person is None:
-        # What the other branch costs beyond its two inserts: a token made and hashed.
-        hash_token(new_token())
         return
     token = await onetime.issue(session, person.id, onetime.Purpose.reset)
     await mails.queue_reset(
@@ -358,15 +368,16 @@ async def request_reset(
     )
 
 
-async def reset_password(session: AsyncSession, token: str, new: str) -> tuple[User, list[str]]:
-    """Set a new password through a reset link: the link is used up, every session of the
-    person ends (they start a new one), and the address is confirmed (the link reached it).
-    The person, and the hashes of the sessions ended."""
-    check_password(new)
+async def reset_password(
+    session: AsyncSession, token: str, password_hash: str
+) -> tuple[User, list[str]]:
+    """Set a new password (checked and hashed: `hashed_password`) through a reset link: the
+    link is used up, every session of the person ends (they start a new one), and the address
+    is confirmed (the link reached it). The person, and the hashes of the sessions ended."""
     person = await onetime.redeem(session, token, onetime.Purpose.reset)
     if person is None:
         raise LinkExpired(onetime.Purpose.reset)
-    person.password_hash = hash_password(new)
+    person.password_hash = password_hash
     if person.email_confirmed_at is None:
         person.email_confirmed_at = utcnow()
     return person, await end_sessions(session, person.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from urllib.parse import urlencode, urlsplit
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -155,8 +156,7 @@ async def request_reset(request: Request) -> Response:
     fields = await form_fields(request)
     email = str(fields.get("email", ""))[:254]
     try:
-        async with database(request).write() as session:
-            await services.request_reset(session, email, **_mail_settings(request))
+        email = services.normalise_email(email)
     except Invalid as error:  # a malformed address: says nothing of any account
         return render(
             request,
@@ -164,8 +164,17 @@ async def request_reset(request: Request) -> Response:
             {"sent": False, "error": error, "email": email},
             status=422,
         )
+    page = render(request, "accounts/reset.html", {"sent": True, "error": None, "email": email})
+    # Looked for once the answer is gone: its time then owes nothing to whether an account
+    # has the address (a link made and mailed, or nothing).
+    page.background = BackgroundTask(_mail_reset_link, request, email, _mail_settings(request))
+    return page
+
+
+async def _mail_reset_link(request: Request, email: str, mail: dict[str, str]) -> None:
+    async with database(request).write() as session:
+        await services.request_reset(session, email, **mail)
     wake_mailer(request)
-    return render(request, "accounts/reset.html", {"sent": True, "error": None, "email": email})
 
 
 async def new_password_form(request: Request) -> Response:
@@ -180,10 +189,9 @@ async def set_new_password(request: Request) -> Response:
     token = request.path_params["token"]
     fields = await form_fields(request)
     try:
+        password_hash = await services.hashed_password(str(fields.get("password", ""))[:1001])
         async with database(request).write() as session:
-            person, ended = await services.reset_password(
-                session, token, str(fields.get("password", ""))
-            )
+            person, ended = await services.reset_password(session, token, password_hash)
             new_session = await services.start_session(session, person)
     except Invalid as error:
         return render(

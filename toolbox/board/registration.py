@@ -2,8 +2,8 @@
 until its owner opens the link mailed to it, with a participant's membership.
 
 Nothing in the answer tells whether the address already had an account: the form is checked
-before anyone looks, the password is hashed either way, and a mail goes to the address either
-way (the link to confirm it, or a word saying to sign in or reset the password)."""
+and the password hashed before anyone looks, and a mail goes to the address either way (the
+link to confirm it, or a word saying to sign in or reset the password)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from toolbox.events.log import lock_board
 from toolbox.events.types import BoardUpdated
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
-from toolbox.security import hash_password
 from toolbox.urls import url_path
 
 
@@ -45,13 +44,15 @@ async def register(
     *,
     email: str,
     name: str,
-    password: str,
+    password_hash: str,
     locale: str,
     base_url: str,
 ) -> Board:
-    """Register on the board `slug` (see the module's docstring)."""
+    """Register on the board `slug` (see the module's docstring), with a password already
+    checked and hashed (`toolbox.accounts.services.hashed_password`), the same work whether
+    the address has an account or not."""
     board = (await open_board(session, slug, None)).board
-    email = accounts.check_new_account(email, name=name, password=password)
+    email = accounts.check_new_account(email, name=name, password=None)
     next_path = url_path("board", slug=board.slug)
     existing = await accounts.user_by_email(session, email)
     if existing is None:
@@ -61,7 +62,7 @@ async def register(
                     session,
                     email,
                     name=name,
-                    password=password,
+                    password_hash=password_hash,
                     locale=locale,
                     confirmed=False,
                 )
@@ -80,7 +81,6 @@ async def register(
                 next_path=next_path,
             )
             return board
-    hash_password(password)  # the time the other branch spends hashing it
     await mails.queue_already_registered(
         session, existing, base_url=base_url, default_locale=locale, board_title=board.title
     )

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from toolbox import i18n
+from toolbox.accounts import services as accounts
 from toolbox.accounts.views import wake_mailer
 from toolbox.board import registration
 from toolbox.board.access import board_access
@@ -37,13 +38,17 @@ async def register(request: Request) -> Response:
     fields = await form_fields(request)
     values = {key: str(fields.get(key, "")) for key in ("email", "name")}
     try:
+        async with database(request).read() as session:
+            await registration.open_board(session, slug, None)  # before any work on the form
+        accounts.check_new_account(values["email"][:254], name=values["name"][:121], password=None)
+        password_hash = await accounts.hashed_password(str(fields.get("password", ""))[:1001])
         async with database(request).write() as session:
             board = await registration.register(
                 session,
                 slug,
                 email=values["email"][:254],
                 name=values["name"][:121],
-                password=str(fields.get("password", ""))[:1001],
+                password_hash=password_hash,
                 locale=i18n.current_locale(),
                 base_url=settings(request).base_url,
             )
