@@ -83,6 +83,9 @@ async def test_registering_confirming_then_booking(
     assert refused.status_code == 403
     assert refused.json()["error"]["code"] == "email_unconfirmed"
     assert "Confirmez votre adresse courriel" in refused.json()["error"]["message"]
+    # The session's page says so instead of offering a form that would be refused.
+    slot_page = (await visitor.get(f"/b/{board.slug}/brigade/slots/{slot.id}")).text
+    assert 'id="confirm-to-book"' in slot_page and 'name="need"' not in slot_page
     form = await visitor.post(
         f"/b/{board.slug}/brigade/slots/{slot.id}/book", data=booking, headers=origin(visitor)
     )
@@ -105,6 +108,8 @@ async def test_registering_confirming_then_booking(
     confirmed = await visitor.post(path, data={"next": f"/b/{board.slug}"}, headers=origin(visitor))
     assert confirmed.status_code == 303 and confirmed.headers["location"] == f"/b/{board.slug}"
 
+    slot_page = (await visitor.get(f"/b/{board.slug}/brigade/slots/{slot.id}")).text
+    assert 'id="confirm-to-book"' not in slot_page and 'name="need"' in slot_page
     booked = await visitor.post(
         f"/api/v1/slots/{slot.id}/bookings", json=booking, headers=origin(visitor)
     )
@@ -301,3 +306,21 @@ async def test_a_facilitator_opens_registration_and_the_brigade_offers_it(
     assert "inscrivez-vous</a> pour réserver" in offered.text
     assert f'href="/register/{board.slug}"' in offered.text
     assert (await visitor.get(f"/register/{board.slug}")).status_code == 200
+
+
+async def test_an_unconfirmed_suggestion_from_the_board_page_leads_to_the_resend_button(
+    mailing: MailingServer, visitor: httpx.AsyncClient
+) -> None:
+    board, _slot = await _open_board_with_a_slot(mailing)
+    email = f"{unique('htmx')}@example.org"
+    assert (await _register(visitor, board.slug, email)).status_code == 200
+    await mailing.mail_to(email)
+    await _sign_in(visitor, email)
+    answer = await visitor.post(
+        f"/b/{board.slug}/suggestions",
+        data={"title": "Un guide"},
+        headers={**origin(visitor), "HX-Request": "true"},
+    )
+    assert answer.status_code == 403 and answer.headers["HX-Redirect"] == "/me#confirm"
+    me = await visitor.get("/me")
+    assert 'id="confirm"' in me.text and 'action="/confirm"' in me.text
