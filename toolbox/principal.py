@@ -62,6 +62,11 @@ class Identify(Protocol):
         """Every process must ask the database again for `token` (it was just revoked)."""
         ...
 
+    async def forget_everywhere(self, kind: CredentialKind, token_hash: str) -> None:
+        """Every process must ask the database again for the token of this hash (a password
+        change or reset ended it: only the hash is known then)."""
+        ...
+
     def forget_hashed(self, kind: CredentialKind, token_hash: str) -> None:
         """This process must ask the database again for the token of this hash."""
         ...
