@@ -301,6 +301,8 @@ async def test_a_facilitator_opens_registration_and_the_brigade_offers_it(
             f"/b/{board.slug}/registration", data={"open": "1"}, headers=origin(theirs)
         )
         assert opened.status_code == 303
+        manage = await theirs.get(f"/b/{board.slug}/manage")
+        assert f"<code>{mailing.url}/register/{board.slug}</code>" in manage.text
     # The page kept for visitors is made again: it now offers to register.
     offered = await visitor.get(brigade)
     assert "inscrivez-vous</a> pour réserver" in offered.text
