@@ -15,6 +15,7 @@ import httpx
 import pytest
 from starlette.routing import Router
 
+from tests.mailing import mailing, smtp_server  # noqa: F401 - fixtures, for the tests reading mail
 from tests.servers import LiveServer, migrated_database
 from toolbox.db import Database
 from toolbox.routes import routes

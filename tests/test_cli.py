@@ -48,6 +48,8 @@ def test_accounts_boards_members_and_demo(tmp_path: Path) -> None:
         env=env,
     )
     assert board.returncode == 0, board.stderr
+    opened = toolbox("board", "add", "ouvert", "Ouvert", "--public", "--open", env=env)
+    assert opened.returncode == 0, opened.stderr
     bad = toolbox("board", "add", "Pas Bon!", "Titre", env=env)
     assert bad.returncode != 0 and "minuscules" in bad.stderr
     assert (
@@ -79,6 +81,16 @@ def test_accounts_boards_members_and_demo(tmp_path: Path) -> None:
             headers=auth,
         )
         assert card.status_code == 404  # a column of another board
+        # Registration: open where asked (and on the demo board), by invitation otherwise.
+        for slug, status in (("ouvert", 200), ("accelerateur-numerique", 200), ("atelier", 403)):
+            assert httpx.get(f"{server.url}/register/{slug}").status_code == status, slug
+        # Someone added by the command line has a confirmed address: they may suggest.
+        suggested = httpx.post(
+            f"{server.url}/api/v1/boards/atelier/suggestions",
+            json={"title": "Un guide"},
+            headers=auth,
+        )
+        assert suggested.status_code == 201, suggested.text
     finally:
         server.stop()
 

@@ -47,6 +47,7 @@ async def test_who_is_asking_is_the_stored_account_as_a_principal(db: Database) 
             is_admin=True,
             locale="en",
             calendar_salt=stored.calendar_salt,
+            email_confirmed=True,
         )
 
     assert await principal_for_api_token(db, token) == expected

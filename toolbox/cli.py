@@ -12,7 +12,7 @@ from toolbox import i18n
 from toolbox.accounts.services import create_api_token, create_user, user_by_email
 from toolbox.board.access import get_board
 from toolbox.board.members import set_membership
-from toolbox.board.models import Role, Visibility
+from toolbox.board.models import Registration, Role, Visibility
 from toolbox.board.schemas import BoardIn
 from toolbox.board.services import create_board
 from toolbox.cli_support import cli_settings, run_async
@@ -224,7 +224,15 @@ def board() -> None:
 @click.argument("title")
 @click.option("--facilitator", "facilitator_email", default=None, help="E-mail of its facilitator.")
 @click.option("--public", is_flag=True, help="Readable by anyone with the link.")
-def board_add(slug: str, title: str, facilitator_email: str | None, public: bool) -> None:
+@click.option(
+    "--open",
+    "open_registration",
+    is_flag=True,
+    help="Anyone may register as a participant (/register/SLUG).",
+)
+def board_add(
+    slug: str, title: str, facilitator_email: str | None, public: bool, open_registration: bool
+) -> None:
     """Create a board."""
     settings = cli_settings()
     visibility = Visibility.public if public else Visibility.members
@@ -238,7 +246,12 @@ def board_add(slug: str, title: str, facilitator_email: str | None, public: bool
                 if facilitator is None:
                     raise click.ClickException(f"No account has the e-mail {facilitator_email}.")
             await create_board(
-                session, None, data, default_timezone=settings.timezone, facilitator=facilitator
+                session,
+                None,
+                data,
+                default_timezone=settings.timezone,
+                facilitator=facilitator,
+                registration=Registration.open if open_registration else Registration.invitation,
             )
 
     try:

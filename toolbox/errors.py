@@ -45,6 +45,13 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class Gone(DomainError):
+    """A link that worked once: used, or expired."""
+
+    status = 410
+    code = "gone"
+
+
 class Conflict(DomainError):
     status = 409
     code = "conflict"

@@ -24,6 +24,8 @@ class Principal:
     locale: str | None
     #: The calendar feed link is derived from it (toolbox.brigade.calendar); shown on `/me`.
     calendar_salt: str
+    #: Whether they opened the link mailed on registering (booking and suggesting need it).
+    email_confirmed: bool
 
     @property
     def display_name(self) -> str:
@@ -43,6 +45,9 @@ class Actor(Protocol):
     @property
     def display_name(self) -> str: ...
 
+    @property
+    def email_confirmed(self) -> bool: ...
+
 
 #: Where a credential came from: the session cookie, or an API token (`Authorization: Bearer`).
 CredentialKind = Literal["session", "api_token"]
@@ -55,6 +60,11 @@ class Identify(Protocol):
 
     async def forget(self, kind: CredentialKind, token: str) -> None:
         """Every process must ask the database again for `token` (it was just revoked)."""
+        ...
+
+    async def forget_everywhere(self, kind: CredentialKind, token_hash: str) -> None:
+        """Every process must ask the database again for the token of this hash (a password
+        change or reset ended it: only the hash is known then)."""
         ...
 
     def forget_hashed(self, kind: CredentialKind, token_hash: str) -> None:

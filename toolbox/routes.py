@@ -25,6 +25,7 @@ from toolbox.board import feed_views as feeds
 from toolbox.board import manage, room, suggestions_api
 from toolbox.board import marks_views as marks
 from toolbox.board import pocket_views as pocket
+from toolbox.board import registration_views as registration
 from toolbox.board import responses as board_out
 from toolbox.board import schemas as board_in
 from toolbox.board import suggestion_views as suggestion_pages
@@ -378,9 +379,45 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route("/login", accounts.login_form, methods=["GET"], name="login"),
         Route("/login", accounts.login, methods=["POST"], name="login_submit"),
         Route("/logout", accounts.logout, methods=["POST"], name="logout"),
+        Route("/reset", accounts.reset_form, methods=["GET"], name="reset"),
+        Route("/reset", accounts.request_reset, methods=["POST"], name="reset_submit"),
+        Route(
+            "/reset/{token:segment}",
+            accounts.new_password_form,
+            methods=["GET"],
+            name="reset_password",
+        ),
+        Route(
+            "/reset/{token:segment}",
+            accounts.set_new_password,
+            methods=["POST"],
+            name="reset_password_submit",
+        ),
+        Route(
+            "/register/{slug:segment}",
+            registration.register_page,
+            methods=["GET"],
+            name="register",
+        ),
+        Route(
+            "/register/{slug:segment}",
+            registration.register,
+            methods=["POST"],
+            name="register_submit",
+        ),
+        Route("/confirm", accounts.resend_confirmation, methods=["POST"], name="confirm_resend"),
+        Route("/confirm/{token:segment}", accounts.confirm_page, methods=["GET"], name="confirm"),
+        Route(
+            "/confirm/{token:segment}",
+            accounts.confirm,
+            methods=["POST"],
+            name="confirm_submit",
+        ),
         Route("/language", accounts.choose_language, methods=["POST"], name="language_choose"),
         Route("/me", me.me, name="me"),
         Route("/me/tokens", me.new_api_token, methods=["POST"], name="token_create"),
+        Route("/me/tokens/{id}/revoke", me.revoke_api_token, methods=["POST"], name="token_revoke"),
+        Route("/me/password", me.change_password, methods=["POST"], name="password_change"),
         Route(
             "/invite/{token:segment}", manage.invitation_page, methods=["GET"], name="invitation"
         ),
@@ -404,6 +441,12 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
             manage.change_role,
             methods=["POST"],
             name="member_role",
+        ),
+        Route(
+            "/b/{slug:segment}/registration",
+            registration.save_registration,
+            methods=["POST"],
+            name="registration_save",
         ),
         Route(
             "/b/{slug:segment}/labels", manage.create_label, methods=["POST"], name="label_create"

@@ -18,7 +18,7 @@ from toolbox.accounts.models import User
 from toolbox.board.access import BoardAccess, access_to
 from toolbox.board.cards import create_card
 from toolbox.board.members import set_membership
-from toolbox.board.models import Board, BoardColumn, Card, Role, Visibility
+from toolbox.board.models import Board, BoardColumn, Card, Registration, Role, Visibility
 from toolbox.board.schemas import BoardIn, CardIn, ColumnIn
 from toolbox.board.services import create_board, create_column
 from toolbox.events.models import BoardEvent
@@ -45,6 +45,7 @@ async def new_board(
     facilitator: User | None = None,
     timezone: str | None = None,
     title: str = "Tableau d’essai",
+    registration: Registration = Registration.invitation,
 ) -> Board:
     """A board made as the command line makes one (no user: it speaks for the admin)."""
     return await create_board(
@@ -58,6 +59,7 @@ async def new_board(
         ),
         default_timezone=TIMEZONE,
         facilitator=facilitator,
+        registration=registration,
     )
 
 

@@ -14,7 +14,7 @@ from tests.board.builders import access_of
 from tests.brigade.builders import cal_booking, cal_slot
 from tests.factories import make_board, make_member, make_user, origin, signed_in
 from toolbox.accounts.models import User
-from toolbox.board.models import Board, Role
+from toolbox.board.models import Board, Registration, Role
 from toolbox.brigade.claims import save_profile
 from toolbox.brigade.schemas import ExpertProfileIn
 from toolbox.db import Database
@@ -84,14 +84,24 @@ async def test_a_visitor_is_invited_to_sign_in_to_book(
     db: Database, client: httpx.AsyncClient
 ) -> None:
     facilitator = await make_user(db)
-    board = await make_board(db, facilitator=facilitator)
-    expert = await expert_with(db, board, ["Stratégie"], "")
-    slot = await cal_slot(db, board, expert=expert)
-    for path in (f"/b/{board.slug}/brigade", f"/b/{board.slug}/brigade/slots/{slot.id}"):
-        page = (await client.get(path)).text
-        assert "Connectez-vous ou inscrivez-vous pour réserver" in page, path
-        assert f'href="/login?next={path}"' in page
-        assert ">Réserver<" not in page
+    by_invitation = await make_board(db, facilitator=facilitator)
+    open_board = await make_board(db, facilitator=facilitator, registration=Registration.open)
+    for board in (by_invitation, open_board):
+        expert = await expert_with(db, board, ["Stratégie"], "")
+        slot = await cal_slot(db, board, expert=expert)
+        for path in (f"/b/{board.slug}/brigade", f"/b/{board.slug}/brigade/slots/{slot.id}"):
+            page = (await client.get(path)).text
+            assert f'href="/login?next={path}"' in page
+            assert ">Réserver<" not in page
+            if board is open_board:
+                # "Sign in or register": registering is offered where the board allows it.
+                assert (
+                    "Connectez-vous</a> ou" in page and "inscrivez-vous</a> pour réserver" in page
+                )
+                assert f'href="/register/{board.slug}"' in page
+            else:
+                assert "Connectez-vous pour réserver" in page, path
+                assert "/register/" not in page
 
 
 async def test_the_schedule_builder_says_what_it_added(

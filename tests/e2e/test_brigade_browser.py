@@ -78,7 +78,13 @@ async def test_a_visitor_is_invited_to_sign_in_and_comes_back(
     page = await context.new_page()
     await page.goto(f"{demo_server.url}{BRIGADE}")
     await expect(page.get_by_role("link", name=re.compile("^Réserver"))).to_have_count(0)
-    await page.get_by_role("link", name="Connectez-vous ou inscrivez-vous pour réserver").click()
+    prompt = page.locator(".sign-in-to-book")
+    # The demo board takes registrations: both are offered.
+    await expect(prompt).to_contain_text("Connectez-vous ou inscrivez-vous pour réserver")
+    await expect(prompt.get_by_role("link", name="inscrivez-vous")).to_have_attribute(
+        "href", "/register/accelerateur-numerique"
+    )
+    await prompt.get_by_role("link", name="Connectez-vous").click()
     await page.get_by_label("Courriel").fill(PARTICIPANT.email)
     await page.get_by_label("Mot de passe").fill(PARTICIPANT.password)
     await page.get_by_label("Mot de passe").press("Enter")

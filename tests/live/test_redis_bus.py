@@ -9,6 +9,7 @@ import asyncio
 import json
 import os
 import random
+import re
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -194,3 +195,57 @@ async def test_failed_logins_are_counted_across_processes(
             assert wrong.status_code == 422
         refused = await owner.post("/login", data={"email": person.email, "password": PASSWORD})
         assert refused.status_code == 429
+
+
+async def test_a_token_revoked_in_one_process_is_refused_in_the_other_at_once(
+    db: Database, two_processes: tuple[LiveServer, LiveServer], client_a: httpx.AsyncClient
+) -> None:
+    _, server_b = two_processes
+    person = await make_user(db)
+    auth = await bearer(db, person)
+    await signed_in(client_a, person)
+    async with httpx.AsyncClient(base_url=server_b.url) as program_on_b:
+        # B now believes the token for a second.
+        assert (await program_on_b.get("/api/v1/me/favourites", headers=auth)).status_code == 200
+        page = (await client_a.get("/me")).text
+        revoke = re.search(r'action="(/me/tokens/\d+/revoke)"', page)
+        assert revoke
+        revoked = await client_a.post(revoke.group(1), headers=origin(client_a))
+        assert revoked.status_code == 303
+
+        async def refused_on_b() -> bool:
+            answer = await program_on_b.get("/api/v1/me/favourites", headers=auth)
+            return answer.status_code == 401
+
+        # Sooner than B's own second of belief: the revocation was told over the bus.
+        await wait_until(refused_on_b, within=0.5, interval=0.02)
+
+
+async def test_a_password_changed_in_one_process_closes_the_other_sessions_sockets_in_the_other(
+    db: Database, two_processes: tuple[LiveServer, LiveServer], client_a: httpx.AsyncClient
+) -> None:
+    _, server_b = two_processes
+    person = await make_user(db)
+    board = await make_board(db, facilitator=person)
+    await signed_in(client_a, person)
+    async with httpx.AsyncClient(base_url=server_b.url) as phone:
+        await signed_in(phone, person)
+        cookie = "; ".join(f"{name}={value}" for name, value in phone.cookies.items())
+        url = f"ws://127.0.0.1:{server_b.port}/b/{board.slug}/ws?format=json"
+        seq = (await phone.get(f"/api/v1/boards/{board.slug}")).json()["seq"]
+        async with connect(url, additional_headers={"Cookie": cookie}) as on_b:
+            await on_b.send(json.dumps({"resume": seq}))
+            await asyncio.sleep(0.3)
+            changed = await client_a.post(
+                "/me/password",
+                data={"current": PASSWORD, "password": "un nouveau mot de passe"},
+                headers=origin(client_a),
+            )
+            assert changed.status_code == 303
+            with pytest.raises(ConnectionClosed) as closed:
+                async with asyncio.timeout(1.0):
+                    while True:
+                        await on_b.recv()
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
+        assert (await phone.get("/me")).status_code == 303
+    assert (await client_a.get("/me")).status_code == 200

@@ -77,12 +77,41 @@ class BoardAccess:
         if self.user is None:
             raise NotSignedIn(_("Sign in to do this."))
 
+    def require_contributor(self) -> None:
+        """Suggesting a resource: a participant as above, whose e-mail address is confirmed."""
+        self.require_participant()
+        assert self.user is not None
+        require_confirmed(self.user)
+
     def require_facilitator(self) -> None:
         self.require_view()
         if not self.is_facilitator:
             if self.user is None:
                 raise NotSignedIn(_("Sign in as a facilitator to change this board."))
             raise Forbidden(_("Only the board's facilitators can do this."))
+
+
+def require_confirmed(user: Actor) -> None:
+    """What a person adds for others to see or to act on (a booking, a suggestion) waits for
+    their e-mail address to be confirmed: an address typed at registration is anyone's."""
+    if not user.email_confirmed:
+        raise Forbidden(
+            _(
+                "Confirm your e-mail address first: open the link we mailed you. "
+                "You can have it sent again from your page."
+            ),
+            code="email_unconfirmed",
+        )
+
+
+def require_booker(role: Role | None, user: Actor | None) -> Actor:
+    """Who may book a seat: a participant of the board, their address confirmed. For a read
+    model that carries the role but not the board (`toolbox.brigade.bookings`) as for a
+    `BoardAccess`."""
+    if role != Role.participant or user is None:
+        raise Forbidden(_("Only the board's participants can book a session."))
+    require_confirmed(user)
+    return user
 
 
 def audience_of(user: Actor | None, role: Role | None) -> str:

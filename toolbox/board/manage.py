@@ -65,6 +65,9 @@ async def manage_page(
                 "history": history,
                 "history_kinds": [(kind, kind_name(kind)) for kind in KINDS],
                 "invitation_link": invitation_link,
+                "registration_link": absolute_url(
+                    settings(request).base_url, "register", slug=board.slug
+                ),
                 "just_archived": just_archived,
                 "presence": None,
                 "inbox": inbox,

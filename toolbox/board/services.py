@@ -59,6 +59,7 @@ async def create_board(
     *,
     default_timezone: str,
     facilitator: Actor | None = None,
+    registration: Registration = Registration.invitation,
 ) -> Board:
     """Admins create boards (the command line passes no user: it speaks for the admin)."""
     if user is not None and not user.is_admin:
@@ -75,7 +76,7 @@ async def create_board(
         title=data.title,
         description=data.description,
         visibility=data.visibility,
-        registration=Registration.invitation,
+        registration=registration,
         timezone=timezone,
         seq=0,
     )

@@ -32,6 +32,9 @@ async def propose(request: Request) -> Response:
             await suggestions.suggest(session, access, data)
             board = access.board
     except DomainError as error:
+        if htmx and error.code == "email_unconfirmed":
+            # htmx swaps no 403 into the form; its page says what to do and resends the link.
+            return Response(status_code=403, headers={"HX-Redirect": url_path("me") + "#confirm"})
         if not htmx or error.status not in {409, 422}:
             raise
         async with database(request).read() as session:

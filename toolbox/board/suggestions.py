@@ -63,7 +63,7 @@ async def pending_count(session: AsyncSession, board_id: int) -> int:
 
 
 async def suggest(session: AsyncSession, access: BoardAccess, data: SuggestionIn) -> Suggestion:
-    access.require_participant()
+    access.require_contributor()
     assert access.user is not None
     await lock_board(session, access.board.id)  # the limit below, counted one request at a time
     mine = await session.scalar(

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.accounts.models import User
-from toolbox.board.access import BoardAccess, board_access
+from toolbox.board.access import BoardAccess, board_access, require_booker
 from toolbox.board.models import Role
 from toolbox.brigade.models import Booking, BookingStatus, Outcome, Slot
 from toolbox.brigade.notify import Notifier
@@ -104,8 +104,7 @@ def refuse_unbookable(access: BoardAccess, slot: Seats, data: BookingIn) -> Acto
 
 
 def _refuse(role: Role | None, user: Actor | None, slot: Seats, data: BookingIn) -> Actor:
-    if role != Role.participant or user is None:
-        raise Forbidden(_("Only the board's participants can book a session."))
+    user = require_booker(role, user)
     if not data.waitlist and not _bookable(slot):
         raise _why_not(slot)
     return user

@@ -11,7 +11,6 @@ from __future__ import annotations
 import enum
 from datetime import datetime, timedelta
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +22,7 @@ from toolbox.brigade.models import Booking, BookingStatus, Slot
 from toolbox.db import Database
 from toolbox.i18n import gettext as _
 from toolbox.mail.outbox import enqueue, mail_from
-from toolbox.templating import TEMPLATE_DIR
+from toolbox.mail.text import environment
 from toolbox.urls import absolute_url
 
 REMINDER_AHEAD = timedelta(hours=24)
@@ -48,32 +47,6 @@ METHODS = {
     MailKind.reminder: "REQUEST",
     MailKind.expert_booked: "REQUEST",
 }
-
-
-def _mail_environment() -> Environment:
-    # The pages' environment autoescapes every template that is not .html or .xml (its default
-    # is on), which would print "Arts &amp; Culture" in a plain-text mail. Mail is text/plain:
-    # nothing here is ever parsed as HTML.
-    env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
-        autoescape=False,  # noqa: S701 - text/plain templates, see above
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        lambda message: i18n.gettext(message),
-        lambda singular, plural, n: i18n.translations(i18n.current_locale()).ngettext(
-            singular, plural, n
-        ),
-        newstyle=True,
-    )
-    return env
-
-
-environment = _mail_environment()
 
 
 def _subject(kind: MailKind, *, when: str, to_expert: bool) -> str:

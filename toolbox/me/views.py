@@ -6,23 +6,32 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from toolbox.accounts import services
+from toolbox.accounts.views import forget_sessions, session_token
 from toolbox.board.feed import feed_url
 from toolbox.board.marks import my_favourites
 from toolbox.board.services import visible_boards
 from toolbox.board.suggestions import my_suggestions
 from toolbox.brigade.calendar import calendar_feed_url
 from toolbox.brigade.mine import my_bookings, my_sessions
-from toolbox.errors import NotSignedIn
+from toolbox.errors import DomainError, Invalid, NotSignedIn
 from toolbox.i18n import gettext as _
 from toolbox.templating import render
-from toolbox.web import current_user, database, settings
+from toolbox.urls import url_path
+from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
 
 
-async def me(request: Request, token: str | None = None) -> Response:
+async def me(
+    request: Request,
+    token: str | None = None,
+    *,
+    password_error: DomainError | None = None,
+    status: int = 200,
+) -> Response:
     user = current_user(request)
     if user is None:
         raise NotSignedIn(_("Sign in to do this."))
     config = settings(request)
+    query = request.query_params
     async with database(request).read() as session:
         bookings = await my_bookings(session, user)
         sessions = await my_sessions(session, user)
@@ -31,6 +40,12 @@ async def me(request: Request, token: str | None = None) -> Response:
             "accounts/me.html",
             {
                 "token": token,
+                "api_tokens": await services.api_tokens(session, user),
+                "zone": config.timezone,
+                "password_error": password_error,
+                "password_changed": query.get("password") == "changed",
+                "token_revoked": query.get("revoked") == "1",
+                "resent": query.get("resent") == "1",
                 "favourites": await my_favourites(session, user),
                 "suggestions": await my_suggestions(session, user),
                 "bookings": bookings,
@@ -41,6 +56,7 @@ async def me(request: Request, token: str | None = None) -> Response:
                     for board in await visible_boards(session, user)
                 ],
             },
+            status=status,
         )
 
 
@@ -48,7 +64,42 @@ async def new_api_token(request: Request) -> Response:
     user = current_user(request)
     if user is None:
         raise NotSignedIn(_("Sign in to do this."))
+    fields = await form_fields(request)
+    name = " ".join(str(fields.get("name", "")).split())
     async with database(request).write() as session:
-        token = await services.create_api_token(session, user, name="/me")
+        token = await services.create_api_token(session, user, name=name)
     # Shown once, on this response only: we keep just its hash.
     return await me(request, token=token)
+
+
+async def revoke_api_token(request: Request) -> Response:
+    user = current_user(request)
+    if user is None:
+        raise NotSignedIn(_("Sign in to do this."))
+    token_id = int_param(request.path_params["id"])
+    async with database(request).write() as session:
+        token_hash = await services.revoke_api_token(session, user, token_id)
+    # Refused at once in every process, and its sockets closed.
+    await request.app.state.identify.forget_everywhere("api_token", token_hash)
+    return see_other(url_path("me") + "?revoked=1#api")
+
+
+async def change_password(request: Request) -> Response:
+    user = current_user(request)
+    token = session_token(request)
+    if user is None or token is None:
+        raise NotSignedIn(_("Sign in to do this."))
+    fields = await form_fields(request)
+    try:
+        async with database(request).write() as session:
+            ended = await services.change_password(
+                session,
+                user,
+                str(fields.get("current", "")),
+                str(fields.get("password", "")),
+                session_token=token,
+            )
+    except Invalid as error:
+        return await me(request, password_error=error, status=422)
+    await forget_sessions(request, ended)
+    return see_other(url_path("me") + "?password=changed#password")
