@@ -71,6 +71,10 @@ def reader(board: str, role: str) -> str:
     return gate(board, role) or signed_in(board, role)
 
 
+def closed_registration(board: str, role: str) -> str:
+    return gate(board, role) or FORBIDDEN
+
+
 def facilitator(board: str, role: str) -> str:
     refused = gate(board, role)
     if refused:
@@ -204,13 +208,55 @@ EXPECTED: dict[str, Entry] = {
     "language_choose": Entry(anyone, body=lambda k, w, r: {"locale": "fr_CA"}),
     "me": Entry(signed_in),
     "token_create": Entry(signed_in, body=lambda k, w, r: {"name": "script"}),
+    # Someone else's token (or none): the door lets whoever is signed in knock, the token's
+    # owner is checked behind it (404). The world's own tokens are never revoked here.
+    "token_revoke": Entry(signed_in, "missing", also=frozenset({404})),
+    # Only from a browser's session: the world signs in with API tokens, and a token may not
+    # change its owner's password (sent to sign in, whoever it is). Should the door ever let a
+    # token in, the wrong current password keeps it from changing anything.
+    "password_change": Entry(
+        lambda b, r: LOGIN,
+        body=lambda k, w, r: {"current": "not-the-password", "password": "a-new-password-42"},
+        also=frozenset({422}),
+    ),
+    "confirm_resend": Entry(signed_in),
+    # Anyone may ask for a reset link or open one; a link that is not one is refused by its
+    # state (a page with a sentence), never by who asks.
+    "reset": Entry(anyone),
+    "reset_submit": Entry(
+        anyone, body=lambda k, w, r: {"email": unique("nobody") + "@example.org"}
+    ),
+    "reset_password": Entry(anyone, "invitation", also=frozenset({400, 404, 410})),
+    "reset_password_submit": Entry(
+        anyone,
+        "invitation",
+        body=lambda k, w, r: {"password": "a-new-password-42"},
+        also=frozenset({400, 404, 410, 422}),
+    ),
+    "confirm": Entry(anyone, "invitation", also=frozenset({400, 404, 410})),
+    "confirm_submit": Entry(anyone, "invitation", also=frozenset({400, 404, 410})),
+    # The world's boards take no registrations: refused to everyone, as to a visitor of a
+    # members-only board (sent to sign in).
+    "register": Entry(closed_registration),
+    "register_submit": Entry(
+        closed_registration,
+        body=lambda k, w, r: {
+            "email": unique("newcomer") + "@example.org",
+            "name": "Nouvelle",
+            "password": "a-new-password-42",
+        },
+    ),
     "invitation": Entry(anyone, "invitation"),
     # Accepting is for someone signed in (a visitor is shown the page again, 422, asking them to
     # sign in or make an account); the invitation is to a scratch board.
     "invitation_accept": Entry(lambda b, r: "422" if r == "visitor" else ALLOWED, "invitation"),
     "board": Entry(viewer),
+    # One column as the board draws it, read again by a browser whose order drifted.
+    "column_fragment": Entry(viewer, "column_id"),
     "board_socket": Entry(viewer),  # tests/security/test_socket_matrix.py
     "manage": Entry(facilitator),
+    # Kept closed ("0"): the register cases above count on it.
+    "registration_save": Entry(facilitator, body=lambda k, w, r: {"open": "0"}),
     "invitation_create": Entry(facilitator, body=lambda k, w, r: {"role": "participant"}),
     "member_role": Entry(facilitator, "member_id", lambda k, w, r: {"role": "expert"}),
     "label_create": Entry(facilitator, body=lambda k, w, r: {"name": unique("É"), "colour": "red"}),
@@ -426,7 +472,7 @@ def cases() -> Iterator[Any]:
         if entry is None:
             yield pytest.param(door, "public", "own", "visitor", id=f"{door.key}-no-entry")
             continue
-        if entry.target and entry.target not in {"invitation", "calendar", "job"}:
+        if entry.target and entry.target not in {"invitation", "calendar", "job", "missing"}:
             variants.append("other")
         if entry.target == "booking_id":
             variants.append("theirs")
@@ -465,6 +511,8 @@ def _fill(
         params["token"] = invitation
     elif target == "calendar":
         params["token"] = _calendar_token(world, role)
+    elif target == "missing":
+        params["id"] = 2**31 - 1  # no such row, whoever asks
     elif target == "booking_id" and variant == "theirs":
         params["id"] = kit.other_booking_id
     elif target and "{id}" in door.path:
