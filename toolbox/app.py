@@ -33,6 +33,7 @@ from toolbox.live.notices import Notices
 from toolbox.live.publish import publish_events
 from toolbox.live.rendering import LiveRegistry
 from toolbox.live.socket import serve_board_socket, socket_slug
+from toolbox.live.socket_count import socket_count
 from toolbox.mail.sender import MailSender
 from toolbox.middleware import (
     BodyLimitMiddleware,
@@ -121,12 +122,14 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     notices = Notices(bus, clock, identify)
     identify.announce = notices.credential_ended
     hub = Hub(db, bus, live_rendering(), notices)
+    sockets = socket_count(settings.broadcast_url)
     db.publish = functools.partial(publish_events, bus, notices)
     mailer = MailSender(db, settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         await hub.start()
+        await sockets.start()
         mailer.start()
         try:
             # Everything loaded at start-up lives as long as the process: keep it out of the
@@ -135,6 +138,7 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
             yield
         finally:
             await mailer.stop()
+            await sockets.close()
             await hub.stop()
             await db.dispose()
 
@@ -163,6 +167,7 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     app.state.identify = identify
     app.state.notifier = notifier
     app.state.hub = hub
+    app.state.socket_count = sockets
     app.state.renderings = renderings
     app.state.clock = clock
     app.state.mailer = mailer

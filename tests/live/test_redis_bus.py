@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.factories import PASSWORD, bearer, make_board, make_user, origin, signed_in
 from tests.servers import LiveServer, wait_until
@@ -249,3 +249,37 @@ async def test_a_password_changed_in_one_process_closes_the_other_sessions_socke
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 1008
         assert (await phone.get("/me")).status_code == 303
     assert (await client_a.get("/me")).status_code == 200
+
+
+async def test_one_session_holds_at_most_ten_sockets_across_processes(
+    db: Database, two_processes: tuple[LiveServer, LiveServer], client_a: httpx.AsyncClient
+) -> None:
+    """The ten sockets of a session are counted in the bus's Redis: five held on each process,
+    an eleventh is refused on either; one closed on A makes room on B."""
+    server_a, server_b = two_processes
+    person = await make_user(db)
+    board = await make_board(db, facilitator=person)
+    await signed_in(client_a, person)
+    cookie = {"Cookie": "; ".join(f"{k}={v}" for k, v in client_a.cookies.items())}
+    on_a = f"ws://127.0.0.1:{server_a.port}/b/{board.slug}/ws?format=json"
+    on_b = f"ws://127.0.0.1:{server_b.port}/b/{board.slug}/ws?format=json"
+    held = [await connect(on_a, additional_headers=cookie) for _ in range(5)]
+    held += [await connect(on_b, additional_headers=cookie) for _ in range(5)]
+    try:
+        for url in (on_a, on_b):
+            with pytest.raises(InvalidStatus) as refused:
+                await connect(url, additional_headers=cookie)
+            assert refused.value.response.status_code == 403
+        await held.pop(0).close()  # one of A's
+
+        async def admitted_on_b() -> bool:
+            try:
+                held.append(await connect(on_b, additional_headers=cookie))
+            except InvalidStatus:
+                return False
+            return True
+
+        await wait_until(admitted_on_b, within=2.0, interval=0.05)
+    finally:
+        for socket in held:
+            await socket.close()

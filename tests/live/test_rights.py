@@ -18,7 +18,7 @@ from tests.factories import make_board, make_member, make_user, origin, signed_i
 from tests.servers import LiveServer
 from toolbox.board.models import Role
 from toolbox.db import Database
-from toolbox.live.socket import MAX_SOCKETS_PER_CREDENTIAL
+from toolbox.live.socket_count import MAX_SOCKETS_PER_CREDENTIAL
 
 
 def _cookie(client: httpx.AsyncClient) -> dict[str, str]:

@@ -242,12 +242,6 @@ class Hub:
 
     # --- rights that ended or changed --------------------------------------------------------
 
-    def sockets_of(self, credential: tuple[str, str]) -> int:
-        """How many sockets this process holds that were let in with `credential`."""
-        return sum(
-            1 for room in self.rooms.values() for c in room.clients if c.credential == credential
-        )
-
     def _credential_ended(self, kind: str, token_hash: str) -> None:
         """A session ended (or a token was revoked): the sockets let in with it are closed, in
         this process, now; they were let in as someone who no longer is."""

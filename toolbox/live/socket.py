@@ -28,6 +28,7 @@ from toolbox.errors import DomainError
 from toolbox.events.audience import Audience
 from toolbox.live.client import LiveClient
 from toolbox.live.hub import Hub
+from toolbox.live.socket_count import SocketCount
 from toolbox.middleware import resolve_context, security_headers
 from toolbox.security import same_origin
 from toolbox.settings import Settings
@@ -38,11 +39,6 @@ MAX_MESSAGE = 64 * 1024
 CLOSE_POLICY = 1008  # a message we do not understand; rights that ended or changed
 CLOSE_TOO_BIG = 1009
 SOCKET_PATH = re.compile(r"^/b/(?P<slug>[^/]+)/ws$")
-#: Sockets one session or token may hold open in a process: a person's tabs and devices, not a
-#: script's thousands (each costs the server memory for as long as it stays open). Counted per
-#: process (the hub's own count), not across processes: a script could hold this many on each
-#: worker, a bounded number still, without a round trip to the bus at every handshake.
-MAX_SOCKETS_PER_CREDENTIAL = 10
 #: Messages a client may send on one socket: a browser sends one `resume` per (re)connection, so
 #: anything near this is a script hammering the hub's replay, and its socket is closed.
 MESSAGE_RATE = RateLimitItemPerSecond(10, 10)
@@ -98,9 +94,24 @@ async def board_socket(websocket: WebSocket, server_send: Send) -> None:
         return
     hub: Hub = websocket.app.state.hub
     credential = websocket.scope["state"].get("credential")
-    if credential is not None and hub.sockets_of(credential) >= MAX_SOCKETS_PER_CREDENTIAL:
+    if credential is None:
+        await _board_socket(websocket, server_send, hub, None)
+        return
+    # At most MAX_SOCKETS_PER_CREDENTIAL per session or token, every process together.
+    sockets: SocketCount = websocket.app.state.socket_count
+    ticket = await sockets.admit(credential)
+    if ticket is None:
         await websocket.close(code=CLOSE_POLICY)  # before accept: the handshake gets a 403
         return
+    try:
+        await _board_socket(websocket, server_send, hub, credential)
+    finally:
+        await sockets.release(credential, ticket)
+
+
+async def _board_socket(
+    websocket: WebSocket, server_send: Send, hub: Hub, credential: tuple[str, str] | None
+) -> None:
     try:
         # The board says who this is there (and refuses those who may not watch it).
         who = await hub.live.who_is_connecting(websocket, websocket.path_params["slug"])
