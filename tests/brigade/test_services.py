@@ -658,3 +658,23 @@ async def test_the_report_is_for_facilitators_and_shows_needs_only_when_asked(
     assert with_needs.need == NEED
     as_expert = await access_of(session, brigade.board, brigade.expert)
     await refused(session, report_rows(session, as_expert, with_needs=True), Forbidden)
+
+
+async def test_the_report_keeps_cancelled_bookings_marked_after_the_others(
+    session: AsyncSession,
+) -> None:
+    """What happened stays in the report: a cancelled booking is there, said so, after the
+    seats and the waitlist."""
+    brigade = await new_brigade(session, capacity=1)
+    first, second, third = await participants(session, brigade.board, 3)
+    seated = await book(session, brigade, first, "Musée A")
+    await book(session, brigade, second, "Festival B", waitlist=True)
+    await book(session, brigade, third, "Bibliothèque C", waitlist=True)
+    await cancel_booking(session, await access_of(session, brigade.board, first), seated.id, None)
+    access = await access_of(session, brigade.board, brigade.facilitator)
+    rows = await report_rows(session, access, with_needs=False)
+    assert [(row.organisation, row.booking) for row in rows] == [
+        ("Festival B", "active"),
+        ("Bibliothèque C", "waiting"),
+        ("Musée A", "cancelled"),
+    ]

@@ -373,17 +373,26 @@ async def mark_outcome(
 
 
 async def bookings_of_slots(
-    session: AsyncSession, slot_ids: list[int]
+    session: AsyncSession, slot_ids: list[int], *, cancelled: bool = False
 ) -> dict[int, list[tuple[Booking, User]]]:
-    """Live bookings (seats, then the waitlist) per slot, with who made them."""
+    """Live bookings (seats, then the waitlist) per slot, with who made them; with
+    `cancelled`, the cancelled ones after them (the report keeps what happened)."""
     grouped: dict[int, list[tuple[Booking, User]]] = {}
     if not slot_ids:
         return grouped
+    wanted = [Booking.slot_id.in_(slot_ids)]
+    if not cancelled:
+        wanted.append(Booking.status != BookingStatus.cancelled)
     rows = await session.execute(
         select(Booking, User)
         .join(User, User.id == Booking.participant_id)
-        .where(Booking.slot_id.in_(slot_ids), Booking.status != BookingStatus.cancelled)
-        .order_by(Booking.status, Booking.created_at, Booking.id)
+        .where(*wanted)
+        .order_by(
+            Booking.status == BookingStatus.cancelled,  # last
+            Booking.status,  # "active" before "waiting"
+            Booking.created_at,
+            Booking.id,
+        )
     )
     for booking, user in rows.all():
         grouped.setdefault(booking.slot_id, []).append((booking, user))

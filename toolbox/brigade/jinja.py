@@ -40,7 +40,18 @@ def state_shape(state: str) -> str:
     return SHAPES.get(state, "")
 
 
+def booking_state_name(status: str) -> str:
+    """A booking's state in words, for the report ("" for a session nobody booked)."""
+    names = {
+        "active": _("Booked"),
+        "waiting": _("On the waitlist"),
+        "cancelled": _("Cancelled by the participant or the team"),
+    }
+    return names.get(status, status)
+
+
 FILTERS: dict[str, Callable[..., Any]] = {
+    "booking_state_name": booking_state_name,
     "slot_state": slot_state,
     "state_name": state_name,
     "state_shape": state_shape,

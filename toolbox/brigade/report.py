@@ -27,6 +27,8 @@ class ReportRow:
     outcome: str
     organisation: str
     participant: str
+    #: The booking's state: "active", "waiting" or "cancelled" ("" for a slot nobody booked).
+    booking: str
     need: str
 
 
@@ -43,7 +45,7 @@ async def report_rows(
         )
     )
     experts: dict[int, User] = await experts_by_id(session, slots)
-    booked = await bookings_of_slots(session, [slot.id for slot in slots])
+    booked = await bookings_of_slots(session, [slot.id for slot in slots], cancelled=True)
     rows = []
     for slot in slots:
         start, end = slot.starts_at.astimezone(tz), slot.ends_at.astimezone(tz)
@@ -64,6 +66,7 @@ async def report_rows(
                     **common,
                     organisation=booking.organisation if booking else "",
                     participant=participant.display_name if participant else "",
+                    booking=booking.status.value if booking else "",
                     need=booking.need if booking and with_needs else "",
                 )
             )

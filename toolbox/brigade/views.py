@@ -16,6 +16,7 @@ from toolbox.board.access import BoardAccess, board_access
 from toolbox.board.shared import kept_rendering
 from toolbox.brigade import bookings, claims, schedule
 from toolbox.brigade.browse import STATES, ScheduleFilters, schedule_context
+from toolbox.brigade.jinja import booking_state_name
 from toolbox.brigade.models import Outcome
 from toolbox.brigade.notify import notifier
 from toolbox.brigade.report import report_rows
@@ -270,6 +271,7 @@ async def report_csv(request: Request) -> Response:
         _("Outcome"),
         _("Organisation"),
         _("Participant"),
+        _("Booking"),
     ]
     writer.writerow([*header, _("Need")] if with_needs else header)
     for row in rows:
@@ -283,6 +285,7 @@ async def report_csv(request: Request) -> Response:
             row.outcome,
             row.organisation,
             row.participant,
+            booking_state_name(row.booking) if row.booking else "",
         ]
         writer.writerow(neutralised([*values, row.need] if with_needs else values))
     filename = f"{access.board.slug}-brigade.csv"
