@@ -1,7 +1,7 @@
 """Which ASGI server the app should run on, by measurement (issue 16), in one run:
 
-- uvicorn with each of its websocket implementations (`websockets-sansio`, what `toolbox serve`
-  runs; `websockets`, uvicorn's default; `wsproto`), hypercorn and granian, each serving
+- uvicorn with each of its websocket implementations (`wsproto`, what `toolbox serve` runs;
+  `websockets-sansio`; `websockets`, uvicorn's default), hypercorn and granian, each serving
   the app and, separately, the do-nothing ASGI app of bench/fanout.py (`floor_app`): the memory
   any ASGI app costs per connection on that server;
 - the bare `websockets` server, the yardstick for CPU per delivered message.
@@ -108,9 +108,9 @@ def granian(target: str) -> Callable[[int], list[str]]:
 
 
 SERVERS: dict[str, Callable[[str], Callable[[int], list[str]]]] = {
-    "uvicorn (websockets-sansio)": uvicorn("websockets-sansio"),  # what `toolbox serve` runs
+    "uvicorn (wsproto)": uvicorn("wsproto"),  # what `toolbox serve` runs
+    "uvicorn (websockets-sansio)": uvicorn("websockets-sansio"),
     "uvicorn (websockets)": uvicorn("websockets"),  # uvicorn's default
-    "uvicorn (wsproto)": uvicorn("wsproto"),
     "hypercorn": hypercorn,
     "granian": granian,
 }

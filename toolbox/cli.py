@@ -33,10 +33,10 @@ def main() -> None:
 # Websockets as the app serves them: no per-message compression (its buffers cost every idle
 # client memory, and board updates are small) and 64 KiB messages at most.
 WEBSOCKET_MAX_SIZE = 64 * 1024
-# uvicorn's implementation on the `websockets` library's sans-I/O core, chosen by measurement
-# (bench/servers.py, docs/performance.md): less memory per idle client than its default, which
-# is built on the library's legacy API.
-WEBSOCKET_IMPLEMENTATION = "websockets-sansio"
+# uvicorn's implementation on `wsproto`, chosen by measurement (bench/servers.py,
+# docs/performance.md): the least memory per idle client of uvicorn's three, for the same CPU
+# per message and the same pages per second.
+WEBSOCKET_IMPLEMENTATION = "wsproto"
 
 
 def uvicorn_command(host: str, port: int, *extra: str) -> list[str]:

@@ -507,6 +507,58 @@ async def test_the_calendar_file_round_trips_the_place(server: LiveServer, seede
     assert len([line for line in answer.text.splitlines() if line.startswith("DESCRIPTION")]) <= 1
 
 
+async def test_the_calendar_feed_round_trips_the_place(server: LiveServer, seeded: Seeded) -> None:
+    """The participant's private calendar feed (the link on /me), read as a calendar app would."""
+    me = await _get(server, "/me", seeded.participant_cookies)
+    link = re.search(r'<code class="calendar-link">([^<]+)</code>', me.text)
+    assert link, "no calendar link on /me"
+    feed_path = "/" + link[1].strip().split("/", 3)[3]
+    answer = await _get(server, feed_path, {})
+    calendar = icalendar.Calendar.from_ical(answer.content)
+    places = [str(part["LOCATION"]) for part in calendar.walk() if part.name == "VEVENT"]
+    assert seeded.places[0] in places
+    for line in answer.text.splitlines():  # every line a property or its folded continuation
+        assert line[:1] in (" ", "\t") or re.match(r"^[A-Z-]+[;:]", line), line
+
+
+async def test_no_payload_runs_in_a_live_brigade_fragment(
+    browser: Browser, server: LiveServer, seeded: Seeded
+) -> None:
+    """Slots made and moved to payload places while the schedule is open: the cells that
+    arrive over the socket run nothing and show the place as text."""
+    context = await _context(browser, server, seeded.facilitator_cookies)
+    await context.add_init_script(
+        "document.addEventListener('htmx:wsOpen', () => { window.__live = true; });"
+    )
+    watched = Watched(await context.new_page())
+    await watched.page.goto(f"{server.url}/b/{seeded.slug}/brigade")
+    await watched.page.wait_for_function("window.__live === true", timeout=10_000)
+    created, moved = PAYLOADS[200], PAYLOADS[201]
+    starts = (datetime.now(UTC) + timedelta(days=4)).replace(microsecond=0, second=0, minute=0)
+    async with httpx.AsyncClient(base_url=server.url, headers=seeded.facilitator_headers) as api:
+        slot = await _ok(
+            await api.post(
+                f"/api/v1/boards/{seeded.slug}/slots",
+                json={
+                    "starts_at": starts.isoformat(),
+                    "ends_at": (starts + timedelta(minutes=45)).isoformat(),
+                    "place": created,
+                },
+            )
+        )
+        slot_id = slot["slots"][0]["id"]
+        await watched.page.wait_for_function(
+            "t => document.body.textContent.includes(t)", arg=created.strip(), timeout=15_000
+        )
+        await _ok(await api.patch(f"/api/v1/slots/{slot_id}", json={"place": moved}), 200)
+    await watched.page.wait_for_function(
+        "t => document.body.textContent.includes(t)", arg=moved.strip(), timeout=15_000
+    )
+    await watched.nothing_ran("brigade, live")
+    await watched.shows([moved], "brigade, live")
+    await context.close()
+
+
 async def test_the_csv_export_round_trips_the_titles(server: LiveServer, seeded: Seeded) -> None:
     answer = await _get(server, f"/b/{seeded.slug}/export.csv", seeded.facilitator_cookies)
     rows = list(csv.DictReader(io.StringIO(answer.text.lstrip("\ufeff"))))

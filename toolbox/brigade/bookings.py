@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 from weakref import WeakValueDictionary
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -380,7 +380,7 @@ async def bookings_of_slots(
     grouped: dict[int, list[tuple[Booking, User]]] = {}
     if not slot_ids:
         return grouped
-    wanted = [Booking.slot_id.in_(slot_ids)]
+    wanted: list[ColumnElement[bool]] = [Booking.slot_id.in_(slot_ids)]
     if not cancelled:
         wanted.append(Booking.status != BookingStatus.cancelled)
     rows = await session.execute(
