@@ -18,6 +18,7 @@ import json
 import re
 import subprocess
 import tempfile
+import uuid
 import zipfile
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass, field
@@ -591,6 +592,9 @@ def _trello_export(payloads: list[str]) -> bytes:
     """A real Trello export (shared/fixtures) whose board, lists, labels and cards are named
     with payloads."""
     document: dict[str, Any] = json.loads((FIXTURES / "wekan-project100.json").read_text())
+    # A board of its own (an export is imported once per database; the transfer tests import
+    # the same fixture into the same test database).
+    document["id"] = uuid.uuid4().hex[:24]
     document["name"] = payloads[0]
     document["desc"] = "\n".join(payloads)
     for index, column in enumerate(document["lists"]):
