@@ -341,6 +341,15 @@ async def resend_confirmation(
     assert person is not None
     if person.email_confirmed_at is not None:
         return
+    await mail_confirmation_link(
+        session, person, base_url=base_url, default_locale=default_locale, next_path=next_path
+    )
+
+
+async def mail_confirmation_link(
+    session: AsyncSession, person: User, *, base_url: str, default_locale: str, next_path: str
+) -> None:
+    """A new single-use link that confirms `person`'s address, mailed to it."""
     token = await onetime.issue(session, person.id, onetime.Purpose.confirm)
     await mails.queue_confirmation(
         session,

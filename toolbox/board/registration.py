@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.accounts import mails, onetime
+from toolbox.accounts import mails
 from toolbox.accounts import services as accounts
 from toolbox.board.access import BoardAccess, access_to, get_board
 from toolbox.board.documents import board_summary
@@ -71,14 +71,8 @@ async def register(
             assert existing is not None
         else:
             await set_membership(session, board, person, Role.participant, actor_id=person.id)
-            token = await onetime.issue(session, person.id, onetime.Purpose.confirm)
-            await mails.queue_confirmation(
-                session,
-                person,
-                token=token,
-                base_url=base_url,
-                default_locale=locale,
-                next_path=next_path,
+            await accounts.mail_confirmation_link(
+                session, person, base_url=base_url, default_locale=locale, next_path=next_path
             )
             return board
     await mails.queue_already_registered(
