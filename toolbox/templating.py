@@ -66,6 +66,18 @@ def favicon_data_uri() -> str:
     return "data:image/svg+xml," + quote(svg, safe="/:=")
 
 
+def install_translations(env: Environment) -> None:
+    """`_()` and `ngettext()` in templates, in the language of the request (or of the mail's
+    recipient) being rendered, not the one of the first render."""
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lambda message: i18n.gettext(message),
+        lambda singular, plural, n: i18n.translations(i18n.current_locale()).ngettext(
+            singular, plural, n
+        ),
+        newstyle=True,
+    )
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATE_DIR),
@@ -78,13 +90,7 @@ def _environment() -> Environment:
         # include (once per card).
         auto_reload=False,
     )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        lambda message: i18n.gettext(message),
-        lambda singular, plural, n: i18n.translations(i18n.current_locale()).ngettext(
-            singular, plural, n
-        ),
-        newstyle=True,
-    )
+    install_translations(env)
     env.filters.update(
         datetime=i18n.format_datetime,
         date=i18n.format_date,

@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from toolbox import i18n
 from toolbox.db import Database
-from toolbox.errors import DomainError, NotFound
+from toolbox.errors import DomainError, NotFound, NotSignedIn
 from toolbox.http_cache import BODY_TAG
 from toolbox.principal import Principal
 from toolbox.renderings import Document, Renderings, SharedPage
@@ -35,6 +35,14 @@ def settings(connection: HTTPConnection) -> Settings:
 def current_user(connection: HTTPConnection) -> Principal | None:
     """Who is asking, as the middleware read them (toolbox.middleware.resolve_context)."""
     user: Principal | None = connection.scope.get("state", {}).get("user")
+    return user
+
+
+def signed_in_user(connection: HTTPConnection) -> Principal:
+    """Who is asking, for what only someone signed in may do (a visitor is sent to sign in)."""
+    user = current_user(connection)
+    if user is None:
+        raise NotSignedIn(i18n.gettext("Sign in to do this."))
     return user
 
 

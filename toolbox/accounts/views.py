@@ -13,14 +13,14 @@ from toolbox import i18n
 from toolbox.accounts import onetime, services
 from toolbox.accounts.models import User
 from toolbox.accounts.throttle import LoginThrottle
-from toolbox.errors import Invalid, NotSignedIn
+from toolbox.errors import Invalid
 from toolbox.i18n import gettext as _
 from toolbox.i18n import ngettext
 from toolbox.middleware import LOCALE_COOKIE, SESSION_COOKIE
 from toolbox.security import hash_token, signed, unsigned
 from toolbox.templating import render
 from toolbox.urls import url_path
-from toolbox.web import current_user, database, form_fields, see_other, settings
+from toolbox.web import current_user, database, form_fields, see_other, settings, signed_in_user
 
 
 def safe_next(target: str | None) -> str:
@@ -231,9 +231,7 @@ async def confirm(request: Request) -> Response:
 
 
 async def resend_confirmation(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        raise NotSignedIn(_("Sign in to do this."))
+    user = signed_in_user(request)
     async with database(request).write() as session:
         await services.resend_confirmation(
             session, user, **_mail_settings(request), next_path=url_path("me")

@@ -24,7 +24,7 @@ from toolbox.board.schemas import (
 )
 from toolbox.board.search import SearchFilters, search_cards
 from toolbox.board.shared import kept_rendering
-from toolbox.errors import NotFound, NotSignedIn
+from toolbox.errors import NotFound
 from toolbox.events.audience import event_for_audience
 from toolbox.events.log import event_document, events_after
 from toolbox.i18n import gettext as _
@@ -38,6 +38,7 @@ from toolbox.web import (
     json_document,
     json_response,
     settings,
+    signed_in_user,
 )
 
 EVENTS_PAGE = 500
@@ -51,9 +52,7 @@ async def list_boards(request: Request) -> Response:
 
 
 async def create_board(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        raise NotSignedIn(_("Sign in to do this."))
+    user = signed_in_user(request)
     data = parse_json(BoardIn, await request.body())
     async with database(request).write() as session:
         board = await services.create_board(
@@ -205,9 +204,7 @@ async def _useful(request: Request, *, on: bool) -> Response:
 
 
 async def my_favourites(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        raise NotSignedIn(_("Sign in to do this."))
+    user = signed_in_user(request)
     async with database(request).read() as session:
         starred = await marks.my_favourites(session, user)
         favourites = [{"board": board.slug, "card": card_document(card)} for card, board in starred]

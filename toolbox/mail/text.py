@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from toolbox import i18n
-from toolbox.templating import TEMPLATE_DIR
+from toolbox.templating import TEMPLATE_DIR, install_translations
 
 
 def _mail_environment() -> Environment:
@@ -25,13 +24,7 @@ def _mail_environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        lambda message: i18n.gettext(message),
-        lambda singular, plural, n: i18n.translations(i18n.current_locale()).ngettext(
-            singular, plural, n
-        ),
-        newstyle=True,
-    )
+    install_translations(env)
     return env
 
 

@@ -17,7 +17,15 @@ from toolbox.errors import DomainError, Invalid, NotSignedIn
 from toolbox.i18n import gettext as _
 from toolbox.templating import render
 from toolbox.urls import url_path
-from toolbox.web import current_user, database, form_fields, int_param, see_other, settings
+from toolbox.web import (
+    current_user,
+    database,
+    form_fields,
+    int_param,
+    see_other,
+    settings,
+    signed_in_user,
+)
 
 
 async def me(
@@ -27,9 +35,7 @@ async def me(
     password_error: DomainError | None = None,
     status: int = 200,
 ) -> Response:
-    user = current_user(request)
-    if user is None:
-        raise NotSignedIn(_("Sign in to do this."))
+    user = signed_in_user(request)
     config = settings(request)
     query = request.query_params
     async with database(request).read() as session:
@@ -61,9 +67,7 @@ async def me(
 
 
 async def new_api_token(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        raise NotSignedIn(_("Sign in to do this."))
+    user = signed_in_user(request)
     fields = await form_fields(request)
     name = " ".join(str(fields.get("name", "")).split())
     async with database(request).write() as session:
@@ -73,9 +77,7 @@ async def new_api_token(request: Request) -> Response:
 
 
 async def revoke_api_token(request: Request) -> Response:
-    user = current_user(request)
-    if user is None:
-        raise NotSignedIn(_("Sign in to do this."))
+    user = signed_in_user(request)
     token_id = int_param(request.path_params["id"])
     async with database(request).write() as session:
         token_hash = await services.revoke_api_token(session, user, token_id)
