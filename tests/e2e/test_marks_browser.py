@@ -97,11 +97,11 @@ async def test_a_click_right_after_the_marks_are_redrawn_needs_no_reload(
         }""",
         card_id,
     )
-    await expect(
-        page.locator(f'#card-{card_id} button[data-mark="useful"]')
-    ).to_have_attribute("aria-pressed", "true")
-    await expect(
-        page.locator(f'#card-{card_id} button[data-mark="favourite"]')
-    ).to_have_attribute("aria-pressed", "true")
+    await expect(page.locator(f'#card-{card_id} button[data-mark="useful"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    await expect(page.locator(f'#card-{card_id} button[data-mark="favourite"]')).to_have_attribute(
+        "aria-pressed", "true"
+    )
     assert await page.evaluate("window.notReloaded") is True
     await context.close()

@@ -38,7 +38,9 @@ async def card_access(
 
 
 async def card_on_board(session: AsyncSession, access: BoardAccess, card_id: int) -> Card:
-    card = await session.get(Card, card_id)
+    """The card as the database has it now: called under the board's lock (see `lock_board`),
+    its request may have loaded the card before another one changed it."""
+    card = await session.get(Card, card_id, populate_existing=True)
     if card is None or card.board_id != access.board.id:
         raise NotFound(_("There is no such resource."))
     if card.archived_at is not None and not access.is_facilitator:

@@ -75,7 +75,7 @@ async def delete_label(session: AsyncSession, access: BoardAccess, label_id: int
 
 
 async def _label_on_board(session: AsyncSession, board: Board, label_id: int) -> Label:
-    label = await session.get(Label, label_id)
+    label = await session.get(Label, label_id, populate_existing=True)  # under the lock: now
     if label is None or label.board_id != board.id:
         raise NotFound(_("This label does not exist."))
     return label

@@ -121,7 +121,9 @@ async def cards_by_column(
 
 
 async def column_for(access: BoardAccess, session: AsyncSession, column_id: int) -> BoardColumn:
-    column = await session.get(BoardColumn, column_id)
+    """The column as the database has it now (read again under the board's lock, see
+    `lock_board`)."""
+    column = await session.get(BoardColumn, column_id, populate_existing=True)
     if column is None or column.board_id != access.board.id:
         raise NotFound(_("There is no such column on this board."))
     return column

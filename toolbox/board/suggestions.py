@@ -218,7 +218,8 @@ async def _views(session: AsyncSession, found: list[Suggestion]) -> list[Suggest
 
 async def _pending(session: AsyncSession, access: BoardAccess, suggestion_id: int) -> Suggestion:
     await lock_board(session, access.board.id)  # two facilitators deciding at once: one wins
-    suggestion = await session.get(Suggestion, suggestion_id)
+    # Read again: the copy loaded to check access may predate the other's decision.
+    suggestion = await session.get(Suggestion, suggestion_id, populate_existing=True)
     if suggestion is None or suggestion.board_id != access.board.id:
         raise NotFound(_("There is no such suggestion."))
     if suggestion.status != SuggestionStatus.pending:

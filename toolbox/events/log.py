@@ -26,6 +26,10 @@ async def lock_board(session: AsyncSession, board_id: int) -> None:
 
     On PostgreSQL this is a row lock on the board, so concurrent moves on one board compute
     positions one after the other; SQLite's BEGIN IMMEDIATE already serialises writers.
+
+    A row read before the lock (to find the board, to check access) may have changed by the
+    time it is held: read it again with `populate_existing=True`, or the session's identity map
+    hands back the copy from before, and the change is decided on that.
     """
     await session.execute(select(_boards.c.id).where(_boards.c.id == board_id).with_for_update())
 
