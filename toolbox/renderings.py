@@ -15,8 +15,9 @@ account menu) with `PERSONAL`, filled per request (`SharedPage.compose`).
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,9 @@ from toolbox.http_cache import body_etag
 #: Where a shared page's personal part goes. User text is escaped before it reaches a page, so
 #: no card or title can write this comment; and the account menu comes before any of it.
 PERSONAL = "<!--toolbox:personal-->"
+#: Where a kept part (`Part`) goes in a page being assembled; escaped user text cannot write it
+#: either.
+PART = "<!--toolbox:part-->"
 #: Set in the scope by a read served from a kept rendering: (board id, seq) of what it shows.
 KEPT_AT = "toolbox.kept_at"
 #: Memory for renderings, per process (a 600-card board page is ≈ 250 KB).
@@ -44,12 +48,31 @@ class SharedPage:
     etag: str
 
     @classmethod
-    def split(cls, html: str) -> SharedPage:
+    def assemble(cls, html: str, parts: list[Part]) -> SharedPage:
+        """The page whose text is `html`, with `parts` in the places it marks (`PART`).
+
+        Only the text around the parts is encoded and hashed here: each part was when it was
+        drawn, and the page's tag is the hash of its text and of its parts' digests, in order.
+        A board page is mostly its columns, and a change redraws one or two of them."""
         before, marker, after = html.partition(PERSONAL)
         if not marker:
             raise ValueError("a shared page must hold the PERSONAL marker")
-        encoded_before, encoded_after = before.encode(), after.encode()
-        return cls(encoded_before, encoded_after, body_etag(encoded_before + b"\0" + encoded_after))
+        digest = hashlib.blake2b(digest_size=16)
+        pieces = iter(parts)
+        halves = []
+        for half in (before, after):
+            chunks: list[bytes] = []
+            for n, text in enumerate(half.split(PART)):
+                if n:
+                    part = next(pieces)
+                    chunks.append(part.body)
+                    digest.update(part.digest)
+                encoded = text.encode()
+                chunks.append(encoded)
+                digest.update(encoded)
+            halves.append(b"".join(chunks))
+            digest.update(b"\0")
+        return cls(halves[0], halves[1], f'"{digest.hexdigest()}"')
 
     def compose(self, personal: str) -> tuple[bytes, str]:
         """The page with `personal` in its place, and that page's tag."""
@@ -59,6 +82,47 @@ class SharedPage:
 
     def __len__(self) -> int:
         return len(self.before) + len(self.after)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """A piece of a shared page drawn once and kept (a board's column with its cards): its
+    HTML, the bytes a page sends of it, and their digest, each computed once."""
+
+    html: str
+    body: bytes
+    digest: bytes
+
+    @classmethod
+    def of(cls, html: str) -> Part:
+        body = html.encode()
+        return cls(html, body, hashlib.blake2b(body, digest_size=16).digest())
+
+
+_collected: contextvars.ContextVar[list[Part] | None] = contextvars.ContextVar(
+    "toolbox_parts", default=None
+)
+
+
+@contextlib.contextmanager
+def parts_collected() -> Iterator[list[Part]]:
+    """While a shared page is rendered: the kept parts that `place_part` was given, in order."""
+    parts: list[Part] = []
+    token = _collected.set(parts)
+    try:
+        yield parts
+    finally:
+        _collected.reset(token)
+
+
+def place_part(part: Part) -> str:
+    """What a template writes for a kept part: its place (`PART`), in a shared page being
+    assembled; its HTML anywhere else (a fragment, a live update)."""
+    parts = _collected.get()
+    if parts is None:
+        return part.html
+    parts.append(part)
+    return PART
 
 
 @dataclass(frozen=True, slots=True)

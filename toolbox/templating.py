@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from toolbox import i18n
-from toolbox.renderings import PERSONAL, SharedPage
+from toolbox.renderings import PERSONAL, SharedPage, parts_collected
 from toolbox.urls import url_path, url_template
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -162,7 +162,9 @@ def render_shared(name: str, context: dict[str, Any]) -> SharedPage:
         "lang": i18n.current_locale().replace("_", "-"),
         **context,
     }
-    return SharedPage.split(environment.get_template(name).render(**page_context))
+    with parts_collected() as parts:
+        html = environment.get_template(name).render(**page_context)
+    return SharedPage.assemble(html, parts)
 
 
 def render_personal(request: Request) -> str:

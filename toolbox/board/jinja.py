@@ -15,6 +15,7 @@ from toolbox.board.models import Kind
 from toolbox.board.tiles import CardTile, forget_kept_tiles
 from toolbox.i18n import current_locale
 from toolbox.i18n import gettext as _
+from toolbox.renderings import Part, place_part
 from toolbox.templating import render_fragment
 
 #: Cards whose HTML is kept, per process (about half a kilobyte each).
@@ -81,7 +82,7 @@ def column_html(
     tiles = tuple(cards)
     if all(isinstance(card, CardTile) for card in tiles):
         place = positions.get(column.id, 1) if reader.is_facilitator else 0
-        return _kept_column_html(
+        kept = _kept_column(
             column.id,
             column.title,
             column.description,
@@ -91,11 +92,13 @@ def column_html(
             place,
             current_locale(),
         )
+        # In a shared page, its place: the page takes its bytes as they were kept.
+        return Markup(place_part(kept))  # noqa: S704 - a template's output, or the place marker
     return _draw_column(column, cards, board.slug, reader, positions)
 
 
 @functools.lru_cache(maxsize=COLUMN_HTML_KEPT)
-def _kept_column_html(
+def _kept_column(
     column_id: int,
     title: str,
     description: str,
@@ -104,9 +107,9 @@ def _kept_column_html(
     reader: _Reader,
     place: int,
     _locale: str,
-) -> Markup:
+) -> Part:
     column = SimpleNamespace(id=column_id, title=title, description=description)
-    return _draw_column(column, list(tiles), slug, reader, {column_id: place})
+    return Part.of(_draw_column(column, list(tiles), slug, reader, {column_id: place}))
 
 
 def _draw_column(
@@ -144,7 +147,7 @@ def colour_name(colour: str) -> str:
 def forget_drawn() -> None:
     """Forget every card and column drawn, and the tiles kept (a benchmark's cold render)."""
     _kept_card_html.cache_clear()
-    _kept_column_html.cache_clear()
+    _kept_column.cache_clear()
     forget_kept_tiles()
 
 

@@ -18,10 +18,11 @@ from cachetools import LRUCache
 from sqlalchemy import String, bindparam, select, type_coerce
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.board.models import Board, Card, Kind, Label, card_labels
+from toolbox.board.models import Board, BoardColumn, Card, Kind, Label, card_labels
 from toolbox.board.records import bound_numbers, one_of
 from toolbox.db import all_rows
-from toolbox.events.log import board_seq, events_after
+from toolbox.events.log import board_seq
+from toolbox.events.models import BoardEvent
 from toolbox.events.types import Refresh, parse
 
 
@@ -30,6 +31,14 @@ from toolbox.events.types import Refresh, parse
 class LabelTile(NamedTuple):
     name: str
     colour: str
+
+
+class ColumnTile(NamedTuple):
+    """What the board page reads of a column (`templates/board/_column.html`)."""
+
+    id: int
+    title: str
+    description: str
 
 
 class CardTile(NamedTuple):
@@ -52,38 +61,37 @@ class CardTile(NamedTuple):
 # Enum's check, a JSON parse) ran once per card and were most of the read; here each distinct
 # value is converted once (`_KINDS`, `_languages`), and a board has a handful of them. Each
 # read is of the whole board, or of some of its columns only (`columns`, see `card_tiles`).
-def _statements(dialect: str, some_columns: bool) -> tuple[Any, Any, Any]:
-    tiles = (
-        select(
-            Card.id,
-            Card.column_id,
-            Card.title,
-            type_coerce(Card.kind, String),
-            type_coerce(Card.languages, String),
-            Card.useful,
-            type_coerce(Card.audiences, String),
-        )
-        .where(Card.board_id == bindparam("board_id"), Card.archived_at.is_(None))
-        .order_by(Card.position, Card.id)
+def _statements(dialect: str, some_columns: bool) -> tuple[Any, Any]:
+    tiles = select(
+        Card.id,
+        Card.column_id,
+        Card.title,
+        type_coerce(Card.kind, String),
+        type_coerce(Card.languages, String),
+        Card.useful,
+        type_coerce(Card.audiences, String),
     )
-    # The board's labels (a few), then which card has which (numbers only: hundreds of rows).
-    labels = (
-        select(Label.id, Label.name, Label.colour)
-        .where(Label.board_id == bindparam("board_id"))
-        .order_by(Label.name)
-    )
-    card_label_ids = (
-        select(card_labels.c.card_id, card_labels.c.label_id)
-        .join(Label, Label.id == card_labels.c.label_id)
-        .where(Label.board_id == bindparam("board_id"))
-        .order_by(Label.name)
-    )
+    # Which card has which label, the label itself with it (a board has a few, shared by
+    # hundreds of cards: each is made into a tile once, `_read`).
+    card_label_rows = select(card_labels.c.card_id, Label.id, Label.name, Label.colour)
     if some_columns:
-        tiles = tiles.where(one_of(Card.column_id, dialect, "columns"))
-        card_label_ids = card_label_ids.join(Card, Card.id == card_labels.c.card_id).where(
-            one_of(Card.column_id, dialect, "columns")
+        # Found by their columns' index, not by board: the columns are the board's already,
+        # and SQLite, left to choose, walked the whole board's cards and labels.
+        in_columns = one_of(Card.column_id, dialect, "columns")
+        tiles = tiles.where(in_columns)
+        card_label_rows = (
+            card_label_rows.select_from(Card)
+            .join(card_labels, card_labels.c.card_id == Card.id)
+            .join(Label, Label.id == card_labels.c.label_id)
+            .where(in_columns)
         )
-    return tiles, labels, card_label_ids
+    else:
+        tiles = tiles.where(Card.board_id == bindparam("board_id"))
+        card_label_rows = card_label_rows.join(Label, Label.id == card_labels.c.label_id).where(
+            Label.board_id == bindparam("board_id")
+        )
+    tiles = tiles.where(Card.archived_at.is_(None)).order_by(Card.position, Card.id)
+    return tiles, card_label_rows.order_by(Label.name)
 
 
 _STATEMENTS = {
@@ -91,6 +99,21 @@ _STATEMENTS = {
     for dialect in ("sqlite", "postgresql")
     for some in (False, True)
 }
+_COLUMNS = (
+    select(BoardColumn.id, BoardColumn.title, BoardColumn.description)
+    .where(BoardColumn.board_id == bindparam("board_id"), BoardColumn.archived_at.is_(None))
+    .order_by(BoardColumn.position, BoardColumn.id)
+)
+# What each change since the tiles were kept was (its declaration says which columns it touched).
+_CHANGES = (
+    select(BoardEvent.type, BoardEvent.data)
+    .where(
+        BoardEvent.board_id == bindparam("board_id"),
+        BoardEvent.seq > bindparam("since"),
+        BoardEvent.seq <= bindparam("until"),
+    )
+    .order_by(BoardEvent.seq)
+)
 _KINDS = {kind.name: kind for kind in Kind}
 #: Boards whose tiles are kept, per process, to be brought up to date column by column.
 KEPT_BOARDS = 64
@@ -159,14 +182,18 @@ async def card_tiles(session: AsyncSession, board: Board) -> dict[int, list[Card
     return grouped
 
 
+async def column_tiles(session: AsyncSession, board: Board) -> list[ColumnTile]:
+    """The board's open columns in board order (as `services.board_columns`), as tiles."""
+    return [ColumnTile(*row) for row in await all_rows(session, _COLUMNS, {"board_id": board.id})]
+
+
 async def _columns_changed(session: AsyncSession, board: Board, since: int) -> set[int] | None:
     """The columns whose cards changed from `since` to `board.seq`, or None if the whole board
     may have (or the log does not say)."""
     columns: set[int] = set()
-    for row in await events_after(session, board.id, since, MAX_CHANGES):
-        if row.seq > board.seq:
-            break
-        event = parse(row.type, row.data)
+    parameters = {"board_id": board.id, "since": since, "until": board.seq}
+    for event_type, data in await all_rows(session, _CHANGES, parameters):
+        event = parse(event_type, data)
         if event is None:
             return None
         if event.refreshes in _UNTOUCHED:
@@ -181,18 +208,17 @@ async def _read(
     session: AsyncSession, board_id: int, dialect: str, columns: set[int] | None
 ) -> dict[int, list[CardTile]]:
     """The tiles of the board, or of `columns` only (each of them present, empty or not)."""
-    tiles, labels, card_label_ids = _STATEMENTS[dialect, columns is not None]
+    tiles, card_label_rows = _STATEMENTS[dialect, columns is not None]
     parameters: dict[str, Any] = {"board_id": board_id}
     grouped: dict[int, list[CardTile]] = {}
     if columns is not None:
         parameters["columns"] = bound_numbers(dialect, columns)
         grouped = {column: [] for column in columns}
-    board_labels = {
-        label_id: LabelTile(name, colour)
-        for label_id, name, colour in await all_rows(session, labels, parameters)
-    }
+    board_labels: dict[int, LabelTile] = {}
     label_ids: dict[int, list[int]] = defaultdict(list)
-    for card_id, label_id in await all_rows(session, card_label_ids, parameters):
+    for card_id, label_id, name, colour in await all_rows(session, card_label_rows, parameters):
+        if label_id not in board_labels:
+            board_labels[label_id] = LabelTile(name, colour)
         label_ids[card_id].append(label_id)
     # Cards share a few sets of labels: each set made once, one tuple for all its cards.
     label_sets: dict[tuple[int, ...], tuple[LabelTile, ...]] = {(): ()}
