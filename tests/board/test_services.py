@@ -68,7 +68,7 @@ from toolbox.board.services import (
     update_column,
     visible_boards,
 )
-from toolbox.board.tiles import card_tiles, forget_kept_tiles
+from toolbox.board.tiles import board_tiles, card_tiles, forget_kept_tiles
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from toolbox.security import hash_token
@@ -700,8 +700,9 @@ async def test_card_records_are_the_cards_documents_as_the_orm_has_them(
 async def test_tiles_brought_up_to_date_by_column_are_the_tiles_read_whole(
     session: AsyncSession,
 ) -> None:
-    """`card_tiles` keeps a board's tiles and, after changes, reads again only the columns the
-    event log names: after each kind of change, what it gives is what a whole read gives."""
+    """`board_tiles` keeps a board's tiles and, after changes, reads again only the columns the
+    event log names (and the columns themselves after a change that was not a card's): after
+    each kind of change, what it gives is what a whole read gives."""
     board, facilitator, first = await a_column_of(session, "Glossaire", "Plan d’action")
     second = await new_column(session, board, facilitator, "Données")
     card = await new_card(session, board, second, facilitator, title="Wikidata", labels=["Gratuit"])
@@ -730,13 +731,24 @@ async def test_tiles_brought_up_to_date_by_column_are_the_tiles_read_whole(
     async def archive() -> None:
         await archive_card(session, access, card.id)
 
-    for change in (add, move, edit, relabel, archive):
-        await card_tiles(session, await fresh(session, board))  # kept at the seq before
+    async def rename_column() -> None:
+        await update_column(session, access, second.id, ColumnPatch(title="Données ouvertes"))
+
+    async def add_column() -> None:
+        await new_column(session, board, facilitator, "Financement")
+
+    for change in (add, move, edit, relabel, archive, rename_column, add_column):
+        await board_tiles(session, await fresh(session, board))  # kept at the seq before
         await change()
         current = await fresh(session, board)
-        kept = await card_tiles(session, current)
+        kept = await board_tiles(session, current)
         forget_kept_tiles()
-        whole = await card_tiles(session, current)
-        assert {c: t for c, t in kept.items() if t} == {c: t for c, t in whole.items() if t}
+        whole = await board_tiles(session, current)
+        assert kept.columns == whole.columns, change.__name__
+        assert {c: t for c, t in kept.cards.items() if t} == {
+            c: t for c, t in whole.cards.items() if t
+        }, change.__name__
+    assert [c.title for c in whole.columns][-2:] == ["Données ouvertes", "Financement"]
+    whole = whole.cards
     titles = [t.title for t in whole[first.id]]
     assert "Wikidata 101" not in titles and "Boussole" in titles

@@ -80,7 +80,8 @@ def column_html(
     column's place for a facilitator's "move" form, the language). Otherwise drawn each time."""
     reader = _Reader(bool(access.is_facilitator), bool(getattr(access, "signed_in", False)))
     tiles = tuple(cards)
-    if all(isinstance(card, CardTile) for card in tiles):
+    # A column's cards are all tiles or none (`board_tiles`, or the ORM for a live fragment).
+    if not tiles or isinstance(tiles[0], CardTile):
         place = positions.get(column.id, 1) if reader.is_facilitator else 0
         kept = _kept_column(
             column.id,

@@ -62,7 +62,10 @@ class CardTile(NamedTuple):
 # value is converted once (`_KINDS`, `_languages`), and a board has a handful of them. Each
 # read is of the whole board, or of some of its columns only (`columns`, see `card_tiles`).
 def _statements(dialect: str, some_columns: bool) -> tuple[Any, Any]:
+    # With each card, the board's seq as this statement sees it: see `board_tiles`.
+    seq = select(Board.seq).where(Board.id == bindparam("board_id")).scalar_subquery()
     tiles = select(
+        seq,
         Card.id,
         Card.column_id,
         Card.title,
@@ -141,7 +144,7 @@ def _parsed_languages(stored: str) -> tuple[str, ...]:
 @dataclass(frozen=True, slots=True)
 class _KeptTiles:
     seq: int
-    grouped: dict[int, list[CardTile]]
+    tiles: BoardTiles
 
 
 # Keyed by the database too (one process may serve several: the tests do), and by when the
@@ -154,43 +157,73 @@ def forget_kept_tiles() -> None:
     _kept.clear()
 
 
-async def card_tiles(session: AsyncSession, board: Board) -> dict[int, list[CardTile]]:
-    """The board's open cards, grouped by column, each group in board order (as
-    `services.cards_by_column`), with their labels in name order. Not to be changed: the same
-    lists may be handed to the next reader.
+class BoardTiles(NamedTuple):
+    """A board as its page shows it: its open columns, and their cards by column."""
+
+    columns: list[ColumnTile]
+    cards: dict[int, list[CardTile]]
+
+
+async def board_tiles(session: AsyncSession, board: Board) -> BoardTiles:
+    """The board's open columns in board order (as `services.board_columns`), and its open
+    cards grouped by column, each group in board order (as `services.cards_by_column`), with
+    their labels in name order. Not to be changed: the same lists may be handed to the next
+    reader.
 
     A change touches a column or two: the tiles of the board as last read here are brought up
     to date from the event log, which says which columns each change touched (the events'
-    declarations, as the live updates read them), and only those columns are read again."""
+    declarations, as the live updates read them), and only those columns are read again; the
+    columns themselves only if a change was not a card's."""
     bind = session.get_bind()
     dialect, key = bind.dialect.name, (str(bind.engine.url), board.id, board.created_at)
     kept = _kept.get(key)
     if kept is not None and kept.seq == board.seq:
-        return kept.grouped
-    columns = None
+        return kept.tiles
+    changes = None
     if kept is not None and 0 < board.seq - kept.seq <= MAX_CHANGES:
-        columns = await _columns_changed(session, board, kept.seq)
-    if kept is not None and columns is not None:
-        grouped = {c: tiles for c, tiles in kept.grouped.items() if c not in columns}
-        grouped.update(await _read(session, board.id, dialect, columns))
+        changes = await _changes(session, board, kept.seq)
+    if kept is not None and changes is not None and not changes.columns_list:
+        columns = kept.tiles.columns
     else:
-        grouped = await _read(session, board.id, dialect, None)
+        columns = await _read_columns(session, board.id)
+    if kept is not None and changes is not None and changes.cards_in is not None:
+        grouped = {c: t for c, t in kept.tiles.cards.items() if c not in changes.cards_in}
+        read, seq = await _read(session, board.id, dialect, changes.cards_in)
+        grouped.update(read)
+    else:
+        grouped, seq = await _read(session, board.id, dialect, None)
+    tiles = BoardTiles(columns, grouped)
     # What was read belongs to `board.seq` only if no change came in meanwhile: on PostgreSQL
-    # each statement sees what was committed when it began (SQLite reads one snapshot).
-    if dialect == "sqlite" or await board_seq(session, board.id) == board.seq:
-        _kept[key] = _KeptTiles(board.seq, grouped)
-    return grouped
+    # each statement sees what was committed when it began (SQLite reads one snapshot). Every
+    # change moves the seq on, so the last statement's seeing `board.seq` still (or, with no
+    # card to carry it, a read of its own) vouches for the ones before.
+    if seq is None and dialect != "sqlite":
+        seq = await board_seq(session, board.id)
+    if dialect == "sqlite" or seq == board.seq:
+        _kept[key] = _KeptTiles(board.seq, tiles)
+    return tiles
 
 
-async def column_tiles(session: AsyncSession, board: Board) -> list[ColumnTile]:
-    """The board's open columns in board order (as `services.board_columns`), as tiles."""
-    return [ColumnTile(*row) for row in await all_rows(session, _COLUMNS, {"board_id": board.id})]
+async def card_tiles(session: AsyncSession, board: Board) -> dict[int, list[CardTile]]:
+    """The board's open cards by column, as `board_tiles` gives them."""
+    return (await board_tiles(session, board)).cards
 
 
-async def _columns_changed(session: AsyncSession, board: Board, since: int) -> set[int] | None:
-    """The columns whose cards changed from `since` to `board.seq`, or None if the whole board
-    may have (or the log does not say)."""
-    columns: set[int] = set()
+async def _read_columns(session: AsyncSession, board_id: int) -> list[ColumnTile]:
+    return [ColumnTile(*row) for row in await all_rows(session, _COLUMNS, {"board_id": board_id})]
+
+
+class _Changes(NamedTuple):
+    #: The columns whose cards changed, or None if the whole board's may have.
+    cards_in: set[int] | None
+    #: Whether the columns themselves may have changed (a change that was not a card's).
+    columns_list: bool
+
+
+async def _changes(session: AsyncSession, board: Board, since: int) -> _Changes | None:
+    """What changed from `since` to `board.seq`, as the event log says; None if it does not."""
+    columns: set[int] | None = set()
+    columns_list = False
     parameters = {"board_id": board.id, "since": since, "until": board.seq}
     for event_type, data in await all_rows(session, _CHANGES, parameters):
         event = parse(event_type, data)
@@ -198,16 +231,20 @@ async def _columns_changed(session: AsyncSession, board: Board, since: int) -> s
             return None
         if event.refreshes in _UNTOUCHED:
             continue
+        # A card's change ("card.*") moves cards about, never the columns themselves.
+        columns_list = columns_list or not event.type.startswith("card.")
         if event.refreshes not in _IN_COLUMNS or not event.column_ids:
-            return None
-        columns |= event.column_ids
-    return columns
+            columns = None
+        elif columns is not None:
+            columns |= event.column_ids
+    return _Changes(columns, columns_list)
 
 
 async def _read(
     session: AsyncSession, board_id: int, dialect: str, columns: set[int] | None
-) -> dict[int, list[CardTile]]:
-    """The tiles of the board, or of `columns` only (each of them present, empty or not)."""
+) -> tuple[dict[int, list[CardTile]], int | None]:
+    """The tiles of the board, or of `columns` only (each of them present, empty or not), and
+    the board's seq as the read saw it (None if it found no card)."""
     tiles, card_label_rows = _STATEMENTS[dialect, columns is not None]
     parameters: dict[str, Any] = {"board_id": board_id}
     grouped: dict[int, list[CardTile]] = {}
@@ -223,7 +260,7 @@ async def _read(
     # Cards share a few sets of labels: each set made once, one tuple for all its cards.
     label_sets: dict[tuple[int, ...], tuple[LabelTile, ...]] = {(): ()}
     rows = await all_rows(session, tiles, parameters)
-    for card_id, column_id, title, kind, languages, useful, audiences in rows:
+    for _seq, card_id, column_id, title, kind, languages, useful, audiences in rows:
         ids = tuple(label_ids.get(card_id, ()))
         found = label_sets.get(ids)
         if found is None:
@@ -239,7 +276,7 @@ async def _read(
             _languages(audiences),  # a JSON list of words too
         )
         grouped.setdefault(column_id, []).append(tile)
-    return grouped
+    return grouped, (rows[0][0] if rows else None)
 
 
 def ordered(grouped: dict[int, list[CardTile]], order: str) -> dict[int, list[CardTile]]:

@@ -29,7 +29,7 @@ from toolbox.board.schemas import (
 from toolbox.board.search import SearchFilters, search_cards
 from toolbox.board.shared import kept_rendering
 from toolbox.board.suggestions import pending_count
-from toolbox.board.tiles import card_tiles, column_tiles, ordered
+from toolbox.board.tiles import board_tiles, card_tiles, ordered
 from toolbox.errors import Conflict, DomainError, Invalid, NotFound, NotSignedIn
 from toolbox.i18n import current_locale, gettext
 from toolbox.renderings import Document, SharedPage
@@ -77,8 +77,8 @@ async def board_page(request: Request) -> Response:
 async def _render_board_page(
     session: AsyncSession, access: BoardAccess, filters: SearchFilters
 ) -> SharedPage:
-    columns = await column_tiles(session, access.board)
-    grouped = ordered(await card_tiles(session, access.board), filters.sort)
+    columns, cards = await board_tiles(session, access.board)
+    grouped = ordered(cards, filters.sort)
     results = await search_cards(session, access, filters) if filters.active else None
     labels = sorted(
         {label.name for cards in grouped.values() for card in cards for label in card.labels}

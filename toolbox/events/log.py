@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Integer, column, select, table, update
+from sqlalchemy import Integer, bindparam, column, select, table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from toolbox.db import PENDING_EVENTS, utcnow
+from toolbox.db import PENDING_EVENTS, all_rows, utcnow
 from toolbox.events.models import BoardEvent
 from toolbox.events.types import Event
 
@@ -63,10 +63,13 @@ async def record_event(
     return row
 
 
+_BOARD_SEQ = select(_boards.c.seq).where(_boards.c.id == bindparam("board_id"))
+
+
 async def board_seq(session: AsyncSession, board_id: int) -> int:
     """The `seq` of the board's last event (0 for none, or for a board that is gone)."""
-    seq = await session.scalar(select(_boards.c.seq).where(_boards.c.id == board_id))
-    return int(seq or 0)
+    rows = await all_rows(session, _BOARD_SEQ, {"board_id": board_id})
+    return int(rows[0][0] or 0) if rows else 0
 
 
 async def events_after(
