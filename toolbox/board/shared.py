@@ -19,8 +19,8 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import HTTPConnection
 
-from toolbox.board.access import BoardAccess, audience_of, board_access, require_view
-from toolbox.board.models import Board, Membership, Role, Visibility
+from toolbox.board.access import BoardAccess, audience_of, require_view, viewing_access
+from toolbox.board.models import Board, Membership, Registration, Role, Visibility
 from toolbox.db import Database
 from toolbox.errors import NotFound
 from toolbox.i18n import current_locale
@@ -43,6 +43,28 @@ class BoardSeen:
     #: With the id, which board this is: SQLite may give a new board the id of one deleted,
     #: whose renderings at the same seq must not be taken for the new one's.
     created_at: datetime
+    # The rest of the board's row: a rendering made at this seq needs no other read of it.
+    slug: str
+    title: str
+    description: str
+    timezone: str
+    registration: Registration
+    cancel_hours: int
+
+    def board(self) -> Board:
+        """The board as read (not attached to any session: for reading)."""
+        return Board(
+            id=self.board_id,
+            slug=self.slug,
+            title=self.title,
+            description=self.description,
+            timezone=self.timezone,
+            visibility=self.visibility,
+            registration=self.registration,
+            cancel_hours=self.cancel_hours,
+            seq=self.seq,
+            created_at=self.created_at,
+        )
 
 
 # Built once (building a statement costs more than running it); columns named as the fields.
@@ -53,6 +75,12 @@ _BOARD_SEEN = (
         Board.visibility,
         Membership.role,
         Board.created_at,
+        Board.slug,
+        Board.title,
+        Board.description,
+        Board.timezone,
+        Board.registration,
+        Board.cancel_hours,
     )
     .outerjoin(
         Membership,
@@ -97,11 +125,11 @@ async def kept_rendering(
     found: T | None = kept.get((board, seen.seq, audience, locale, what))
     seq = seen.seq
     if found is None:
+        # The board as `seen` read it (the rendering is kept under its seq; what the rendering
+        # reads besides may be newer, never older).
+        access = viewing_access(seen.board(), user, seen.role)
         async with db.read() as session:
-            access = await board_access(session, slug, user)
             found = await render(session, access)
-        # Under the seq the rendering read (a change may have come in between).
-        seq = access.board.seq
         kept.put((board, seq, audience, locale, what), found)
     request.scope[KEPT_AT] = (seen.board_id, seq)
     return found
