@@ -68,7 +68,7 @@ from toolbox.board.services import (
     update_column,
     visible_boards,
 )
-from toolbox.board.tiles import board_tiles, card_tiles, forget_kept_tiles
+from toolbox.board.tiles import board_tiles, card_tiles, facets, forget_kept_tiles
 from toolbox.db import utcnow
 from toolbox.errors import Conflict, Forbidden, Invalid, NotFound, NotSignedIn
 from toolbox.security import hash_token
@@ -745,10 +745,12 @@ async def test_tiles_brought_up_to_date_by_column_are_the_tiles_read_whole(
         forget_kept_tiles()
         whole = await board_tiles(session, current)
         assert kept.columns == whole.columns, change.__name__
+        assert facets(kept.cards) == facets(whole.cards), change.__name__
         assert {c: t for c, t in kept.cards.items() if t} == {
             c: t for c, t in whole.cards.items() if t
         }, change.__name__
     assert [c.title for c in whole.columns][-2:] == ["Données ouvertes", "Financement"]
+    assert facets(whole.cards).labels == ["Libre"]  # "Gratuit", renamed
     whole = whole.cards
     titles = [t.title for t in whole[first.id]]
     assert "Wikidata 101" not in titles and "Boussole" in titles

@@ -279,6 +279,47 @@ async def _read(
     return grouped, (rows[0][0] if rows else None)
 
 
+class Facets(NamedTuple):
+    """What a board's filters offer: the labels, languages and audiences of its cards."""
+
+    labels: list[str]
+    languages: list[str]
+    audiences: list[str]
+
+
+class _ColumnFacets(NamedTuple):
+    cards: list[CardTile]  # held, so that its id is not another list's while kept
+    labels: frozenset[str]
+    languages: frozenset[str]
+    audiences: frozenset[str]
+
+
+# By the identity of a column's list of tiles: a change reads a column or two again, and the
+# others' lists are the same objects from one `board_tiles` to the next.
+_column_facets: LRUCache[int, _ColumnFacets] = LRUCache(maxsize=4096)
+
+
+def facets(cards: dict[int, list[CardTile]]) -> Facets:
+    """The labels, languages and audiences of the cards, each sorted, as the filters offer them.
+    Gathered column by column, each column once for as long as its list of tiles is kept."""
+    labels: set[str] = set()
+    languages: set[str] = set()
+    audiences: set[str] = set()
+    for tiles in cards.values():
+        found = _column_facets.get(id(tiles))
+        if found is None or found.cards is not tiles:
+            found = _column_facets[id(tiles)] = _ColumnFacets(
+                tiles,
+                frozenset(label.name for tile in tiles for label in tile.labels),
+                frozenset(code for tile in tiles for code in tile.languages),
+                frozenset(name for tile in tiles for name in tile.audiences),
+            )
+        labels |= found.labels
+        languages |= found.languages
+        audiences |= found.audiences
+    return Facets(sorted(labels), sorted(languages), sorted(audiences))
+
+
 def ordered(grouped: dict[int, list[CardTile]], order: str) -> dict[int, list[CardTile]]:
     """The tiles in the board's order (as read, shared: not changed here), or in new lists the
     most useful first (`order="useful"`) or the newest first (`"newest"`); stable, so the

@@ -29,7 +29,7 @@ from toolbox.board.schemas import (
 from toolbox.board.search import SearchFilters, search_cards
 from toolbox.board.shared import kept_rendering
 from toolbox.board.suggestions import pending_count
-from toolbox.board.tiles import board_tiles, card_tiles, ordered
+from toolbox.board.tiles import board_tiles, card_tiles, facets, ordered
 from toolbox.errors import Conflict, DomainError, Invalid, NotFound, NotSignedIn
 from toolbox.i18n import current_locale, gettext
 from toolbox.renderings import Document, SharedPage
@@ -80,15 +80,7 @@ async def _render_board_page(
     columns, cards = await board_tiles(session, access.board)
     grouped = ordered(cards, filters.sort)
     results = await search_cards(session, access, filters) if filters.active else None
-    labels = sorted(
-        {label.name for cards in grouped.values() for card in cards for label in card.labels}
-    )
-    languages = sorted(
-        {code for cards in grouped.values() for card in cards for code in card.languages}
-    )
-    audiences = sorted(
-        {name for cards in grouped.values() for card in cards for name in card.audiences}
-    )
+    offered = facets(cards)
     return render_shared(
         "board/board.html",
         {
@@ -101,9 +93,9 @@ async def _render_board_page(
             "cards": grouped,
             "filters": filters,
             "results": results,
-            "labels": labels,
-            "languages": languages,
-            "audiences": audiences,
+            "labels": offered.labels,
+            "languages": offered.languages,
+            "audiences": offered.audiences,
             "kinds": list(Kind),
             "pending": (
                 await pending_count(session, access.board.id) if access.is_facilitator else 0
