@@ -91,7 +91,7 @@ def summary(name: str, samples: list[tuple[float, float]]) -> str:
 
 
 async def measure(url: str, args: argparse.Namespace) -> None:
-    from sqlalchemy import event, select
+    from sqlalchemy import select
 
     from toolbox.accounts.models import User
     from toolbox.accounts.services import create_api_token
@@ -154,27 +154,45 @@ async def measure(url: str, args: argparse.Namespace) -> None:
                 stats.sort_stats("cumulative").print_stats(40)
                 print(out.getvalue())
     if args.explain:
-        seen: list[tuple[str, Any]] = []
+        await explain(db, service)
+    await db.dispose()
 
-        def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-            seen.append((statement, parameters))
 
-        event.listen(db.engine.sync_engine, "before_cursor_execute", keep)
+async def explain(db: Any, service: Callable[[str], Awaitable[None]]) -> None:
+    """Each statement a broad and a narrow search run, with its plan. The search's own reads go
+    to the driver (`toolbox.db.all_rows`), past SQLAlchemy's events: they are seen here."""
+    from sqlalchemy import event
+
+    from toolbox import db as db_module
+    from toolbox.board import records, search
+
+    seen: list[tuple[str, Any]] = []
+
+    def keep(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        seen.append((statement, parameters))
+
+    async def kept_rows(session: Any, statement: Any, parameters: Any) -> Any:
+        read = db_module._compiled(statement, session.get_bind().dialect)
+        seen.append((read.sql, tuple(read.arguments(parameters))))
+        return await db_module.all_rows(session, statement, parameters)
+
+    search.all_rows = records.all_rows = kept_rows  # type: ignore[assignment]
+    plan = "EXPLAIN QUERY PLAN " if db.is_sqlite else "EXPLAIN (ANALYZE, BUFFERS) "
+    try:
         for query in ("ecoconception", "données ouvertes Laval"):
             seen.clear()
+            event.listen(db.engine.sync_engine, "before_cursor_execute", keep)
             await service(query)
-            print(f"--- {query!r}: {len(seen)} statements")
-            plan = "EXPLAIN QUERY PLAN " if db.is_sqlite else "EXPLAIN (ANALYZE, BUFFERS) "
             event.remove(db.engine.sync_engine, "before_cursor_execute", keep)
+            print(f"--- {query!r}: {len(seen)} statements")
             async with db.engine.connect() as connection:
                 for statement, parameters in seen:
                     print(statement)
                     result = await connection.exec_driver_sql(plan + statement, parameters)
                     for row in result:
                         print("   ", " | ".join(str(value) for value in row))
-            event.listen(db.engine.sync_engine, "before_cursor_execute", keep)
-        event.remove(db.engine.sync_engine, "before_cursor_execute", keep)
-    await db.dispose()
+    finally:
+        search.all_rows = records.all_rows = db_module.all_rows  # type: ignore[assignment]
 
 
 def main() -> None:

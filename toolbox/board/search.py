@@ -42,7 +42,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from toolbox.board.access import BoardAccess
 from toolbox.board.models import BoardColumn, Card, Label, card_labels
-from toolbox.board.records import CardRecord, bound_numbers, card_records, one_of
+from toolbox.board.records import CARD_COLUMNS, CardRecord, bound_numbers, one_of, with_labels
 from toolbox.db import all_rows
 from toolbox.validation import DB_INT_MAX
 
@@ -167,21 +167,17 @@ class SearchFilters:
         return terms(self.query)
 
 
-def _ranked(
-    query: Select[int, int],
-    dialect: str,
-    first: tuple[ColumnElement[Any], ...] = (),
-) -> Select[int, int]:
+def _matching(query: Select[Any], dialect: str) -> tuple[Select[Any], ColumnElement[float]]:
     """`query` narrowed to the cards that hold every word of the bound `match` (`fts5_query`
-    or `tsquery`), best first (after `first`)."""
+    or `tsquery`), and their score: lower for a better match."""
     found: FromClause
     if dialect == "sqlite":
-        # bm25 is lower for a better match; one weight per column of the FTS5 table.
-        # The weights written in the SQL, not bound: `all_rows` binds only the search's values.
-        columns: list[ColumnElement[Any]] = [
-            literal_column(str(w)) for w in (TITLE_WEIGHT, LABEL_WEIGHT, BODY_WEIGHT)
+        # bm25 is lower for a better match; one weight per column of the FTS5 table, written in
+        # the SQL (`all_rows` binds only the search's values).
+        weights: list[ColumnElement[Any]] = [
+            literal_column(str(weight)) for weight in (TITLE_WEIGHT, LABEL_WEIGHT, BODY_WEIGHT)
         ]
-        score = func.bm25(literal_column("card_search"), *columns)
+        score = func.bm25(literal_column("card_search"), *weights)
         matches = select(_fts.c.rowid.label("card_id"), score.label("score")).where(
             literal_column("card_search").op("MATCH")(bindparam("match"))
         )
@@ -194,16 +190,15 @@ def _ranked(
         )
         # ts_rank's weights are for D, C (body), B (labels), A (title); negated to sort as bm25.
         body, labels = BODY_WEIGHT / TITLE_WEIGHT, LABEL_WEIGHT / TITLE_WEIGHT
-        weights = f"'{{0, {body}, {labels}, 1}}'::float4[]"
-        rank = func.ts_rank(literal_column(weights), _tsv.c.document, wanted)
+        array = f"'{{0, {body}, {labels}, 1}}'::float4[]"
+        rank = func.ts_rank(literal_column(array), _tsv.c.document, wanted)
         matches = select(_tsv.c.card_id, (-rank).label("score")).where(
             _tsv.c.document.op("@@")(wanted)
         )
         # Not materialised: PostgreSQL then joins on the index's own estimates (a materialised
         # CTE of unknown size, on a board just restored and not yet analysed, is nested-looped).
         found = matches.subquery("found")
-    query = query.join(found, found.c.card_id == Card.id)
-    return query.order_by(None).order_by(*first, found.c.score, *_BOARD_ORDER)
+    return query.join(found, found.c.card_id == Card.id), found.c.score
 
 
 _BOARD_ORDER = (BoardColumn.position, BoardColumn.id, Card.position, Card.id)
@@ -244,33 +239,38 @@ def _holds(field: InstrumentedAttribute[list[str]], name: str, dialect: str) -> 
 
 
 @functools.lru_cache(maxsize=256)
-def _statement(dialect: str, sort: str, filtered: frozenset[str], ranked: bool) -> Select[int, int]:
+def _statement(dialect: str, sort: str, filtered: frozenset[str], ranked: bool) -> Select[Any]:
     """The search of one shape (which filters, which order, words or not), its values bound:
     built and compiled once, not at each search, where building it cost more than the database
-    spent on a narrow query. Run by `all_rows`, on the session's driver."""
+    spent on a narrow query. Run by `all_rows`, on the session's driver.
+
+    The best `limit` are chosen on their ids and order alone, with the count of the others (a
+    window over the same scan), so that the sort carries narrow rows; the same statement then
+    reads those cards whole (`CARD_COLUMNS`), in the same order."""
     first = _ORDERS.get(sort, ())
-    query = (
-        select(Card.id, func.count().over())
+    best = (
+        select(
+            Card.id,
+            BoardColumn.position.label("column_position"),
+            func.count().over().label("total"),
+        )
         .join(BoardColumn, BoardColumn.id == Card.column_id)
         .where(
             Card.board_id == bindparam("board_id"),
             Card.archived_at.is_(None),
             BoardColumn.archived_at.is_(None),
         )
-        .order_by(*first, *_BOARD_ORDER)
-        .limit(bindparam("limit"))
-        .offset(bindparam("offset"))
     )
     if "kind" in filtered:
-        query = query.where(Card.kind == bindparam("kind"))
+        best = best.where(Card.kind == bindparam("kind"))
     if "language" in filtered:
-        query = query.where(_holds(Card.languages, "language", dialect))
+        best = best.where(_holds(Card.languages, "language", dialect))
     if "audience" in filtered:
-        query = query.where(_holds(Card.audiences, "audience", dialect))
+        best = best.where(_holds(Card.audiences, "audience", dialect))
     if "column_id" in filtered:
-        query = query.where(Card.column_id == bindparam("column_id"))
+        best = best.where(Card.column_id == bindparam("column_id"))
     if "label_ids" in filtered:
-        query = query.where(
+        best = best.where(
             select(card_labels.c.card_id)
             .where(
                 card_labels.c.card_id == Card.id,
@@ -278,9 +278,24 @@ def _statement(dialect: str, sort: str, filtered: frozenset[str], ranked: bool) 
             )
             .exists()
         )
+    scores: tuple[ColumnElement[Any], ...] = ()
     if ranked:
-        query = _ranked(query, dialect, first)
-    return query
+        best, score = _matching(best, dialect)
+        best, scores = best.add_columns(score.label("score")), (score,)
+    chosen = (
+        best.order_by(*first, *scores, *_BOARD_ORDER)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery("best")
+    )
+    # The same order again on the chosen rows: `first` and the card's own keys on the card read,
+    # the column's position and the score as chosen (the column's id is the card's column_id).
+    again = (chosen.c.score,) if ranked else ()
+    return (
+        select(*CARD_COLUMNS, chosen.c.total)
+        .join(chosen, chosen.c.id == Card.id)
+        .order_by(*first, *again, chosen.c.column_position, Card.column_id, Card.position, Card.id)
+    )
 
 
 async def search_cards(
@@ -289,8 +304,7 @@ async def search_cards(
     """The board's visible cards that match, best first (then in board order).
 
     Only the best `limit` are read: a word typed that most cards hold ("num") must not load the
-    whole board. They are chosen on their ids alone, with the count of the others (a window over
-    the same scan), and only then read whole."""
+    whole board (see `_statement`)."""
     dialect = session.get_bind().dialect.name
     values: dict[str, Any] = {"board_id": access.board.id, "limit": limit, "offset": 0}
     if filters.kind:
@@ -316,9 +330,7 @@ async def search_cards(
     rows = await all_rows(session, statement, values)
     if not rows:
         return SearchResults([], 0)
-    ids = [card_id for card_id, _total in rows]
-    cards = await card_records(session, ids)
-    return SearchResults([cards[card_id] for card_id in ids], rows[0][1])
+    return SearchResults(await with_labels(session, rows), rows[0][-1])
 
 
 #: The values whose presence changes the statement's shape (`label_ids` for `label`).
