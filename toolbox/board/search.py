@@ -185,9 +185,13 @@ def _matching(query: Select[Any], dialect: str) -> tuple[Select[Any], ColumnElem
         # that also counts them (a window), where SQLite refuses it.
         found = matches.cte("found").prefix_with("MATERIALIZED")
     else:
-        wanted = func.to_tsquery(
+        # The words parsed once, in a CTE: the statement is prepared, and once PostgreSQL plans
+        # it for any value (a generic plan, after five runs) a `to_tsquery($1)` written in the
+        # condition and the rank is parsed again for every card found, twice.
+        parsed = func.to_tsquery(
             literal_column("'toolbox_search'::regconfig"), bindparam("match", type_=String)
         )
+        wanted = select(parsed.label("query")).cte("wanted").prefix_with("MATERIALIZED").c.query
         # ts_rank's weights are for D, C (body), B (labels), A (title); negated to sort as bm25.
         body, labels = BODY_WEIGHT / TITLE_WEIGHT, LABEL_WEIGHT / TITLE_WEIGHT
         array = f"'{{0, {body}, {labels}, 1}}'::float4[]"
