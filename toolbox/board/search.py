@@ -67,6 +67,9 @@ TITLE_WEIGHT, LABEL_WEIGHT, BODY_WEIGHT = 5, 3, 1
 # The most cards one search shows: more than a person reads, few enough to answer in a few ms.
 LIMIT = 50
 
+#: A SELECT of any columns.
+_Select = Select[*tuple[Any, ...]]
+
 # The index tables (outside the models: see toolbox/schema.py).
 _fts = table("card_search", column("rowid"))
 _tsv = table("card_search", column("card_id"), column("document"))
@@ -167,7 +170,7 @@ class SearchFilters:
         return terms(self.query)
 
 
-def _matching(query: Select[Any], dialect: str) -> tuple[Select[Any], ColumnElement[float]]:
+def _matching(query: _Select, dialect: str) -> tuple[_Select, ColumnElement[float]]:
     """`query` narrowed to the cards that hold every word of the bound `match` (`fts5_query`
     or `tsquery`), and their score: lower for a better match."""
     found: FromClause
@@ -243,7 +246,7 @@ def _holds(field: InstrumentedAttribute[list[str]], name: str, dialect: str) -> 
 
 
 @functools.lru_cache(maxsize=256)
-def _statement(dialect: str, sort: str, filtered: frozenset[str], ranked: bool) -> Select[Any]:
+def _statement(dialect: str, sort: str, filtered: frozenset[str], ranked: bool) -> _Select:
     """The search of one shape (which filters, which order, words or not), its values bound:
     built and compiled once, not at each search, where building it cost more than the database
     spent on a narrow query. Run by `all_rows`, on the session's driver.
