@@ -292,6 +292,8 @@ def _statement(dialect: str, sort: str, filtered: frozenset[str], ranked: bool) 
     chosen = (
         best.order_by(*first, *scores, *_BOARD_ORDER)
         .limit(bindparam("limit"))
+        # Always 0, but named: SQLite's compiler writes an OFFSET after any LIMIT, and `all_rows`
+        # binds only named values.
         .offset(bindparam("offset"))
         .subquery("best")
     )
