@@ -43,7 +43,7 @@ def _number(value: float | None, digits: int = 1) -> str:
 
 def report(figures: dict[str, Figure], args: argparse.Namespace, database: str) -> bool:
     """Print one line per figure beside its targets; True when every target is met."""
-    bare = figures["bare"].rps or 0.0
+    bare = (figures["bare"].rps or 0.0) if "bare" in figures else 0.0  # none with --only
     print(
         f"\nread path: database {database}, {args.connections} connections, "
         f"{args.seconds:g} s per wrk figure{' (--quick)' if args.quick else ''}"

@@ -89,6 +89,22 @@ async def check_cards_written_before_are_indexed(url: str) -> None:
     await asyncio.to_thread(downgrade, url, "base")
 
 
+async def check_search_index_has_no_pending_list(url: str) -> None:
+    """0107: PostgreSQL's search index takes each write at once (no GIN pending list), and
+    takes it back to the default when downgraded."""
+    options = text("SELECT reloptions FROM pg_class WHERE relname = 'ix_card_search_document'")
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            assert await connection.scalar(options) == ["fastupdate=off"]
+        await asyncio.to_thread(downgrade, url, "0106")
+        async with engine.connect() as connection:
+            assert await connection.scalar(options) is None
+        await asyncio.to_thread(upgrade, url)
+    finally:
+        await engine.dispose()
+
+
 async def test_sqlite_upgrade_downgrade_upgrade() -> None:
     with tempfile.TemporaryDirectory() as directory:
         await check_round_trip(sqlite_url(directory))
@@ -103,6 +119,7 @@ async def test_postgres_upgrade_downgrade_upgrade() -> None:
     url, name = await create_postgres_database(POSTGRES_URL)
     try:
         await check_round_trip(url)
+        await check_search_index_has_no_pending_list(url)
         await asyncio.to_thread(downgrade, url, "base")
         await check_cards_written_before_are_indexed(url)
     finally:

@@ -199,6 +199,23 @@ async def test_filters_combine_with_the_words(session: AsyncSession) -> None:
     assert await found(session, board, cards, audience="nobody") == []
 
 
+async def test_searches_of_one_shape_each_get_their_own_values(session: AsyncSession) -> None:
+    """A search's statement is built once per shape (which filters, which order) and its values
+    bound: the same shape asked again with other values finds other cards, on another board
+    too."""
+    board, _facilitator, _column, cards = await a_searchable_board(session)
+    assert set(await found(session, board, cards, q="outil", kind="tool")) == {"outils"}
+    assert set(await found(session, board, cards, q="economie", kind="guide")) == {"economie"}
+    assert await found(session, board, cards, q="plan", label="numerique") == []
+    assert await found(session, board, cards, q="outil", label="numerique") == ["outils"]
+    assert await found(session, board, cards, audience="Élèves", lang="fr") == []
+    assert await found(session, board, cards, audience="Élèves", lang="en") == ["strategie"]
+    other, _facilitator, _column, others = await a_searchable_board(session)
+    assert await found(session, other, others, q="webinaire") == ["label_only"]
+    assert await found(session, board, cards, q="webinaire") == ["label_only"]
+    assert cards["label_only"].id != others["label_only"].id
+
+
 async def test_the_column_filter_and_the_orders(session: AsyncSession) -> None:
     board, facilitator, column, cards = await a_searchable_board(session)
     other = await new_column(session, board, facilitator, "Autres")

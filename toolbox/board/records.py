@@ -54,6 +54,9 @@ class CardRecord(NamedTuple):
 
 
 _FIELDS = [field for field in CardRecord._fields if field != "labels"]
+#: A card's columns in `CardRecord`'s order, without its labels: what a query that reads the
+#: cards itself (the search) selects first, then completes with `with_labels`.
+CARD_COLUMNS = tuple(getattr(Card, field) for field in _FIELDS)
 
 
 def one_of(
@@ -73,7 +76,7 @@ def bound_numbers(dialect: str, numbers: Iterable[int]) -> str | list[int]:
 
 
 def _statements(dialect: str) -> tuple[Any, Any]:
-    cards = select(*(getattr(Card, field) for field in _FIELDS)).where(one_of(Card.id, dialect))
+    cards = select(*CARD_COLUMNS).where(one_of(Card.id, dialect))
     labels = (
         select(card_labels.c.card_id, Label.id, Label.name, Label.colour)
         .join(Label, Label.id == card_labels.c.label_id)
@@ -92,12 +95,21 @@ async def card_records(session: AsyncSession, ids: Sequence[int]) -> dict[int, C
     if not ids:
         return {}
     dialect = session.get_bind().dialect.name
-    cards, labels = _STATEMENTS[dialect]
-    parameters = {"ids": bound_numbers(dialect, ids)}
+    cards, _labels = _STATEMENTS[dialect]
+    rows = await all_rows(session, cards, {"ids": bound_numbers(dialect, ids)})
+    return {record.id: record for record in await with_labels(session, rows)}
+
+
+async def with_labels(session: AsyncSession, rows: Sequence[Sequence[Any]]) -> list[CardRecord]:
+    """Rows that begin with `CARD_COLUMNS` as records, in the same order, each with its labels
+    in name order (read in one statement)."""
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    _cards, labels = _STATEMENTS[dialect]
+    parameters = {"ids": bound_numbers(dialect, (row[0] for row in rows))}
     by_card: dict[int, list[LabelRecord]] = defaultdict(list)
     for card_id, label_id, name, colour in await all_rows(session, labels, parameters):
         by_card[card_id].append(LabelRecord(label_id, name, colour))
-    return {
-        row[0]: CardRecord._make([*row, tuple(by_card.get(row[0], ()))])
-        for row in await all_rows(session, cards, parameters)
-    }
+    width = len(_FIELDS)
+    return [CardRecord._make([*row[:width], tuple(by_card.get(row[0], ()))]) for row in rows]

@@ -15,6 +15,7 @@ SQLAlchemy-Searchable keeps tsvectors by triggers too, but for PostgreSQL only.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -26,6 +27,8 @@ from sqlalchemy import (
     ColumnElement,
     FromClause,
     Select,
+    String,
+    bindparam,
     cast,
     column,
     func,
@@ -39,7 +42,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from toolbox.board.access import BoardAccess
 from toolbox.board.models import BoardColumn, Card, Label, card_labels
-from toolbox.board.records import CardRecord, card_records
+from toolbox.board.records import CARD_COLUMNS, CardRecord, bound_numbers, one_of, with_labels
+from toolbox.db import all_rows
 from toolbox.validation import DB_INT_MAX
 
 # Elided articles and pronouns ("l'outil", "d’innovation") are not words to search for.
@@ -62,6 +66,9 @@ MAX_WORDS = 12
 TITLE_WEIGHT, LABEL_WEIGHT, BODY_WEIGHT = 5, 3, 1
 # The most cards one search shows: more than a person reads, few enough to answer in a few ms.
 LIMIT = 50
+
+#: A SELECT of any columns.
+_Select = Select[*tuple[Any, ...]]
 
 # The index tables (outside the models: see toolbox/schema.py).
 _fts = table("card_search", column("rowid"))
@@ -163,37 +170,42 @@ class SearchFilters:
         return terms(self.query)
 
 
-def _ranked(
-    query: Select[int, int],
-    dialect: str,
-    words: list[str],
-    first: tuple[ColumnElement[Any], ...] = (),
-) -> Select[int, int]:
-    """`query` narrowed to the cards that hold every word, best first (after `first`)."""
+def _matching(query: _Select, dialect: str) -> tuple[_Select, ColumnElement[float]]:
+    """`query` narrowed to the cards that hold every word of the bound `match` (`fts5_query`
+    or `tsquery`), and their score: lower for a better match."""
     found: FromClause
     if dialect == "sqlite":
-        # bm25 is lower for a better match; one weight per column of the FTS5 table.
-        score = func.bm25(literal_column("card_search"), TITLE_WEIGHT, LABEL_WEIGHT, BODY_WEIGHT)
+        # bm25 is lower for a better match; one weight per column of the FTS5 table, written in
+        # the SQL (`all_rows` binds only the search's values).
+        weights: list[ColumnElement[Any]] = [
+            literal_column(str(weight)) for weight in (TITLE_WEIGHT, LABEL_WEIGHT, BODY_WEIGHT)
+        ]
+        score = func.bm25(literal_column("card_search"), *weights)
         matches = select(_fts.c.rowid.label("card_id"), score.label("score")).where(
-            literal_column("card_search").op("MATCH")(fts5_query(words))
+            literal_column("card_search").op("MATCH")(bindparam("match"))
         )
         # Materialised: FTS5 computes bm25 only while it scans its matches, not later in a query
         # that also counts them (a window), where SQLite refuses it.
         found = matches.cte("found").prefix_with("MATERIALIZED")
     else:
-        wanted = func.to_tsquery(literal_column("'toolbox_search'::regconfig"), tsquery(words))
+        # The words parsed once, in a CTE: the statement is prepared, and once PostgreSQL plans
+        # it for any value (a generic plan, after five runs) a `to_tsquery($1)` written in the
+        # condition and the rank is parsed again for every card found, twice.
+        parsed = func.to_tsquery(
+            literal_column("'toolbox_search'::regconfig"), bindparam("match", type_=String)
+        )
+        wanted = select(parsed.label("query")).cte("wanted").prefix_with("MATERIALIZED").c.query
         # ts_rank's weights are for D, C (body), B (labels), A (title); negated to sort as bm25.
         body, labels = BODY_WEIGHT / TITLE_WEIGHT, LABEL_WEIGHT / TITLE_WEIGHT
-        weights = f"'{{0, {body}, {labels}, 1}}'::float4[]"
-        rank = func.ts_rank(literal_column(weights), _tsv.c.document, wanted)
+        array = f"'{{0, {body}, {labels}, 1}}'::float4[]"
+        rank = func.ts_rank(literal_column(array), _tsv.c.document, wanted)
         matches = select(_tsv.c.card_id, (-rank).label("score")).where(
             _tsv.c.document.op("@@")(wanted)
         )
         # Not materialised: PostgreSQL then joins on the index's own estimates (a materialised
         # CTE of unknown size, on a board just restored and not yet analysed, is nested-looped).
         found = matches.subquery("found")
-    query = query.join(found, found.c.card_id == Card.id)
-    return query.order_by(None).order_by(*first, found.c.score, *_BOARD_ORDER)
+    return query.join(found, found.c.card_id == Card.id), found.c.score
 
 
 _BOARD_ORDER = (BoardColumn.position, BoardColumn.id, Card.position, Card.id)
@@ -224,14 +236,75 @@ class SearchResults:
         return self.total > len(self.cards)
 
 
-def _holds(
-    field: InstrumentedAttribute[list[str]], value: str, dialect: str
-) -> ColumnElement[bool]:
-    """The card's JSON list `field` (languages, audiences) holds `value`."""
+def _holds(field: InstrumentedAttribute[list[str]], name: str, dialect: str) -> ColumnElement[bool]:
+    """The card's JSON list `field` (languages, audiences) holds the value bound as `name`
+    (for PostgreSQL, bound as a one-item list)."""
     if dialect == "sqlite":
         items = func.json_each(field).table_valued("value")
-        return select(items.c.value).where(items.c.value == value).exists()
-    return cast(field, JSONB).contains([value])
+        return select(items.c.value).where(items.c.value == bindparam(name)).exists()
+    return cast(field, JSONB).contains(bindparam(name, type_=JSONB))
+
+
+@functools.lru_cache(maxsize=256)
+def _statement(dialect: str, sort: str, filtered: frozenset[str], ranked: bool) -> _Select:
+    """The search of one shape (which filters, which order, words or not), its values bound:
+    built and compiled once, not at each search, where building it cost more than the database
+    spent on a narrow query. Run by `all_rows`, on the session's driver.
+
+    The best `limit` are chosen on their ids and order alone, with the count of the others (a
+    window over the same scan), so that the sort carries narrow rows; the same statement then
+    reads those cards whole (`CARD_COLUMNS`), in the same order."""
+    first = _ORDERS.get(sort, ())
+    best = (
+        select(
+            Card.id,
+            BoardColumn.position.label("column_position"),
+            func.count().over().label("total"),
+        )
+        .join(BoardColumn, BoardColumn.id == Card.column_id)
+        .where(
+            Card.board_id == bindparam("board_id"),
+            Card.archived_at.is_(None),
+            BoardColumn.archived_at.is_(None),
+        )
+    )
+    if "kind" in filtered:
+        best = best.where(Card.kind == bindparam("kind"))
+    if "language" in filtered:
+        best = best.where(_holds(Card.languages, "language", dialect))
+    if "audience" in filtered:
+        best = best.where(_holds(Card.audiences, "audience", dialect))
+    if "column_id" in filtered:
+        best = best.where(Card.column_id == bindparam("column_id"))
+    if "label_ids" in filtered:
+        best = best.where(
+            select(card_labels.c.card_id)
+            .where(
+                card_labels.c.card_id == Card.id,
+                one_of(card_labels.c.label_id, dialect, "label_ids"),
+            )
+            .exists()
+        )
+    scores: tuple[ColumnElement[Any], ...] = ()
+    if ranked:
+        best, score = _matching(best, dialect)
+        best, scores = best.add_columns(score.label("score")), (score,)
+    chosen = (
+        best.order_by(*first, *scores, *_BOARD_ORDER)
+        .limit(bindparam("limit"))
+        # Always 0, but named: SQLite's compiler writes an OFFSET after any LIMIT, and `all_rows`
+        # binds only named values.
+        .offset(bindparam("offset"))
+        .subquery("best")
+    )
+    # The same order again on the chosen rows: `first` and the card's own keys on the card read,
+    # the column's position and the score as chosen (the column's id is the card's column_id).
+    again = (chosen.c.score,) if ranked else ()
+    return (
+        select(*CARD_COLUMNS, chosen.c.total)
+        .join(chosen, chosen.c.id == Card.id)
+        .order_by(*first, *again, chosen.c.column_position, Card.column_id, Card.position, Card.id)
+    )
 
 
 async def search_cards(
@@ -240,46 +313,39 @@ async def search_cards(
     """The board's visible cards that match, best first (then in board order).
 
     Only the best `limit` are read: a word typed that most cards hold ("num") must not load the
-    whole board. They are chosen on their ids alone, with the count of the others (a window over
-    the same scan), and only then read whole."""
+    whole board (see `_statement`)."""
     dialect = session.get_bind().dialect.name
-    first = _ORDERS.get(filters.sort, ())
-    query = (
-        select(Card.id, func.count().over())
-        .join(BoardColumn, BoardColumn.id == Card.column_id)
-        .where(
-            Card.board_id == access.board.id,
-            Card.archived_at.is_(None),
-            BoardColumn.archived_at.is_(None),
-        )
-        .order_by(*first, *_BOARD_ORDER)
-        .limit(limit)
-    )
+    values: dict[str, Any] = {"board_id": access.board.id, "limit": limit, "offset": 0}
     if filters.kind:
-        query = query.where(Card.kind == filters.kind)
+        values["kind"] = filters.kind
     if filters.language:
-        query = query.where(_holds(Card.languages, filters.language, dialect))
+        values["language"] = _list_item(filters.language, dialect)
     if filters.audience:
-        query = query.where(_holds(Card.audiences, filters.audience, dialect))
+        values["audience"] = _list_item(filters.audience, dialect)
     if filters.column:
         if not filters.column.isdigit() or int(filters.column) > DB_INT_MAX:
             return SearchResults([], 0)
-        query = query.where(Card.column_id == int(filters.column))
+        values["column_id"] = int(filters.column)
     if filters.label:
         label_ids = await _label_ids(session, access, filters.label)
         if not label_ids:
             return SearchResults([], 0)
-        query = query.where(
-            select(card_labels.c.card_id)
-            .where(card_labels.c.card_id == Card.id, card_labels.c.label_id.in_(label_ids))
-            .exists()
-        )
+        values["label_ids"] = bound_numbers(dialect, label_ids)
     words = terms(filters.query)
     if words:
-        query = _ranked(query, dialect, words, first)
-    rows = (await session.execute(query)).all()
+        values["match"] = fts5_query(words) if dialect == "sqlite" else tsquery(words)
+    filtered = frozenset(name for name in _FILTERS if name in values)
+    statement = _statement(dialect, filters.sort, filtered, bool(words))
+    rows = await all_rows(session, statement, values)
     if not rows:
         return SearchResults([], 0)
-    ids = [card_id for card_id, _total in rows]
-    cards = await card_records(session, ids)
-    return SearchResults([cards[card_id] for card_id in ids], rows[0][1])
+    return SearchResults(await with_labels(session, rows), rows[0][-1])
+
+
+#: The values whose presence changes the statement's shape (`label_ids` for `label`).
+_FILTERS = ("kind", "language", "audience", "column_id", "label_ids")
+
+
+def _list_item(value: str, dialect: str) -> str | list[str]:
+    """The value of a `_holds` parameter: the text for SQLite, a one-item list for JSONB's @>."""
+    return value if dialect == "sqlite" else [value]
