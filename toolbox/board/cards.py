@@ -17,9 +17,9 @@ from toolbox.board.models import Board, BoardColumn, Card, Label, Membership
 from toolbox.board.ordering import order_check, place_among, place_in
 from toolbox.board.schemas import LABEL_COLOURS, CardIn, CardPatch
 from toolbox.board.services import column_for
-from toolbox.db import all_rows, utcnow
+from toolbox.db import all_rows, utcnow, write_rows
 from toolbox.errors import Conflict, Invalid, NotFound
-from toolbox.events.log import lock_board
+from toolbox.events.log import lock_board, lock_board_taking_seq
 from toolbox.events.types import CardArchived, CardCreated, CardMoved, CardRestored, CardUpdated
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
@@ -198,7 +198,8 @@ async def move_card(
     the database: nothing the request loaded before is trusted (see `lock_board`).
     """
     access.require_facilitator()
-    await lock_board(session, access.board.id)
+    # A move that goes through records one event, always: its seq is taken with the lock.
+    seq = await lock_board_taking_seq(session, access.board.id)
     found = await all_rows(session, _CARD_AND_TARGET, {"card_id": card_id, "column_id": column_id})
     if not found:
         raise NotFound(_("There is no such resource."))
@@ -224,7 +225,8 @@ async def move_card(
         exclude=card_id,
     )
     now = utcnow()
-    await session.execute(
+    await write_rows(
+        session,
         _MOVE,
         {
             "card_id": card_id,
@@ -256,6 +258,7 @@ async def move_card(
             order=order_check(order),
             from_order=order_check(from_order),
         ),
+        seq=seq,
     )
 
 
