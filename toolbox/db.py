@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar, cast
 
 from sqlalchemy import DateTime, MetaData, event, exc, text
-from sqlalchemy.engine import Connection, Dialect, Engine, Row, make_url
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine, Row, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -347,8 +347,11 @@ async def write_rows(
     # write run by the driver before that one would commit on its own.
     if connection.dialect.driver == "asyncpg" and cast(Any, driver).is_in_transaction():
         write = _compiled(statement, connection.dialect)
-        return await cast(Any, driver).fetch(write.sql, *write.arguments(parameters))
-    result = await session.execute(statement, parameters)
+        rows: Sequence[Sequence[Any]] = await cast(Any, driver).fetch(
+            write.sql, *write.arguments(parameters)
+        )
+        return rows
+    result = cast(CursorResult[Any], await session.execute(statement, parameters))
     return [tuple(row) for row in result] if result.returns_rows else []
 
 

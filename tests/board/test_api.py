@@ -256,7 +256,9 @@ async def test_a_move_answers_the_card_as_read_and_refuses_what_it_cannot_do(
         assert (refused.status_code, refused.json()["error"]["code"]) == (status, code)
     # A card of another board, moved into this board's column (its facilitator is the same).
     crossing = await client.post(
-        f"/api/v1/cards/{their_card.id}/move", json={"column_id": right.id, "index": 0}, headers=auth
+        f"/api/v1/cards/{their_card.id}/move",
+        json={"column_id": right.id, "index": 0},
+        headers=auth,
     )
     assert crossing.status_code == 404
     assert (await client.delete(f"/api/v1/cards/{card.id}", headers=auth)).status_code == 200

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, or_, select, type_coerce, update
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -291,7 +291,7 @@ _OPEN_CARDS_OF_TWO = (
     )
     .order_by(Card.position, Card.id)
 )
-_cards = Card.__table__
+_cards = cast(Table, Card.__table__)
 _MOVE = (
     update(_cards)
     .where(_cards.c.id == bindparam("card_id"))

@@ -7,9 +7,19 @@ the publisher after commit.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Integer, bindparam, column, insert, literal_column, select, table, update
+from sqlalchemy import (
+    Integer,
+    Table,
+    bindparam,
+    column,
+    insert,
+    literal_column,
+    select,
+    table,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.db import PENDING_EVENTS, utcnow, write_rows
@@ -27,7 +37,7 @@ _NEXT_SEQ = (
     .values(seq=_boards.c.seq + literal_column("1"))
     .returning(_boards.c.seq)
 )
-_events = BoardEvent.__table__
+_events = cast(Table, BoardEvent.__table__)
 _INSERT_EVENT = (
     insert(_events)
     .values(
