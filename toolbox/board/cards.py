@@ -280,9 +280,9 @@ _CARD_AND_TARGET = (
     .where(Card.id == bindparam("card_id"))
 )
 # The open cards of the destination and of the origin (the same column, or two), in order:
-# where the card goes, and the origin's order once it has gone.
-# The position as the driver gives it (a float from both): asyncpg's float type wants to know
-# the column's type code to convert a value, which a statement compiled once does not have.
+# where the card goes, and the origin's order once it has gone. The position as the driver
+# gives it (a float from both): asyncpg's float type wants the column's type code to convert a
+# value, which a statement compiled once (`db.all_rows`) does not have.
 _OPEN_CARDS_OF_TWO = (
     select(Card.id, type_coerce(Card.position, NullType()), Card.column_id)
     .where(
@@ -306,8 +306,8 @@ _MOVE = (
 def _note_moved(
     session: AsyncSession, card_id: int, column_id: int, position: float, now: datetime
 ) -> None:
-    """A copy of the card this session loaded before (to check access, in a test) is told
-    where the card went, as the database has it, rather than kept stale."""
+    """A copy of the card this session loaded earlier (a caller that checked access with
+    `card_access`) is told where the card went, rather than kept as it was."""
     loaded = session.identity_map.get(identity_key(Card, card_id))
     if loaded is not None:
         for name, value in (("column_id", column_id), ("position", position), ("updated_at", now)):

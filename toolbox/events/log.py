@@ -56,6 +56,8 @@ async def lock_board(session: AsyncSession, board_id: int) -> None:
     A row read before the lock (to find the board, to check access) may have changed by the
     time it is held: read it again with `populate_existing=True`, or the session's identity map
     hands back the copy from before, and the change is decided on that.
+
+    (A card's move takes the lock with its event's seq instead: `lock_board_taking_seq`.)
     """
     if session.get_bind().dialect.name == "sqlite":
         return  # the transaction holds the database's write lock since its BEGIN IMMEDIATE
