@@ -13,17 +13,18 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from tests.accounts.builders import new_person
-from tests.board.builders import new_board, new_member
+from tests.board.builders import access_of, events_of, new_board, new_card, new_column, new_member
 from tests.brigade.builders import booking_form, new_slot
 from tests.servers import migrated_database
 from toolbox import sqlite_inline
 from toolbox.accounts.models import User
-from toolbox.board.models import Role
+from toolbox.board.cards import move_card
+from toolbox.board.models import Board, Card, Role
 from toolbox.brigade.bookings import book
 from toolbox.brigade.models import BookingStatus, Slot
 from toolbox.db import Database
@@ -205,3 +206,33 @@ async def test_a_crowd_from_two_processes_gets_exactly_the_seats(
     finally:
         await first.dispose()
         await second.dispose()
+
+
+async def test_a_card_move_writes_its_card_and_its_event_on_either_driver(
+    sqlite_db: tuple[Database, Path],
+) -> None:
+    """A move's writes go to the driver itself on the inline connection, through SQLAlchemy on
+    aiosqlite's (`toolbox.db.write_rows`): the same rows either way."""
+    db, _path = sqlite_db
+    async with db.write() as session:
+        facilitator = await new_person(session)
+        board = await new_board(session, facilitator=facilitator)
+        left = await new_column(session, board, facilitator, "Outils")
+        right = await new_column(session, board, facilitator, "Guides")
+        card = await new_card(session, board, left, facilitator, title="Lexique")
+    async with db.write() as session:
+        await move_card(session, await access_of(session, board, facilitator), card.id, right.id, 0)
+    async with db.read() as session:
+        column_id = await session.scalar(select(Card.column_id).where(Card.id == card.id))
+        events = await events_of(session, board)
+        seq = await session.scalar(select(Board.seq).where(Board.id == board.id))
+    assert column_id == right.id
+    moved = events[-1]
+    assert (moved.type, moved.data["card_id"], moved.data["column_id"]) == (
+        "card.moved",
+        card.id,
+        right.id,
+    )
+    # The seq taken with the lock is the event's: no gap, none twice.
+    assert [event.seq for event in events] == list(range(1, len(events) + 1))
+    assert moved.seq == seq

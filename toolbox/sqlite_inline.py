@@ -158,6 +158,15 @@ class InlineConnection:
         finally:
             cursor.close()
 
+    async def all_rows_patiently(self, sql: str, parameters: Sequence[Any]) -> list[Any]:
+        """`all_rows_now` for a write (`toolbox.db.write_rows`), which may have to wait for
+        another process's lock, as the cursor's statements do."""
+        cursor = await _patiently(lambda: self._conn.execute(sql, parameters))
+        try:
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
     def begin_deferred(self) -> None:
         """BEGIN for a reader: it takes no lock until the first read, and never waits."""
         self._conn.execute("BEGIN DEFERRED")

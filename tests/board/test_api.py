@@ -218,3 +218,53 @@ async def test_inserting_again_and_again_at_one_place_renumbers_and_keeps_order(
     document = (await client.get(f"/api/v1/boards/{board.slug}")).json()
     order = [card["id"] for card in document["columns"][0]["cards"]]
     assert order == [first.id, *reversed(created), last.id]
+
+
+async def test_a_move_answers_the_card_as_read_and_refuses_what_it_cannot_do(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    board, facilitator, auth = await facilitated_board(db)
+    left, right, closed = [
+        await make_column(db, board, facilitator, title) for title in ("Outils", "Guides", "Fermé")
+    ]
+    card = await make_card(
+        db, board, left, facilitator, title="Lexique", labels=["Débutant", "Atelier"]
+    )
+    moved = await client.post(
+        f"/api/v1/cards/{card.id}/move", json={"column_id": right.id, "index": 9}, headers=auth
+    )
+    assert moved.status_code == 200
+    document = moved.json()
+    assert document == (await client.get(f"/api/v1/cards/{card.id}", headers=auth)).json()
+    assert document["column_id"] == right.id
+    assert [label["name"] for label in document["labels"]] == ["Atelier", "Débutant"]
+
+    elsewhere = await make_board(db, facilitator=facilitator)
+    their_column = await make_column(db, elsewhere, facilitator, "Ailleurs")
+    their_card = await make_card(db, elsewhere, their_column, facilitator, title="Ailleurs")
+    assert (await client.delete(f"/api/v1/columns/{closed.id}", headers=auth)).status_code == 200
+    refusals = {
+        (card.id, their_column.id): (404, "not_found"),  # a column of another board
+        (card.id, 2_000_000_000): (404, "not_found"),
+        (2_000_000_000, right.id): (404, "not_found"),
+        (card.id, closed.id): (422, "invalid"),
+    }
+    for (card_id, column_id), (status, code) in refusals.items():
+        refused = await client.post(
+            f"/api/v1/cards/{card_id}/move", json={"column_id": column_id, "index": 0}, headers=auth
+        )
+        assert (refused.status_code, refused.json()["error"]["code"]) == (status, code)
+    # A card of another board, moved into this board's column (its facilitator is the same).
+    crossing = await client.post(
+        f"/api/v1/cards/{their_card.id}/move",
+        json={"column_id": right.id, "index": 0},
+        headers=auth,
+    )
+    assert crossing.status_code == 404
+    assert (await client.delete(f"/api/v1/cards/{card.id}", headers=auth)).status_code == 200
+    archived = await client.post(
+        f"/api/v1/cards/{card.id}/move", json={"column_id": left.id, "index": 0}, headers=auth
+    )
+    assert (archived.status_code, archived.json()["error"]["code"]) == (409, "archived")
+    listing = (await client.get(f"/api/v1/boards/{board.slug}")).json()
+    assert [c["cards"] for c in listing["columns"]] == [[], []]  # the closed column is not listed

@@ -59,3 +59,12 @@ async def test_concurrent_edits_and_moves_never_fail(
     document = (await client.get(f"/api/v1/boards/{board.slug}", headers=auth)).json()
     on_board = [c["id"] for column in document["columns"] for c in column["cards"]]
     assert sorted(on_board) == sorted(card.id for card in cards)
+    # Each change that went through has its own event, numbered without a gap or a repeat (a
+    # move takes its event's seq with the board's lock).
+    log = (await client.get(f"/api/v1/boards/{board.slug}/events", headers=auth)).json()
+    seqs = [event["seq"] for event in log["events"]]
+    assert seqs == list(range(1, log["seq"] + 1))
+    assert (
+        sum(event["type"] in {"card.moved", "card.updated"} for event in log["events"])
+        == (statuses[200])
+    )

@@ -62,10 +62,12 @@ class BoardAccess:
     def actor_name(self) -> str:
         return self.user.display_name if self.user else ""
 
-    async def record(self, session: AsyncSession, event: Event) -> BoardEvent:
+    async def record(
+        self, session: AsyncSession, event: Event, *, seq: int | None = None
+    ) -> BoardEvent:
         """Record `event` on this board as done by whoever is acting here, in the transaction
         of the change (`toolbox.events.log.record_event`)."""
-        return await record_event(session, self.board.id, event, actor_id=self.actor_id)
+        return await record_event(session, self.board.id, event, actor_id=self.actor_id, seq=seq)
 
     def require_view(self) -> None:
         require_view(self.board.visibility, self.user, self.role)

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
+from sqlalchemy.types import NullType
 
-from toolbox.board.access import BoardAccess, board_access_by_id
+from toolbox.board.access import BoardAccess, board_access_by_id, viewing_access
 from toolbox.board.documents import card_document
-from toolbox.board.models import Board, BoardColumn, Card, Label
-from toolbox.board.ordering import order_check, place_among
+from toolbox.board.models import Board, BoardColumn, Card, Label, Membership
+from toolbox.board.ordering import order_check, place_among, place_in
 from toolbox.board.schemas import LABEL_COLOURS, CardIn, CardPatch
 from toolbox.board.services import column_for
-from toolbox.db import utcnow
+from toolbox.db import all_rows, utcnow, write_rows
 from toolbox.errors import Conflict, Invalid, NotFound
-from toolbox.events.log import lock_board
+from toolbox.events.log import lock_board, lock_board_taking_seq
 from toolbox.events.types import CardArchived, CardCreated, CardMoved, CardRestored, CardUpdated
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
@@ -35,6 +39,34 @@ async def card_access(
     if card.archived_at is not None and not access.is_facilitator:
         raise NotFound(_("There is no such resource."))
     return card, access
+
+
+async def card_board_access(session: AsyncSession, card_id: int, user: Actor | None) -> BoardAccess:
+    """The caller's access to a card's board, checked as `card_access` does, in one statement
+    and without loading the card: for a change, which reads the card under the board's lock."""
+    row = (
+        await session.execute(
+            _BOARD_OF_CARD, {"card_id": card_id, "user_id": user.id if user else None}
+        )
+    ).first()
+    if row is None:
+        raise NotFound(_("There is no such resource."))
+    board, role, archived_at = row
+    access = viewing_access(board, user, role)
+    if archived_at is not None and not access.is_facilitator:
+        raise NotFound(_("There is no such resource."))
+    return access
+
+
+_BOARD_OF_CARD = (
+    select(Board, Membership.role, Card.archived_at)
+    .join(Card, Card.board_id == Board.id)
+    .outerjoin(
+        Membership,
+        (Membership.board_id == Board.id) & (Membership.user_id == bindparam("user_id")),
+    )
+    .where(Card.id == bindparam("card_id"))
+)
 
 
 async def card_on_board(session: AsyncSession, access: BoardAccess, card_id: int) -> Card:
@@ -157,46 +189,129 @@ async def update_card(
 
 async def move_card(
     session: AsyncSession, access: BoardAccess, card_id: int, column_id: int, index: int
-) -> Card:
-    """Put a card at `index` (0-based, once moved) in a column; past the end means last."""
+) -> None:
+    """Put a card at `index` (0-based, once moved) in a column; past the end means last.
+
+    The most frequent change (a drag on the board), so it is made of the fewest statements:
+    the card and the column in one read, both columns' cards in another, and plain UPDATEs
+    rather than the session's unit of work. Everything is read under the board's lock, from
+    the database: nothing the request loaded before is trusted (see `lock_board`).
+    """
     access.require_facilitator()
-    await lock_board(session, access.board.id)
-    card = await card_on_board(session, access, card_id)
-    if card.archived_at is not None:
+    # A move that goes through records one event, always: its seq is taken with the lock.
+    seq = await lock_board_taking_seq(session, access.board.id)
+    found = await all_rows(session, _CARD_AND_TARGET, {"card_id": card_id, "column_id": column_id})
+    if not found:
+        raise NotFound(_("There is no such resource."))
+    board_id, from_column_id, archived_at, title, target_board_id, target_archived, target_title = (
+        found[0]
+    )
+    if board_id != access.board.id:
+        raise NotFound(_("There is no such resource."))
+    if archived_at is not None:
         raise Conflict(_("Restore this resource before moving it."), code="archived")
-    target = await _open_column(session, access, column_id)
-    placement = await place_among(session, Card, _open_cards_of(target.id), index, exclude=card.id)
-    from_column_id = card.column_id
-    card.column_id = target.id
-    card.position = placement.position
-    card.updated_at = utcnow()
-    await session.flush()
-    order = placement.order_with(card.id)
-    if from_column_id == target.id:
+    if target_board_id != access.board.id:
+        raise NotFound(_("There is no such column on this board."))
+    if target_archived is not None:
+        raise Invalid(_("This column is archived."), field="column_id")
+    rows = await all_rows(
+        session, _OPEN_CARDS_OF_TWO, {"target_id": column_id, "source_id": from_column_id}
+    )
+    placement = await place_in(
+        session,
+        Card,
+        ((row_id, position) for row_id, position, row_column in rows if row_column == column_id),
+        index,
+        exclude=card_id,
+    )
+    now = utcnow()
+    await write_rows(
+        session,
+        _MOVE,
+        {
+            "card_id": card_id,
+            "column_id": column_id,
+            "position": placement.position,
+            "updated_at": now,
+        },
+    )
+    _note_moved(session, card_id, column_id, placement.position, now)
+    order = placement.order_with(card_id)
+    if from_column_id == column_id:
         from_order = order
     else:
         from_order = tuple(
-            await session.scalars(
-                select(Card.id)
-                .where(*_open_cards_of(from_column_id))
-                .order_by(Card.position, Card.id)
-            )
+            row_id
+            for row_id, _position, row_column in rows
+            if row_column == from_column_id and row_id != card_id
         )
     await access.record(
         session,
         CardMoved(
-            card_id=card.id,
-            title=card.title,
+            card_id=card_id,
+            title=title,
             from_column_id=from_column_id,
-            column_id=target.id,
-            column_title=target.title,
+            column_id=column_id,
+            column_title=target_title,
             index=placement.index,
             by=access.actor_name,
             order=order_check(order),
             from_order=order_check(from_order),
         ),
+        seq=seq,
     )
-    return card
+
+
+# Built once: a move runs them each time, and building a statement costs more than running it
+# (docs/performance.md, "Where a request's time goes"). A column that is not there leaves the
+# card's row with NULLs (the outer join), so that the right error can be told.
+_CARD_AND_TARGET = (
+    select(
+        Card.board_id,
+        Card.column_id,
+        Card.archived_at,
+        Card.title,
+        BoardColumn.board_id.label("target_board_id"),
+        BoardColumn.archived_at.label("target_archived_at"),
+        BoardColumn.title.label("target_title"),
+    )
+    .select_from(Card)
+    .outerjoin(BoardColumn, BoardColumn.id == bindparam("column_id"))
+    .where(Card.id == bindparam("card_id"))
+)
+# The open cards of the destination and of the origin (the same column, or two), in order:
+# where the card goes, and the origin's order once it has gone. The position as the driver
+# gives it (a float from both): asyncpg's float type wants the column's type code to convert a
+# value, which a statement compiled once (`db.all_rows`) does not have.
+_OPEN_CARDS_OF_TWO = (
+    select(Card.id, type_coerce(Card.position, NullType()), Card.column_id)
+    .where(
+        Card.column_id.in_([bindparam("target_id"), bindparam("source_id")]),
+        Card.archived_at.is_(None),
+    )
+    .order_by(Card.position, Card.id)
+)
+_cards = cast(Table, Card.__table__)
+_MOVE = (
+    update(_cards)
+    .where(_cards.c.id == bindparam("card_id"))
+    .values(
+        column_id=bindparam("column_id"),
+        position=bindparam("position"),
+        updated_at=bindparam("updated_at"),
+    )
+)
+
+
+def _note_moved(
+    session: AsyncSession, card_id: int, column_id: int, position: float, now: datetime
+) -> None:
+    """A copy of the card this session loaded earlier (a caller that checked access with
+    `card_access`) is told where the card went, rather than kept as it was."""
+    loaded = session.identity_map.get(identity_key(Card, card_id))
+    if loaded is not None:
+        for name, value in (("column_id", column_id), ("position", position), ("updated_at", now)):
+            set_committed_value(loaded, name, value)
 
 
 async def archive_card(session: AsyncSession, access: BoardAccess, card_id: int) -> Card:

@@ -7,7 +7,7 @@ same on a column of five cards and on one of five hundred.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,19 @@ async def place_among(
     rows = await session.execute(
         select(model.id, model.position).where(*siblings).order_by(model.position, model.id)
     )
+    return await place_in(session, model, rows, index, exclude=exclude)
+
+
+async def place_in(
+    session: AsyncSession,
+    model: type[Card] | type[BoardColumn],
+    rows: Iterable[Sequence[Any]],
+    index: int | None,
+    *,
+    exclude: int | None = None,
+) -> Placement:
+    """`place_among` for siblings already read (ids and positions, in order), under the lock:
+    for a caller that reads them together with something else in one statement."""
     slots = [Slot(row_id, position) for row_id, position in rows if row_id != exclude]
     index = len(slots) if index is None else min(index, len(slots))
     before = {slot.id: slot.position for slot in slots}

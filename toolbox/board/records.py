@@ -4,8 +4,9 @@ A search shows up to fifty cards with everything the card document holds. Loaded
 instances (identity map, instrumented attributes, the labels' relationship in a second
 statement with fifty bound parameters), they cost several times the search itself; read here
 in two statements on the session's driver (`toolbox.db.all_rows`), each with one parameter
-that holds every id, they cost about what the database does. Changes never go through these:
-they load the `Card`.
+that holds every id, they cost about what the database does. Changes never decide on these:
+they read the card under the board's lock (most load the `Card`; a move, its few columns).
+The API's move answers with its card read here.
 """
 
 from __future__ import annotations
