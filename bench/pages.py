@@ -327,6 +327,8 @@ def measure(url: str, population: Population, args: argparse.Namespace) -> dict[
     if args.only == "search":
         with AppServer(url) as server:
             return search_figures(server, population, args)
+    if args.only == "render":
+        return {"render": asyncio.run(render_cost(url, population, args.renders))}
     with AppServer(url, target="bench.bare_http:app") as bare_server:
         figures["bare"], bare = wrk_figure(
             "bare Starlette handler (baseline)", bare_server, ["/"], args
@@ -379,7 +381,9 @@ def main() -> None:
         "--database", default="sqlite", help="sqlite, or a PostgreSQL admin URL (throwaway db)"
     )
     parser.add_argument(
-        "--only", choices=["search"], help="only these figures (search: the two search figures)"
+        "--only",
+        choices=["search", "render"],
+        help="only these figures (search: the two search figures; render: the uncached render)",
     )
     args = parser.parse_args()
     # A figure asked for on the command line wins over --quick's shorter one.

@@ -169,6 +169,15 @@ def render_shared(name: str, context: dict[str, Any]) -> SharedPage:
 
 def render_personal(request: Request) -> str:
     """The personal part of a shared page: the account menu of whoever is asking."""
-    return environment.get_template("_account.html").render(
-        request=request, user=getattr(request.state, "user", None)
-    )
+    user = getattr(request.state, "user", None)
+    path: str = request.scope["path"]
+    if user is None:
+        return _visitor_menu(i18n.current_locale(), path)
+    return environment.get_template("_account.html").render(request=request, user=user, path=path)
+
+
+@functools.lru_cache(maxsize=512)
+def _visitor_menu(_locale: str, path: str) -> str:
+    """The account menu of someone not signed in: the same for every visitor of a page, in a
+    language (the locale is the key; the translations are the current one's)."""
+    return environment.get_template("_account.html").render(request=None, user=None, path=path)
