@@ -27,6 +27,7 @@ from toolbox.board.search import (
     terms,
     tsquery,
 )
+from toolbox.board.services import archive_column
 from toolbox.demo import write_demo
 
 CARDS = {
@@ -338,3 +339,35 @@ async def test_only_the_best_are_read_and_all_are_counted(session: AsyncSession)
     results = await search_cards(session, access, SearchFilters(query="economie"), limit=2)
     assert [card.id for card in results.cards] == [cards["economie"].id, cards["label_only"].id]
     assert results.total == 3 and results.cut
+
+
+async def test_ties_at_the_cut_keep_the_boards_order_and_hidden_cards_are_not_counted(
+    session: AsyncSession,
+) -> None:
+    """Cards that match alike rank alike: which of them are shown, when there are more than
+    the limit, is the board's order, as without a limit; cards archived, or in an archived
+    column, are neither shown nor counted."""
+    board, facilitator, first, _cards = await a_searchable_board(session)
+    second = await new_column(session, board, facilitator, "Archives")
+    alike = {"title": "Atelier", "description": "", "kind": Kind.other}
+    in_first = [await new_card(session, board, first, facilitator, **alike) for _ in range(3)]
+    in_second = [await new_card(session, board, second, facilitator, **alike) for _ in range(3)]
+    await session.commit()
+    access = await access_of(session, board, facilitator)
+    board_order = [card.id for card in in_first + in_second]
+
+    everything = await search_cards(session, access, SearchFilters(query="atelier"))
+    assert [card.id for card in everything.cards] == board_order
+    for limit in (1, 2, 4):
+        cut = await search_cards(session, access, SearchFilters(query="atelier"), limit=limit)
+        assert [card.id for card in cut.cards] == board_order[:limit]
+        assert cut.total == 6
+
+    await archive_card(session, access, in_first[1].id)
+    await archive_column(session, access, second.id)
+    await session.commit()
+    shown = await search_cards(session, access, SearchFilters(query="atelier"), limit=1)
+    assert [card.id for card in shown.cards] == [in_first[0].id]
+    assert shown.total == 2
+    rest = await search_cards(session, access, SearchFilters(query="atelier"))
+    assert [card.id for card in rest.cards] == [in_first[0].id, in_first[2].id]

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -163,6 +164,17 @@ class Card(ModelBase):
 
     labels: Mapped[list[Label]] = relationship(
         secondary=card_labels, lazy="selectin", order_by="Label.name"
+    )
+
+    # The few cards a board hides, found without walking the board (toolbox/board/search.py
+    # sets them aside from a search's matches on PostgreSQL).
+    __table_args__ = (
+        Index(
+            "ix_cards_archived",
+            "board_id",
+            postgresql_where=text("archived_at IS NOT NULL"),
+            sqlite_where=text("archived_at IS NOT NULL"),
+        ),
     )
 
     # `useful` is the database's default (so that older revisions' rows and bulk inserts get

@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Integer, any_, bindparam, func, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -99,6 +99,28 @@ async def card_records(session: AsyncSession, ids: Sequence[int]) -> dict[int, C
     cards, _labels = _STATEMENTS[dialect]
     rows = await all_rows(session, cards, {"ids": bound_numbers(dialect, ids)})
     return {record.id: record for record in await with_labels(session, rows)}
+
+
+def labels_json() -> ColumnElement[Any]:
+    """PostgreSQL: the card's labels in name order, as JSON `[[id, name, colour], …]` (or
+    NULL), a column of the card's own row: for a statement that reads its cards itself, one
+    round trip fewer than `with_labels`' second statement."""
+    label = func.json_build_array(Label.id, Label.name, Label.colour)
+    return (
+        select(func.json_agg(aggregate_order_by(label, Label.name)))
+        .select_from(card_labels.join(Label, Label.id == card_labels.c.label_id))
+        .where(card_labels.c.card_id == Card.id)
+        .scalar_subquery()
+    )
+
+
+def labelled(rows: Sequence[Sequence[Any]]) -> list[CardRecord]:
+    """Rows that begin with `CARD_COLUMNS`, then `labels_json()`, as records."""
+    width = len(_FIELDS)
+    return [
+        CardRecord._make([*row[:width], tuple(LabelRecord(*label) for label in row[width] or ())])
+        for row in rows
+    ]
 
 
 async def with_labels(session: AsyncSession, rows: Sequence[Sequence[Any]]) -> list[CardRecord]:

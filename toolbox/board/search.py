@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     FromClause,
     Select,
@@ -42,7 +43,15 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from toolbox.board.access import BoardAccess
 from toolbox.board.models import BoardColumn, Card, Label, card_labels
-from toolbox.board.records import CARD_COLUMNS, CardRecord, bound_numbers, one_of, with_labels
+from toolbox.board.records import (
+    CARD_COLUMNS,
+    CardRecord,
+    bound_numbers,
+    labelled,
+    labels_json,
+    one_of,
+    with_labels,
+)
 from toolbox.db import all_rows
 from toolbox.validation import DB_INT_MAX
 
@@ -72,7 +81,7 @@ _Select = Select[*tuple[Any, ...]]
 
 # The index tables (outside the models: see toolbox/schema.py).
 _fts = table("card_search", column("rowid"))
-_tsv = table("card_search", column("card_id"), column("document"))
+_tsv = table("card_search", column("card_id"), column("board_id"), column("document"))
 
 
 def fold(text: str) -> str:
@@ -170,6 +179,27 @@ class SearchFilters:
         return terms(self.query)
 
 
+def _wanted_postgres() -> ColumnElement[Any]:
+    """The words bound as `match`, parsed once, in a CTE: the statement is prepared, and once
+    PostgreSQL plans it for any value (a generic plan, after five runs) a `to_tsquery($1)`
+    written in the condition and the rank is parsed again for every card found, twice."""
+    parsed = func.to_tsquery(
+        literal_column("'toolbox_search'::regconfig"), bindparam("match", type_=String)
+    )
+    wanted: ColumnElement[Any] = (
+        select(parsed.label("query")).cte("wanted").prefix_with("MATERIALIZED").c.query
+    )
+    return wanted
+
+
+def _rank_postgres(wanted: ColumnElement[Any]) -> ColumnElement[float]:
+    """ts_rank with bm25's weights (D, C body, B labels, A title), negated to sort as bm25."""
+    body, labels = BODY_WEIGHT / TITLE_WEIGHT, LABEL_WEIGHT / TITLE_WEIGHT
+    array = f"'{{0, {body}, {labels}, 1}}'::float4[]"
+    rank: ColumnElement[float] = func.ts_rank(literal_column(array), _tsv.c.document, wanted)
+    return -rank
+
+
 def _matching(query: _Select, dialect: str) -> tuple[_Select, ColumnElement[float]]:
     """`query` narrowed to the cards that hold every word of the bound `match` (`fts5_query`
     or `tsquery`), and their score: lower for a better match."""
@@ -188,19 +218,9 @@ def _matching(query: _Select, dialect: str) -> tuple[_Select, ColumnElement[floa
         # that also counts them (a window), where SQLite refuses it.
         found = matches.cte("found").prefix_with("MATERIALIZED")
     else:
-        # The words parsed once, in a CTE: the statement is prepared, and once PostgreSQL plans
-        # it for any value (a generic plan, after five runs) a `to_tsquery($1)` written in the
-        # condition and the rank is parsed again for every card found, twice.
-        parsed = func.to_tsquery(
-            literal_column("'toolbox_search'::regconfig"), bindparam("match", type_=String)
-        )
-        wanted = select(parsed.label("query")).cte("wanted").prefix_with("MATERIALIZED").c.query
-        # ts_rank's weights are for D, C (body), B (labels), A (title); negated to sort as bm25.
-        body, labels = BODY_WEIGHT / TITLE_WEIGHT, LABEL_WEIGHT / TITLE_WEIGHT
-        array = f"'{{0, {body}, {labels}, 1}}'::float4[]"
-        rank = func.ts_rank(literal_column(array), _tsv.c.document, wanted)
-        matches = select(_tsv.c.card_id, (-rank).label("score")).where(
-            _tsv.c.document.op("@@")(wanted)
+        wanted = _wanted_postgres()
+        matches = select(_tsv.c.card_id, _rank_postgres(wanted).label("score")).where(
+            _tsv.c.board_id == bindparam("board_id"), _tsv.c.document.op("@@")(wanted)
         )
         # Not materialised: PostgreSQL then joins on the index's own estimates (a materialised
         # CTE of unknown size, on a board just restored and not yet analysed, is nested-looped).
@@ -245,6 +265,57 @@ def _holds(field: InstrumentedAttribute[list[str]], name: str, dialect: str) -> 
     return cast(field, JSONB).contains(bindparam(name, type_=JSONB))
 
 
+def _best_ranked_postgres() -> _Select:
+    """The search as it is typed (words, no filter, best first) on PostgreSQL: the board's
+    matches ranked and counted in the index's own rows, and only the cards shown read whole.
+
+    `_statement`'s general shape looks every match up in `cards` (its board, whether it is
+    shown, its column's place) before choosing the best: one lookup per match, most of the
+    time of a word that hundreds of cards hold. Here the index's rows carry their board
+    (migrations/versions/0108), the few cards the board hides (archived, or in an archived
+    column) are set aside by id, and the best `limit` are among those scored at most the
+    `limit`-th best score (the edge): ties at that score are all read, so that the board's
+    order among them still decides, exactly as `_statement` orders them."""
+    wanted = _wanted_postgres()
+    board_id: BindParameter[int] = bindparam("board_id")
+    hidden = (
+        select(Card.id)
+        .where(Card.board_id == board_id, Card.archived_at.is_not(None))
+        .union_all(
+            select(Card.id)
+            .join(BoardColumn, BoardColumn.id == Card.column_id)
+            .where(BoardColumn.board_id == board_id, BoardColumn.archived_at.is_not(None))
+        )
+        .cte("hidden")
+        .prefix_with("MATERIALIZED")
+    )
+    found = (
+        select(_tsv.c.card_id, _rank_postgres(wanted).label("score"))
+        .where(
+            _tsv.c.board_id == board_id,
+            _tsv.c.document.op("@@")(wanted),
+            _tsv.c.card_id.not_in(select(hidden.c.id)),
+        )
+        # Materialised: scored once, then counted, cut at the edge and joined.
+        .cte("found")
+        .prefix_with("MATERIALIZED")
+    )
+    best_scores = (
+        select(found.c.score).order_by(found.c.score).limit(bindparam("limit")).subquery("best")
+    )
+    edge = select(func.max(best_scores.c.score)).scalar_subquery()
+    total = select(func.count()).select_from(found).scalar_subquery()
+    return (
+        select(*CARD_COLUMNS, labels_json(), total.label("total"))
+        .select_from(found)
+        .join(Card, Card.id == found.c.card_id)
+        .join(BoardColumn, BoardColumn.id == Card.column_id)
+        .where(found.c.score <= edge)
+        .order_by(found.c.score, *_BOARD_ORDER)
+        .limit(bindparam("limit"))
+    )
+
+
 @functools.lru_cache(maxsize=256)
 def _statement(dialect: str, sort: str, filtered: frozenset[str], ranked: bool) -> _Select:
     """The search of one shape (which filters, which order, words or not), its values bound:
@@ -254,6 +325,8 @@ def _statement(dialect: str, sort: str, filtered: frozenset[str], ranked: bool) 
     The best `limit` are chosen on their ids and order alone, with the count of the others (a
     window over the same scan), so that the sort carries narrow rows; the same statement then
     reads those cards whole (`CARD_COLUMNS`), in the same order."""
+    if dialect == "postgresql" and ranked and not sort and not filtered:
+        return _best_ranked_postgres()
     first = _ORDERS.get(sort, ())
     best = (
         select(
@@ -300,8 +373,9 @@ def _statement(dialect: str, sort: str, filtered: frozenset[str], ranked: bool) 
     # The same order again on the chosen rows: `first` and the card's own keys on the card read,
     # the column's position and the score as chosen (the column's id is the card's column_id).
     again = (chosen.c.score,) if ranked else ()
+    labels = (labels_json(),) if dialect == "postgresql" else ()
     return (
-        select(*CARD_COLUMNS, chosen.c.total)
+        select(*CARD_COLUMNS, *labels, chosen.c.total)
         .join(chosen, chosen.c.id == Card.id)
         .order_by(*first, *again, chosen.c.column_position, Card.column_id, Card.position, Card.id)
     )
@@ -339,7 +413,9 @@ async def search_cards(
     rows = await all_rows(session, statement, values)
     if not rows:
         return SearchResults([], 0)
-    return SearchResults(await with_labels(session, rows), rows[0][-1])
+    # PostgreSQL reads the labels in the same statement; SQLite's, a second one.
+    cards = labelled(rows) if dialect == "postgresql" else await with_labels(session, rows)
+    return SearchResults(cards, rows[0][-1])
 
 
 #: The values whose presence changes the statement's shape (`label_ids` for `label`).
