@@ -91,15 +91,23 @@ async def check_cards_written_before_are_indexed(url: str) -> None:
 
 async def check_search_index_has_no_pending_list(url: str) -> None:
     """0107: PostgreSQL's search index takes each write at once (no GIN pending list), and
-    takes it back to the default when downgraded."""
-    options = text("SELECT reloptions FROM pg_class WHERE relname = 'ix_card_search_document'")
+    takes it back to the default when downgraded; 0108 indexes by board and words, with the
+    same option, and gives back the index of words alone when downgraded."""
+    query = "SELECT reloptions FROM pg_class WHERE relname = :name"
+    options = text(query).bindparams(name="ix_card_search_document")
+    by_board = text(query).bindparams(name="ix_card_search_board_document")
     engine = create_engine(url)
     try:
         async with engine.connect() as connection:
+            assert await connection.scalar(by_board) == ["fastupdate=off"]
+            assert await connection.scalar(options) is None  # no such index any more
+        await asyncio.to_thread(downgrade, url, "0107")
+        async with engine.connect() as connection:
             assert await connection.scalar(options) == ["fastupdate=off"]
+            assert await connection.scalar(by_board) is None
         await asyncio.to_thread(downgrade, url, "0106")
         async with engine.connect() as connection:
-            assert await connection.scalar(options) is None
+            assert (await connection.execute(options)).one()[0] is None  # there, by default
         await asyncio.to_thread(upgrade, url)
     finally:
         await engine.dispose()

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, type_coerce, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import NullType
@@ -193,18 +194,18 @@ async def move_card(
     """Put a card at `index` (0-based, once moved) in a column; past the end means last.
 
     The most frequent change (a drag on the board), so it is made of the fewest statements:
-    the card and the column in one read, both columns' cards in another, and plain UPDATEs
-    rather than the session's unit of work. Everything is read under the board's lock, from
+    the card, the column and both columns' cards in one read, and plain UPDATEs rather than
+    the session's unit of work. Everything is read under the board's lock, from
     the database: nothing the request loaded before is trusted (see `lock_board`).
     """
     access.require_facilitator()
     # A move that goes through records one event, always: its seq is taken with the lock.
     seq = await lock_board_taking_seq(session, access.board.id)
-    found = await all_rows(session, _CARD_AND_TARGET, {"card_id": card_id, "column_id": column_id})
-    if not found:
+    rows = await all_rows(session, _MOVING, {"card_id": card_id, "column_id": column_id})
+    if not rows:
         raise NotFound(_("There is no such resource."))
     board_id, from_column_id, archived_at, title, target_board_id, target_archived, target_title = (
-        found[0]
+        rows[0][:_CARD_AND_TARGET_WIDTH]
     )
     if board_id != access.board.id:
         raise NotFound(_("There is no such resource."))
@@ -214,13 +215,15 @@ async def move_card(
         raise NotFound(_("There is no such column on this board."))
     if target_archived is not None:
         raise Invalid(_("This column is archived."), field="column_id")
-    rows = await all_rows(
-        session, _OPEN_CARDS_OF_TWO, {"target_id": column_id, "source_id": from_column_id}
-    )
+    open_cards = [row[_CARD_AND_TARGET_WIDTH:] for row in rows]
     placement = await place_in(
         session,
         Card,
-        ((row_id, position) for row_id, position, row_column in rows if row_column == column_id),
+        (
+            (row_id, position)
+            for row_id, position, row_column in open_cards
+            if row_column == column_id
+        ),
         index,
         exclude=card_id,
     )
@@ -242,7 +245,7 @@ async def move_card(
     else:
         from_order = tuple(
             row_id
-            for row_id, _position, row_column in rows
+            for row_id, _position, row_column in open_cards
             if row_column == from_column_id and row_id != card_id
         )
     await access.record(
@@ -262,9 +265,10 @@ async def move_card(
     )
 
 
-# Built once: a move runs them each time, and building a statement costs more than running it
-# (docs/performance.md, "Where a request's time goes"). A column that is not there leaves the
-# card's row with NULLs (the outer join), so that the right error can be told.
+# Built once: a move runs it each time, and building a statement costs more than running it
+# (docs/performance.md, "Where a request's time goes"). The card and its target column: a
+# column that is not there leaves the card's row with NULLs (the outer join), so that the right
+# error can be told.
 _CARD_AND_TARGET = (
     select(
         Card.board_id,
@@ -278,18 +282,31 @@ _CARD_AND_TARGET = (
     .select_from(Card)
     .outerjoin(BoardColumn, BoardColumn.id == bindparam("column_id"))
     .where(Card.id == bindparam("card_id"))
+    .subquery("moving")
 )
-# The open cards of the destination and of the origin (the same column, or two), in order:
-# where the card goes, and the origin's order once it has gone. The position as the driver
+_CARD_AND_TARGET_WIDTH = len(_CARD_AND_TARGET.c)
+# Each row, that card and target, then one open card of the destination or of the origin (the
+# same column, or two), in order: where the card goes, and the origin's order once it has gone.
+# One statement rather than two: on PostgreSQL each is a round trip. The position as the driver
 # gives it (a float from both): asyncpg's float type wants the column's type code to convert a
 # value, which a statement compiled once (`db.all_rows`) does not have.
-_OPEN_CARDS_OF_TWO = (
-    select(Card.id, type_coerce(Card.position, NullType()), Card.column_id)
-    .where(
-        Card.column_id.in_([bindparam("target_id"), bindparam("source_id")]),
-        Card.archived_at.is_(None),
+_open = aliased(Card, name="open_card")
+_MOVING = (
+    select(
+        *_CARD_AND_TARGET.c,
+        _open.id,
+        type_coerce(_open.position, NullType()),
+        _open.column_id,
     )
-    .order_by(Card.position, Card.id)
+    .select_from(_CARD_AND_TARGET)
+    .outerjoin(
+        _open,
+        and_(
+            _open.column_id.in_([bindparam("column_id"), _CARD_AND_TARGET.c.column_id]),
+            _open.archived_at.is_(None),
+        ),
+    )
+    .order_by(_open.position, _open.id)
 )
 _cards = cast(Table, Card.__table__)
 _MOVE = (

@@ -3,8 +3,9 @@
 A search shows up to fifty cards with everything the card document holds. Loaded as ORM
 instances (identity map, instrumented attributes, the labels' relationship in a second
 statement with fifty bound parameters), they cost several times the search itself; read here
-in two statements on the session's driver (`toolbox.db.all_rows`), each with one parameter
-that holds every id, they cost about what the database does. Changes never decide on these:
+on the session's driver (`toolbox.db.all_rows`), with one parameter that holds every id (on
+PostgreSQL in one statement, the labels as JSON in each card's row; on SQLite in two), they
+cost about what the database does. Changes never decide on these:
 they read the card under the board's lock (most load the `Card`; a move, its few columns).
 The API's move answers with its card read here.
 """
@@ -76,31 +77,6 @@ def bound_numbers(dialect: str, numbers: Iterable[int]) -> str | list[int]:
     return json.dumps(list(numbers)) if dialect == "sqlite" else list(numbers)
 
 
-def _statements(dialect: str) -> tuple[Any, Any]:
-    cards = select(*CARD_COLUMNS).where(one_of(Card.id, dialect))
-    labels = (
-        select(card_labels.c.card_id, Label.id, Label.name, Label.colour)
-        .join(Label, Label.id == card_labels.c.label_id)
-        .where(one_of(card_labels.c.card_id, dialect))
-        .order_by(Label.name)
-    )
-    return cards, labels
-
-
-# Built once per database kind: building a statement costs more than running it.
-_STATEMENTS = {dialect: _statements(dialect) for dialect in ("sqlite", "postgresql")}
-
-
-async def card_records(session: AsyncSession, ids: Sequence[int]) -> dict[int, CardRecord]:
-    """The cards of `ids` (those that exist), by id, with their labels in name order."""
-    if not ids:
-        return {}
-    dialect = session.get_bind().dialect.name
-    cards, _labels = _STATEMENTS[dialect]
-    rows = await all_rows(session, cards, {"ids": bound_numbers(dialect, ids)})
-    return {record.id: record for record in await with_labels(session, rows)}
-
-
 def labels_json() -> ColumnElement[Any]:
     """PostgreSQL: the card's labels in name order, as JSON `[[id, name, colour], …]` (or
     NULL), a column of the card's own row: for a statement that reads its cards itself, one
@@ -121,6 +97,41 @@ def labelled(rows: Sequence[Sequence[Any]]) -> list[CardRecord]:
         CardRecord._make([*row[:width], tuple(LabelRecord(*label) for label in row[width] or ())])
         for row in rows
     ]
+
+
+def _statements(dialect: str) -> tuple[Any, Any]:
+    columns = (*CARD_COLUMNS, labels_json()) if dialect == "postgresql" else CARD_COLUMNS
+    cards = select(*columns).where(one_of(Card.id, dialect))
+    labels = (
+        select(card_labels.c.card_id, Label.id, Label.name, Label.colour)
+        .join(Label, Label.id == card_labels.c.label_id)
+        .where(one_of(card_labels.c.card_id, dialect))
+        .order_by(Label.name)
+    )
+    return cards, labels
+
+
+# Built once per database kind: building a statement costs more than running it.
+_STATEMENTS = {dialect: _statements(dialect) for dialect in ("sqlite", "postgresql")}
+
+
+async def card_records(session: AsyncSession, ids: Sequence[int]) -> dict[int, CardRecord]:
+    """The cards of `ids` (those that exist), by id, with their labels in name order."""
+    if not ids:
+        return {}
+    dialect = session.get_bind().dialect.name
+    cards, _labels = _STATEMENTS[dialect]
+    rows = await all_rows(session, cards, {"ids": bound_numbers(dialect, ids)})
+    return {record.id: record for record in await as_records(session, rows)}
+
+
+async def as_records(session: AsyncSession, rows: Sequence[Sequence[Any]]) -> list[CardRecord]:
+    """Rows that begin with `CARD_COLUMNS` as records, in the same order, with their labels:
+    on PostgreSQL the rows carry them (`labels_json()`); on SQLite, whose statements cost no
+    round trip, they are read in a second statement (`with_labels`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return labelled(rows)
+    return await with_labels(session, rows)
 
 
 async def with_labels(session: AsyncSession, rows: Sequence[Sequence[Any]]) -> list[CardRecord]:

@@ -46,11 +46,10 @@ from toolbox.board.models import BoardColumn, Card, Label, card_labels
 from toolbox.board.records import (
     CARD_COLUMNS,
     CardRecord,
+    as_records,
     bound_numbers,
-    labelled,
     labels_json,
     one_of,
-    with_labels,
 )
 from toolbox.db import all_rows
 from toolbox.validation import DB_INT_MAX
@@ -413,9 +412,7 @@ async def search_cards(
     rows = await all_rows(session, statement, values)
     if not rows:
         return SearchResults([], 0)
-    # PostgreSQL reads the labels in the same statement; SQLite's, a second one.
-    cards = labelled(rows) if dialect == "postgresql" else await with_labels(session, rows)
-    return SearchResults(cards, rows[0][-1])
+    return SearchResults(await as_records(session, rows), rows[0][-1])
 
 
 #: The values whose presence changes the statement's shape (`label_ids` for `label`).
