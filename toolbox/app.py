@@ -15,7 +15,7 @@ from starlette.types import Receive, Scope, Send
 
 from toolbox import templating
 from toolbox.accounts.services import identify_with
-from toolbox.accounts.throttle import LoginThrottle
+from toolbox.accounts.throttle import LoginThrottle, MailThrottle
 from toolbox.anonymous import AnonymousAnswers
 from toolbox.board import jinja as board_jinja
 from toolbox.board import live as board_live
@@ -172,5 +172,6 @@ def create_app(settings: Settings | None = None) -> ToolboxApp:
     app.state.clock = clock
     app.state.mailer = mailer
     app.state.login_throttle = LoginThrottle(settings.broadcast_url)
+    app.state.mail_throttle = MailThrottle(settings.broadcast_url)
     app.state.settings = settings
     return app

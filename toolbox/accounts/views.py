@@ -12,7 +12,7 @@ from starlette.responses import Response
 from toolbox import i18n
 from toolbox.accounts import onetime, services
 from toolbox.accounts.models import User
-from toolbox.accounts.throttle import LoginThrottle
+from toolbox.accounts.throttle import LoginThrottle, MailThrottle
 from toolbox.errors import Invalid
 from toolbox.i18n import gettext as _
 from toolbox.i18n import ngettext
@@ -172,9 +172,18 @@ async def request_reset(request: Request) -> Response:
 
 
 async def _mail_reset_link(request: Request, email: str, mail: dict[str, str]) -> None:
+    # Past the hour's mails to this address, nothing is sent, and the answer already given
+    # said the same as ever: no one learns more by asking again.
+    if not await mail_throttle(request).take(email):
+        return
     async with database(request).write() as session:
         await services.request_reset(session, email, **mail)
     wake_mailer(request)
+
+
+def mail_throttle(request: Request) -> MailThrottle:
+    throttle: MailThrottle = request.app.state.mail_throttle
+    return throttle
 
 
 async def new_password_form(request: Request) -> Response:
@@ -232,6 +241,8 @@ async def confirm(request: Request) -> Response:
 
 async def resend_confirmation(request: Request) -> Response:
     user = signed_in_user(request)
+    if not await mail_throttle(request).take(user.email):
+        return see_other(url_path("me") + "?resent=later")
     async with database(request).write() as session:
         await services.resend_confirmation(
             session, user, **_mail_settings(request), next_path=url_path("me")

@@ -47,10 +47,13 @@ async def register(
     password_hash: str,
     locale: str,
     base_url: str,
+    may_mail: bool = True,
 ) -> Board:
     """Register on the board `slug` (see the module's docstring), with a password already
     checked and hashed (`toolbox.accounts.services.hashed_password`), the same work whether
-    the address has an account or not."""
+    the address has an account or not. Without `may_mail` (the hour's mails to the address
+    spent: `toolbox.accounts.throttle`) an address that has an account is told nothing, so
+    that the form cannot fill its mailbox; a new account is mailed its link all the same."""
     board = (await open_board(session, slug, None)).board
     email = accounts.check_new_account(email, name=name, password=None)
     next_path = url_path("board", slug=board.slug)
@@ -75,9 +78,10 @@ async def register(
                 session, person, base_url=base_url, default_locale=locale, next_path=next_path
             )
             return board
-    await mails.queue_already_registered(
-        session, existing, base_url=base_url, default_locale=locale, board_title=board.title
-    )
+    if may_mail:
+        await mails.queue_already_registered(
+            session, existing, base_url=base_url, default_locale=locale, board_title=board.title
+        )
     return board
 
 

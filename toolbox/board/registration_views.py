@@ -7,7 +7,7 @@ from starlette.responses import Response
 
 from toolbox import i18n
 from toolbox.accounts import services as accounts
-from toolbox.accounts.views import wake_mailer
+from toolbox.accounts.views import mail_throttle, wake_mailer
 from toolbox.board import registration
 from toolbox.board.access import board_access
 from toolbox.errors import Invalid
@@ -40,8 +40,11 @@ async def register(request: Request) -> Response:
     try:
         async with database(request).read() as session:
             await registration.open_board(session, slug, None)  # before any work on the form
-        accounts.check_new_account(values["email"][:254], name=values["name"][:121], password=None)
+        email = accounts.check_new_account(
+            values["email"][:254], name=values["name"][:121], password=None
+        )
         password_hash = await accounts.hashed_password(str(fields.get("password", ""))[:1001])
+        may_mail = await mail_throttle(request).take(email)
         async with database(request).write() as session:
             board = await registration.register(
                 session,
@@ -51,6 +54,7 @@ async def register(request: Request) -> Response:
                 password_hash=password_hash,
                 locale=i18n.current_locale(),
                 base_url=settings(request).base_url,
+                may_mail=may_mail,
             )
     except Invalid as error:
         async with database(request).read() as session:

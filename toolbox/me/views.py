@@ -51,7 +51,8 @@ async def me(
                 "password_error": password_error,
                 "password_changed": query.get("password") == "changed",
                 "token_revoked": query.get("revoked") == "1",
-                "resent": query.get("resent") == "1",
+                # "1" once sent, "later" when the hour's mails to the address are spent.
+                "resent": query.get("resent", ""),
                 "favourites": await my_favourites(session, user),
                 "suggestions": await my_suggestions(session, user),
                 "bookings": bookings,
