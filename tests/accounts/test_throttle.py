@@ -11,6 +11,7 @@ import random
 import httpx
 
 from tests.factories import PASSWORD, make_user
+from toolbox.accounts import services
 from toolbox.accounts.throttle import FAILURES
 from toolbox.db import Database
 
@@ -70,3 +71,27 @@ async def test_an_email_without_an_account_is_throttled_the_same(
     async with _from(url, here) as guesser:
         answers = [(await _login(guesser, nobody, "peu importe")).status_code for _ in range(11)]
     assert answers == [422] * FAILURES + [429]
+
+
+async def test_wrong_current_passwords_on_the_account_page_count_as_wrong_logins(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    """A session left open on a shared computer is no way around the login's throttle: the
+    current password asked to change it is counted the same, for the account and the address."""
+    person = await make_user(db)
+    here, _there = _addresses(random.randrange(200, 250))
+    url = str(client.base_url).rstrip("/")
+    new = {"password": "un tout nouveau mot de passe"}
+    async with _from(url, here) as browser:
+        assert (await _login(browser, person.email, PASSWORD)).status_code == 303
+        for _ in range(FAILURES):
+            wrong = await browser.post("/me/password", data={"current": "pas le bon", **new})
+            assert wrong.status_code == 422
+        refused = await browser.post("/me/password", data={"current": PASSWORD, **new})
+        assert refused.status_code == 429
+        assert int(refused.headers["retry-after"]) > 0
+        assert "Trop de mots de passe erronés" in refused.text
+        # Counted with the wrong logins: the account is closed to them too, for now.
+        assert (await _login(browser, person.email, PASSWORD)).status_code == 429
+    async with db.read() as session:
+        assert await services.authenticate(session, person.email, PASSWORD) is not None

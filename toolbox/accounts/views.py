@@ -51,23 +51,38 @@ async def login_form(request: Request) -> Response:
     )
 
 
+def login_throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
+
+
+def client_address(request: Request) -> str:
+    """The client's address as the server believes it (see `toolbox.accounts.throttle`)."""
+    return request.client.host if request.client else ""
+
+
+def too_many_wrong_passwords(wait: int, *, field: str) -> Invalid:
+    """The sentence of a throttled password (a `429`, with `Retry-After: wait`)."""
+    minutes = math.ceil(wait / 60)
+    return Invalid(
+        ngettext(
+            "Too many wrong passwords. Try again in %(num)d minute.",
+            "Too many wrong passwords. Try again in %(num)d minutes.",
+            minutes,
+        ),
+        field=field,
+    )
+
+
 async def login(request: Request) -> Response:
     fields = await form_fields(request)
     email = str(fields.get("email", ""))[:254]
     password = str(fields.get("password", ""))[:1000]
     target = safe_next(fields.get("next"))
-    throttle: LoginThrottle = request.app.state.login_throttle
-    address = request.client.host if request.client else ""
+    throttle = login_throttle(request)
+    address = client_address(request)
     if wait := await throttle.wait_seconds(email, address):
-        minutes = math.ceil(wait / 60)
-        error = Invalid(
-            ngettext(
-                "Too many wrong passwords. Try again in %(num)d minute.",
-                "Too many wrong passwords. Try again in %(num)d minutes.",
-                minutes,
-            ),
-            field="password",
-        )
+        error = too_many_wrong_passwords(wait, field="password")
         page = render(
             request,
             "accounts/login.html",

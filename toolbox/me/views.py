@@ -6,7 +6,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from toolbox.accounts import services
-from toolbox.accounts.views import forget_sessions, session_token
+from toolbox.accounts.views import (
+    client_address,
+    forget_sessions,
+    login_throttle,
+    session_token,
+    too_many_wrong_passwords,
+)
 from toolbox.board.feed import feed_url
 from toolbox.board.marks import my_favourites
 from toolbox.board.services import visible_boards
@@ -93,6 +99,14 @@ async def change_password(request: Request) -> Response:
     if user is None or token is None:
         raise NotSignedIn(_("Sign in to do this."))
     fields = await form_fields(request)
+    # The current password is a password to guess, as at the login: a session left open on a
+    # shared computer must not let someone try every password of the account's owner.
+    throttle, address = login_throttle(request), client_address(request)
+    if wait := await throttle.wait_seconds(user.email, address):
+        error = too_many_wrong_passwords(wait, field="current")
+        page = await me(request, password_error=error, status=429)
+        page.headers["Retry-After"] = str(wait)
+        return page
     try:
         async with database(request).write() as session:
             ended = await services.change_password(
@@ -103,6 +117,8 @@ async def change_password(request: Request) -> Response:
                 session_token=token,
             )
     except Invalid as error:
+        if error.field == "current":
+            await throttle.failed(user.email, address)
         return await me(request, password_error=error, status=422)
     await forget_sessions(request, ended)
     return see_other(url_path("me") + "?password=changed#password")
