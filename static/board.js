@@ -125,6 +125,8 @@
   function press(root) {
     root.querySelectorAll("button[data-mark]").forEach(function (button) {
       var on = mine[button.dataset.mark].has(Number(button.dataset.cardId));
+      // Only what changes: a board may hold two thousand of these buttons.
+      if (button.getAttribute("aria-pressed") === (on ? "true" : "false")) return;
       button.setAttribute("aria-pressed", on ? "true" : "false");
       button.value = on ? "0" : "1";
     });
@@ -215,6 +217,11 @@
 
   document.addEventListener("htmx:load", enableDragging);
   document.addEventListener("htmx:wsAfterMessage", enableDragging);
+  // On a page's first load this file runs once the page is parsed (defer), SortableJS already
+  // there (the board puts it first): the cards can be dragged now, rather than after htmx has
+  // processed the whole page (htmx:load), which on a board of a thousand cards takes a while.
+  // The drop is posted by post() above, not by htmx. Dragging is set up once (sortable()).
+  if (document.readyState !== "loading") enableDragging();
 })();
 
 // A card moved by someone else, applied to this page (toolbox/board/live.py, MoveView).

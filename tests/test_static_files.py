@@ -15,6 +15,7 @@ import httpx
 from tests.factories import make_board, make_user, signed_in
 from toolbox.db import Database
 from toolbox.static_files import (
+    BUNDLES,
     IMMUTABLE,
     StaticFiles,
     accepts,
@@ -166,8 +167,21 @@ async def test_pages_link_the_hashed_files_and_the_board_its_sortable(
     board = await make_board(db, facilitator=facilitator)
     await signed_in(client, facilitator)
     page = (await client.get(f"/b/{board.slug}")).text
-    for name in ("app.css", "vendor/htmx-ws.min.js", "board.js"):
+    for name in ("app.css", "app.js"):
         assert f'"{url_path("static", path=name)}"' in page, name
+    # One script for every page: htmx, its websocket extension and board.js, joined.
+    assert page.count("<script src=") == 2  # app.js, and the facilitator's SortableJS
+    app_js = url_path("static", path="app.js")
+    assert page.index("vendor/Sortable.min.") < page.index(app_js)  # it runs first
+    joined = await client.get(app_js)
+    assert joined.headers["cache-control"] == IMMUTABLE
+    parts = [(STATIC / name).read_bytes() for name in BUNDLES["app.js"]]
+    assert joined.content == b"\n;\n".join(parts)
+    assert [name.rsplit("/", 1)[-1] for name in BUNDLES["app.js"]] == [
+        "htmx.min.js",
+        "ws.min.js",
+        "board.js",
+    ]
     # The icon is in the page itself (one request fewer on a first visit): the same SVG.
     icon = re.search(r'<link rel="icon" href="data:image/svg\+xml,([^"]+)"', page)
     assert icon and unquote(html.unescape(icon[1])) == (STATIC / "favicon.svg").read_text().strip()

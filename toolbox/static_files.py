@@ -46,6 +46,10 @@ TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf
 #: milliseconds at start-up for the pages' files; larger ones (axe-core, loaded by the tests
 #: only) are gzipped only rather than delay every start by a second.
 BROTLI_MAX_BYTES = 256 * 1024
+#: Files served as one, joined in this order: every page runs htmx, its websocket extension and
+#: board.js, so a first visit asks for one script rather than two (issue 16, page weight). Named
+#: by the hash of the joined bytes like any file: a change to one part renames the whole.
+BUNDLES = {"app.js": ("vendor/htmx.min.js", "vendor/ws.min.js", "board.js")}
 #: The encodings kept, in the order they are preferred, with their ETag suffixes.
 SUFFIXES = {"br": ".br", "gzip": ".gz"}
 
@@ -76,9 +80,12 @@ class Asset:
 
     @classmethod
     def read(cls, name: str, path: Path) -> Asset:
-        body = path.read_bytes()
-        suffix = path.suffix.lower()
-        media_type = TYPES.get(suffix) or mimetypes.guess_type(path.name)[0]
+        return cls.of(name, path.read_bytes())
+
+    @classmethod
+    def of(cls, name: str, body: bytes) -> Asset:
+        suffix = Path(name).suffix.lower()
+        media_type = TYPES.get(suffix) or mimetypes.guess_type(name)[0]
         encoded: dict[str, bytes] = {}
         if suffix in COMPRESSIBLE:
             if len(body) <= BROTLI_MAX_BYTES:
@@ -103,6 +110,13 @@ class StaticFiles:
             relative = path.relative_to(directory)
             if path.is_file() and not any(part.startswith(".") for part in relative.parts):
                 asset = Asset.read(relative.as_posix(), path)
+                self.by_name[asset.name] = asset
+                self.by_hashed[asset.hashed] = asset
+        for name, parts in BUNDLES.items():
+            if all(part in self.by_name for part in parts):
+                # ";" between the parts: a file that ends without one cannot run into the next.
+                body = b"\n;\n".join(self.by_name[part].body for part in parts)
+                asset = Asset.of(name, body)
                 self.by_name[asset.name] = asset
                 self.by_hashed[asset.hashed] = asset
 

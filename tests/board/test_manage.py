@@ -122,7 +122,7 @@ async def test_the_label_manager_makes_renames_recolours_and_deletes(
     )
     assert renamed.status_code == 303
     board_page = (await client.get(f"/b/{board.slug}")).text
-    assert '<li class="label label-sky">Libre d’accès</li>' in board_page
+    assert '<span class="label label-sky">Libre d’accès</span>' in board_page
     assert "Gratuit" not in board_page
     found = (await client.get(f"/api/v1/boards/{board.slug}/search", params={"q": "libre"})).json()
     assert [card["title"] for card in found["results"]] == ["Guide"]

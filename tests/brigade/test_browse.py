@@ -30,7 +30,7 @@ async def expert_with(db: Database, board: Board, specialities: list[str], bio: 
 
 def cells(page: str) -> dict[str, str]:
     """Each session's cell on the page, by slot id."""
-    return dict(re.findall(r'<td id="slot-(\d+)" class="slot[^"]*">(.*?)</td>', page, re.S))
+    return dict(re.findall(r'<td id="slot-(\d+)" class="slot[^"]*"[^>]*>(.*?)</td>', page, re.S))
 
 
 async def test_a_participant_filters_the_brigade_and_sees_what_they_can_book(

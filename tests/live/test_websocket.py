@@ -425,6 +425,6 @@ async def test_a_label_change_reaches_the_board_and_is_announced(
         async with asyncio.timeout(10):
             while 'id="board-seq"' not in frame:
                 frame = str(await ws.recv())
-    assert '<li class="label label-sky">Libre</li>' in frame and "Gratuit" not in frame
+    assert '<span class="label label-sky">Libre</span>' in frame and "Gratuit" not in frame
     assert f"Étiquette « Gratuit » modifiée par {name}" not in frame  # the new name is said
     assert f"Étiquette « Libre » modifiée par {name}" in frame
