@@ -38,17 +38,14 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # Front-end libraries come from the npm registry at the exact versions of package-lock.json;
-# only the few files the pages load are copied into the git-ignored static/vendor/.
-# The pages load htmx and its websocket extension as one file, htmx first (the extension
-# registers itself with it): one request fewer on a first visit.
+# only the few files the pages load are copied into the git-ignored static/vendor/. The pages
+# load htmx, its websocket extension and board.js as one file, joined when the app starts
+# (toolbox/static_files.py, BUNDLES): one request for all three on a first visit.
 assets $(VENDOR)/.installed: package.json package-lock.json Makefile
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p $(VENDOR)
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx-ext-ws/dist/ws.min.js \
 	   node_modules/sortablejs/Sortable.min.js node_modules/axe-core/axe.min.js $(VENDOR)/
-	cat $(VENDOR)/htmx.min.js > $(VENDOR)/htmx-ws.min.js
-	printf '\n;\n' >> $(VENDOR)/htmx-ws.min.js
-	cat $(VENDOR)/ws.min.js >> $(VENDOR)/htmx-ws.min.js
 	touch $(VENDOR)/.installed
 
 # Every benchmark of DESIGN.md §7 and issue 16 in one run, one table (bench/all.py): fan-out at

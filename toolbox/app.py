@@ -51,7 +51,7 @@ from toolbox.web import handle_domain_error, handle_http_error
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = ROOT / "static"
-VENDOR_FILES = ("htmx.min.js", "ws.min.js", "htmx-ws.min.js", "Sortable.min.js")
+VENDOR_FILES = ("htmx.min.js", "ws.min.js", "Sortable.min.js")
 
 
 class ToolboxApp(Starlette):
