@@ -62,6 +62,8 @@ class LiveClient:
     # Messages behind a send that had to wait for the socket, and the task finishing that send.
     backlog: deque[Frame] | None = None  # made when first needed: most clients never need it
     sending: asyncio.Task[None] | None = None
+    #: While it may still say where it is (`{"resume": N}`): the timer that starts it anyway.
+    grace: asyncio.TimerHandle | None = None
 
     # Who receives the same bytes as this client: format, role and (for HTML) language.
     key: tuple[str, str, str] = field(init=False)

@@ -92,6 +92,10 @@ class Hub:
     async def stop(self) -> None:
         if self._heartbeat:
             self._heartbeat.cancel()
+        for room in self.rooms.values():
+            for client in room.clients:
+                if client.grace is not None:
+                    client.grace.cancel()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -117,12 +121,19 @@ class Hub:
         if after is not None:
             await self.resume(client, board_id, after)
         else:
-            self._spawn(self._start_live_later(client, room))
+            # A timer rather than a task for each client while it may say where it is: most
+            # say it at once, and the timer is cancelled then (`_release_held`).
+            client.grace = asyncio.get_running_loop().call_later(
+                RESUME_GRACE, self._grace_over, client, room
+            )
 
     async def disconnect(self, client: LiveClient, board_id: int) -> None:
         client.closing = True
         if client.sending is not None:
             client.sending.cancel()
+        if client.grace is not None:
+            client.grace.cancel()
+            client.grace = None
         room = self.rooms.get(board_id)
         if room is None:
             return
@@ -155,9 +166,13 @@ class Hub:
                         await self._send_one(client, event, {})
             await self._release_held(client)
 
-    async def _start_live_later(self, client: LiveClient, room: Room) -> None:
+    def _grace_over(self, client: LiveClient, room: Room) -> None:
+        client.grace = None
+        if not client.started and client in room.clients:
+            self._spawn(self._start_live_now(client, room))
+
+    async def _start_live_now(self, client: LiveClient, room: Room) -> None:
         """A client that never said where it is: live from when it joined."""
-        await asyncio.sleep(RESUME_GRACE)
         async with room.lock:
             if client.started or client not in room.clients:
                 return
@@ -172,6 +187,9 @@ class Hub:
                 await self._send_one(client, event, {})
         client.started = True
         client.held = None  # live: nothing is held for it any more
+        if client.grace is not None:
+            client.grace.cancel()
+            client.grace = None
 
     async def _send_one(
         self, client: LiveClient, event: dict[str, Any], cache: dict[str, LiveView | None]
