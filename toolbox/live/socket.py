@@ -11,7 +11,8 @@ each); and the hub sends to the server's own `send`, past those layers, for the 
 For the same reason, what only the handshake needs (Starlette's `WebSocket`, its parsed headers
 and query, the principal, who the board says is connecting) lives in `_handshake`'s frame and
 scope, and goes with them; the socket's life is one coroutine, `serve_board_socket`, awaiting
-the server's own `receive` (measured in docs/performance.md: "Memory per idle client").
+the server's own `receive` (docs/performance.md: "Memory per idle client: where the app's
+share went").
 """
 
 from __future__ import annotations
