@@ -24,6 +24,7 @@ from toolbox.board.access import access_to
 from toolbox.board.models import Board, Label, Role
 from toolbox.board.services import restore_column
 from toolbox.db import Database
+from toolbox.live.hub import RESUME_GRACE
 
 
 def ws_url(server: LiveServer, slug: str, query: str = "format=json") -> str:
@@ -105,6 +106,34 @@ async def test_three_clients_see_a_fourths_change_in_seq_order(
             assert [e["seq"] for e in events] == list(range(seq + 1, seq + 6))
             assert [e["data"]["card"]["title"] for e in events] == [f"Carte {n}" for n in range(5)]
             assert set(events[0]) == {"seq", "type", "at", "data"}
+
+
+async def test_a_client_that_never_says_where_it_is_goes_live_after_the_grace(
+    db: Database, server: LiveServer, client: httpx.AsyncClient
+) -> None:
+    """No `{"resume": N}`: what happened from its arrival is held for the grace period, then
+    sent in order; what happens afterwards comes as for everyone (the hub's grace timer)."""
+    board, _facilitator, auth, columns, seq = await live_board(db, client)
+
+    async def add(title: str) -> None:
+        response = await client.post(
+            f"/api/v1/boards/{board.slug}/cards",
+            json={"column_id": columns[0], "title": title},
+            headers=auth,
+        )
+        assert response.status_code == 201
+
+    async with socket(server, board.slug) as ws:
+        await asyncio.sleep(0.2)  # it is in the room
+        await add("Pendant l'attente")
+        held = await receive_events(ws, 1, within=RESUME_GRACE + 5)
+        await add("Après l'attente")
+        later = await receive_events(ws, 1)
+    assert [e["seq"] for e in held + later] == [seq + 1, seq + 2]
+    assert [e["data"]["card"]["title"] for e in held + later] == [
+        "Pendant l'attente",
+        "Après l'attente",
+    ]
 
 
 async def test_resume_after_disconnect_gets_exactly_the_missed_fifty(

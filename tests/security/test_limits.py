@@ -32,7 +32,7 @@ from tests.factories import (
 from tests.servers import LiveServer
 from toolbox.board.models import Role
 from toolbox.db import Database
-from toolbox.live.socket import MESSAGE_RATE
+from toolbox.live.socket import MESSAGES_PER_WINDOW
 
 TOO_BIG = 2**63
 #: Paths whose body only an expert or a participant may send (the others: a facilitator).
@@ -367,7 +367,7 @@ async def test_a_socket_that_sends_too_many_messages_is_closed(
     board = await make_board(db, facilitator=person)
     url = f"ws://127.0.0.1:{server.port}/b/{board.slug}/ws?format=json"
     async with connect(url) as socket:
-        for _ in range(MESSAGE_RATE.amount):
+        for _ in range(MESSAGES_PER_WINDOW):
             await socket.send(json.dumps({"resume": 0}))
         await asyncio.sleep(0.2)
         assert socket.close_code is None  # the allowance itself is served

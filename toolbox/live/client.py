@@ -6,6 +6,8 @@ client that falls too far behind is closed, and reconnects and resumes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import logging
 from collections import deque
 from collections.abc import Callable, Coroutine
@@ -31,6 +33,18 @@ SEND_FAILURES = (WebSocketDisconnect, RuntimeError, OSError)
 Spawn = Callable[[Coroutine[Any, Any, None]], "asyncio.Task[None]"]
 
 
+@functools.lru_cache(maxsize=256)
+def audience_of(role: str, locale: str) -> Audience:
+    """The audience of a role in a language: one immutable object shared by all its clients,
+    rather than one per socket."""
+    return Audience(role, locale)
+
+
+@functools.lru_cache(maxsize=256)
+def _key(format: str, role: str, locale: str) -> tuple[str, str, str]:
+    return (format, role, locale)
+
+
 @dataclass(eq=False, slots=True)
 class LiveClient:
     audience: Audience
@@ -38,23 +52,32 @@ class LiveClient:
     name: str
     user_id: int | None
     send: Send  # the server's own ASGI send for this socket (see toolbox.live.socket)
-    close: Callable[[int, str], Coroutine[Any, Any, None]]
     #: The kind and hash of the credential it was let in with: closed when that ends.
     credential: tuple[str, str] | None = None
     started: bool = False
     sent_seq: int = 0
-    held: list[dict[str, Any]] = field(default_factory=list)
+    #: Events that arrived before it said where it is; None once it is live.
+    held: list[dict[str, Any]] | None = field(default_factory=list)
     closing: bool = False
     # Messages behind a send that had to wait for the socket, and the task finishing that send.
     backlog: deque[Frame] | None = None  # made when first needed: most clients never need it
     sending: asyncio.Task[None] | None = None
+    #: While it may still say where it is (`{"resume": N}`): the timer that starts it anyway.
+    grace: asyncio.TimerHandle | None = None
 
     # Who receives the same bytes as this client: format, role and (for HTML) language.
     key: tuple[str, str, str] = field(init=False)
 
     def __post_init__(self) -> None:
         locale = self.audience.locale if self.format == "html" else ""
-        self.key = (self.format, self.audience.role, locale)
+        self.key = _key(self.format, self.audience.role, locale)
+
+    async def close(self, code: int, reason: str) -> None:
+        """Close the socket with `code` and `reason`; nothing more is sent to it. Through the
+        server's own `send`, as every message: a socket already closed or gone is no error."""
+        self.closing = True
+        with contextlib.suppress(*SEND_FAILURES):
+            await self.send({"type": "websocket.close", "code": code, "reason": reason})
 
 
 def frame(text: str | None) -> Frame | None:

@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 CLOSE_RIGHTS = 1008
 MAX_REPLAY = 500  # further behind than this, a client gets a reset instead of a replay
 RESUME_GRACE = 2.0  # seconds a new client may take to say where it is
+_UNRENDERED: Any = object()  # not rendered yet for this audience (None: nothing to send it)
 
 
 @dataclass(eq=False)
@@ -91,6 +92,10 @@ class Hub:
     async def stop(self) -> None:
         if self._heartbeat:
             self._heartbeat.cancel()
+        for room in self.rooms.values():
+            for client in room.clients:
+                if client.grace is not None:
+                    client.grace.cancel()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -116,12 +121,19 @@ class Hub:
         if after is not None:
             await self.resume(client, board_id, after)
         else:
-            self._spawn(self._start_live_later(client, room))
+            # A timer rather than a task for each client while it may say where it is: most
+            # say it at once, and the timer is cancelled then (`_release_held`).
+            client.grace = asyncio.get_running_loop().call_later(
+                RESUME_GRACE, self._grace_over, client, room
+            )
 
     async def disconnect(self, client: LiveClient, board_id: int) -> None:
         client.closing = True
         if client.sending is not None:
             client.sending.cancel()
+        if client.grace is not None:
+            client.grace.cancel()
+            client.grace = None
         room = self.rooms.get(board_id)
         if room is None:
             return
@@ -154,9 +166,13 @@ class Hub:
                         await self._send_one(client, event, {})
             await self._release_held(client)
 
-    async def _start_live_later(self, client: LiveClient, room: Room) -> None:
+    def _grace_over(self, client: LiveClient, room: Room) -> None:
+        client.grace = None
+        if not client.started and client in room.clients:
+            self._spawn(self._start_live_now(client, room))
+
+    async def _start_live_now(self, client: LiveClient, room: Room) -> None:
         """A client that never said where it is: live from when it joined."""
-        await asyncio.sleep(RESUME_GRACE)
         async with room.lock:
             if client.started or client not in room.clients:
                 return
@@ -165,11 +181,15 @@ class Hub:
 
     async def _release_held(self, client: LiveClient) -> None:
         """Send what arrived while the client was held, in order, then let it go live."""
-        held, client.held = client.held, []
+        held, client.held = client.held or [], []
         for event in held:
             if event["seq"] > client.sent_seq:
                 await self._send_one(client, event, {})
         client.started = True
+        client.held = None  # live: nothing is held for it any more
+        if client.grace is not None:
+            client.grace.cancel()
+            client.grace = None
 
     async def _send_one(
         self, client: LiveClient, event: dict[str, Any], cache: dict[str, LiveView | None]
@@ -267,31 +287,40 @@ class Hub:
         self._spawn(client.close(CLOSE_RIGHTS, reason))
 
     async def _deliver(self, room: Room, event: dict[str, Any]) -> None:
+        # Run once per client of the room for every event: what does not change from one
+        # client to the next is looked up once, before the loop.
         rendered: dict[tuple[Any, ...], Frame | None] = {}
         view: LiveView | None = None
         view_loaded = False
         seq = event["seq"]
+        spawn = self._spawn
         for client in list(room.clients):
             if not client.started:
-                client.held.append(event)
-                if len(client.held) > QUEUE_LIMIT:
-                    too_slow(client, self._spawn)
+                held = client.held
+                if held is not None:
+                    held.append(event)
+                    if len(held) > QUEUE_LIMIT:
+                        too_slow(client, spawn)
                 continue
             if seq <= client.sent_seq:
                 continue
             key: tuple[Any, ...] = client.key
-            if client.format == "html" and not view_loaded:
-                view = await self.live.load_view(self.db, event)
-                view_loaded = True
-            audience = audience_for(client.audience, client.user_id, view)
-            if audience.user_id is not None:
-                key = (*key, audience.user_id)  # their own booking or session: for them alone
-            if key not in rendered:
+            audience = client.audience
+            if client.format == "html":
+                if not view_loaded:
+                    view = await self.live.load_view(self.db, event)
+                    view_loaded = True
+                if view is not None:
+                    audience = audience_for(audience, client.user_id, view)
+                    if audience.user_id is not None:
+                        key = (*key, audience.user_id)  # their own booking or session: theirs
+            message = rendered.get(key, _UNRENDERED)
+            if message is _UNRENDERED:
                 if client.format == "json":
-                    rendered[key] = frame(render_json(event, audience))
+                    message = rendered[key] = frame(render_json(event, audience))
                 else:
-                    rendered[key] = frame(render_html(event, audience, view))
-            send_frame(client, rendered[key], self._spawn)
+                    message = rendered[key] = frame(render_html(event, audience, view))
+            send_frame(client, message, spawn)
             client.sent_seq = seq
 
     # --- presence -------------------------------------------------------------------------
