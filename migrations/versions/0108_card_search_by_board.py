@@ -19,6 +19,7 @@ so that the index could not disagree with `cards` if one ever did.
 
 from __future__ import annotations
 
+# ruff: noqa: S608 - the SQL below is assembled from this file's constants, never from input.
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -31,28 +32,16 @@ depends_on: str | Sequence[str] | None = None
 
 ARCHIVED = "archived_at IS NOT NULL"
 
-# As in 0101, with the card's board written beside its words.
-REFRESH = """CREATE OR REPLACE FUNCTION card_search_refresh(card_ids integer[]) RETURNS void
-    LANGUAGE sql AS $$
-    INSERT INTO card_search (card_id, board_id, document)
-    SELECT c.id, c.board_id,
-        setweight(card_search_words(c.title), 'A')
-        || setweight(card_search_words(
-            (SELECT string_agg(l.name, ' ') FROM card_labels AS cl
-             JOIN labels AS l ON l.id = cl.label_id WHERE cl.card_id = c.id)), 'B')
-        || setweight(card_search_words(concat_ws(' ', c.description, c.source,
-            (SELECT string_agg(a, ' ') FROM json_array_elements_text(
-                CASE WHEN json_typeof(c.audiences) = 'array' THEN c.audiences
-                     ELSE '[]'::json END) AS a))), 'C')
-    FROM cards AS c WHERE c.id = ANY (card_ids)
-    ON CONFLICT (card_id) DO UPDATE
-        SET board_id = excluded.board_id, document = excluded.document
-$$"""
 
-PREVIOUS_REFRESH = """CREATE OR REPLACE FUNCTION card_search_refresh(card_ids integer[])
-    RETURNS void LANGUAGE sql AS $$
-    INSERT INTO card_search (card_id, document)
-    SELECT c.id,
+def _refresh(with_board: bool) -> str:
+    """`card_search_refresh` as 0101 made it, or with the card's board written beside its
+    words (the function is replaced whole; one text for both, so they differ only there)."""
+    board_column, board_value = (" board_id,", " c.board_id,") if with_board else ("", "")
+    board_update = " board_id = excluded.board_id," if with_board else ""
+    return f"""CREATE OR REPLACE FUNCTION card_search_refresh(card_ids integer[]) RETURNS void
+    LANGUAGE sql AS $$
+    INSERT INTO card_search (card_id,{board_column} document)
+    SELECT c.id,{board_value}
         setweight(card_search_words(c.title), 'A')
         || setweight(card_search_words(
             (SELECT string_agg(l.name, ' ') FROM card_labels AS cl
@@ -62,7 +51,7 @@ PREVIOUS_REFRESH = """CREATE OR REPLACE FUNCTION card_search_refresh(card_ids in
                 CASE WHEN json_typeof(c.audiences) = 'array' THEN c.audiences
                      ELSE '[]'::json END) AS a))), 'C')
     FROM cards AS c WHERE c.id = ANY (card_ids)
-    ON CONFLICT (card_id) DO UPDATE SET document = excluded.document
+    ON CONFLICT (card_id) DO UPDATE SET{board_update} document = excluded.document
 $$"""
 
 
@@ -95,7 +84,7 @@ def upgrade() -> None:
         " USING gin (board_id, document) WITH (fastupdate = off)"
     )
     op.execute("DROP INDEX ix_card_search_document")
-    op.execute(REFRESH)
+    op.execute(_refresh(with_board=True))
     for statement in _card_changed_trigger("title, description, source, audiences, board_id"):
         op.execute(statement)
     op.execute("ANALYZE card_search")
@@ -105,7 +94,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for statement in _card_changed_trigger("title, description, source, audiences"):
             op.execute(statement)
-        op.execute(PREVIOUS_REFRESH)
+        op.execute(_refresh(with_board=False))
         op.execute(
             "CREATE INDEX ix_card_search_document ON card_search"
             " USING gin (document) WITH (fastupdate = off)"
