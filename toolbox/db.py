@@ -32,6 +32,7 @@ from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
 from sqlalchemy.util import await_, greenlet_spawn
 
+from toolbox import json_text
 from toolbox import sqlite_inline as sqlite_inline_driver
 from toolbox.single_read import DriverReadFailed, SingleRead
 
@@ -63,6 +64,9 @@ IDLE_BEFORE_PING = 10.0
 #: PostgreSQL connections per process by default, the only pool it has (`create_engine`;
 #: the operator's `TOOLBOX_DATABASE_POOL_SIZE`).
 POSTGRES_POOL_SIZE = 5
+# The JSON columns (a card's languages and audiences, an event's document) written and read as
+# every answer is (toolbox.json_text): compact UTF-8, decoded at orjson's speed on every read.
+_JSON_CODEC = {"json_serializer": json_text.dump_text, "json_deserializer": json_text.load}
 
 
 class ReadOnlySession(RuntimeError):
@@ -392,7 +396,9 @@ def create_engine(
         # Small by default: with PostgreSQL on the app's own cores, more connections only
         # compete for them (docs/operations.md, "Connections"); a database host of its own may
         # take more.
-        engine = create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=0)
+        engine = create_async_engine(
+            url, echo=echo, pool_size=pool_size, max_overflow=0, **_JSON_CODEC
+        )
         _ping_when_idle(engine, idle_before_ping)
         return engine
     if sqlite_inline:
@@ -401,10 +407,10 @@ def create_engine(
         # asyncio.sleep rather than inside SQLite.
         database = make_url(url).database or ":memory:"
         engine = create_async_engine(
-            url, echo=echo, async_creator=sqlite_inline_driver.connector(database)
+            url, echo=echo, async_creator=sqlite_inline_driver.connector(database), **_JSON_CODEC
         )
     else:
-        engine = create_async_engine(url, echo=echo)
+        engine = create_async_engine(url, echo=echo, **_JSON_CODEC)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:

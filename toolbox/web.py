@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import quote
 
@@ -10,7 +9,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import HTTPConnection, Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from toolbox import i18n
+from toolbox import i18n, json_text
 from toolbox.db import Database
 from toolbox.errors import DomainError, NotFound, NotSignedIn
 from toolbox.http_cache import BODY_TAG
@@ -71,7 +70,7 @@ def document_response(request: Request, document: Document) -> Response:
 
 def json_document(document: Any) -> Document:
     """A JSON document as `json_response` writes it, to be kept."""
-    return Document.of(json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode())
+    return Document.of(json_text.dump_bytes(document))
 
 
 def is_api(connection: HTTPConnection) -> bool:
@@ -107,7 +106,7 @@ async def json_body(request: Request) -> bytes:
 
 def json_response(document: Any, status: int = 200) -> Response:
     return Response(
-        json.dumps(document, ensure_ascii=False, separators=(",", ":")),
+        json_text.dump_bytes(document),
         status_code=status,
         media_type="application/json",
     )

@@ -12,12 +12,12 @@ The app registers these functions with the live hub (`toolbox.app`); the board d
 from __future__ import annotations
 
 import dataclasses
-import json
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from starlette.requests import HTTPConnection
 
+from toolbox import json_text
 from toolbox.board.access import board_access
 from toolbox.board.models import Board, BoardColumn, Card
 from toolbox.db import Database
@@ -123,10 +123,8 @@ class MoveView:
             "from_order": event.from_order,
         }
         for limit in _SENTENCE_LIMITS:
-            message = json.dumps(
-                {"seq": seq, "move": move, "say": announcement(_shortened(event, limit))},
-                ensure_ascii=False,
-                separators=(",", ":"),
+            message = json_text.dump_text(
+                {"seq": seq, "move": move, "say": announcement(_shortened(event, limit))}
             )
             if len(message.encode()) <= MOVE_BYTES:
                 break

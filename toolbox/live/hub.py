@@ -14,7 +14,6 @@ back meanwhile, so it receives every event once, in order.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import uuid
 from collections.abc import Coroutine
@@ -23,6 +22,7 @@ from typing import Any
 
 from starlette.types import Message as Frame
 
+from toolbox import json_text
 from toolbox.db import Database
 from toolbox.events.log import board_seq, event_document, events_after
 from toolbox.events.types import parse
@@ -206,7 +206,7 @@ class Hub:
 
     async def _send_reset(self, client: LiveClient, board_id: int, seq: int) -> None:
         if client.format == "json":
-            enqueue(client, json.dumps({"type": "reset", "seq": seq}), self._spawn)
+            enqueue(client, json_text.dump_text({"type": "reset", "seq": seq}), self._spawn)
             return
         view = await self.live.load_reset(self.db, board_id)
         if view is not None:
@@ -243,7 +243,7 @@ class Hub:
         room = self.rooms.get(board_id)
         if room is None:
             return
-        message = json.loads(payload)
+        message = json_text.load(payload)
         if "presence" in message:
             self._presence.receive(room.presence, message["presence"])
             return

@@ -5,10 +5,10 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
+from toolbox import json_text
 from toolbox.events.log import event_document
 from toolbox.events.models import BoardEvent
 from toolbox.live.bus import Bus, board_channel
@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 
 
 def encode(message: dict[str, Any]) -> bytes:
-    return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
+    return json_text.dump_bytes(message)
 
 
 async def publish_events(bus: Bus, notices: Notices, events: list[BoardEvent]) -> None:

@@ -9,14 +9,13 @@ trimmed by the declaration's audience rule (`toolbox.events.audience`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from starlette.requests import HTTPConnection
 
-from toolbox import i18n
+from toolbox import i18n, json_text
 from toolbox.db import Database
 from toolbox.events.audience import Audience, event_for_audience
 from toolbox.events.types import Event, Refresh, parse
@@ -111,7 +110,7 @@ def render_json(event: dict[str, Any], audience: Audience) -> str | None:
     visible = event_for_audience(event, audience.role)
     if visible is None:
         return None
-    return json.dumps(visible, ensure_ascii=False, separators=(",", ":"))
+    return json_text.dump_text(visible)
 
 
 def render_html(event: dict[str, Any], audience: Audience, view: LiveView | None) -> str | None:
