@@ -160,6 +160,25 @@
     press(document);
   }
 
+  // Presses of a card's marks, posted one after the other, each as the answer to the one
+  // before left its button: left to htmx, presses faster than the answers would be lost (it
+  // keeps only the last one waiting on a form, and drops it when the answer replaces the
+  // form). Without JavaScript each press is the form's own post, as always.
+  var pressing = {};
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest(".marks button[data-mark]");
+    if (!button || !button.form) return;
+    event.preventDefault();
+    var card = button.dataset.cardId, mark = button.dataset.mark;
+    var url = button.getAttribute("formaction") || button.form.getAttribute("hx-post");
+    pressing[card] = (pressing[card] || Promise.resolve()).then(function () {
+      // The button as it is now: an answer or a live update may have drawn it anew.
+      var now = document.querySelector("#marks-" + card + ' button[data-mark="' + mark + '"]');
+      if (!now) return null;
+      return htmx.ajax("POST", url, { source: now, swap: "none" });
+    }).catch(function () { return null; });
+  });
+
   document.addEventListener("htmx:load", function (event) { marksLoaded(event.detail.elt); });
   document.addEventListener("htmx:afterRequest", function () { harvest(); press(document); });
   document.addEventListener("htmx:oobAfterSwap", function () { harvest(); press(document); });

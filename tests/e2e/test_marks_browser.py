@@ -105,3 +105,37 @@ async def test_a_click_right_after_the_marks_are_redrawn_needs_no_reload(
     )
     assert await page.evaluate("window.notReloaded") is True
     await context.close()
+
+
+async def test_quick_presses_each_count_in_order(browser: Browser, demo_server: LiveServer) -> None:
+    # Pressed faster than the answers come back: star, useful, star on one card, and useful
+    # three times on another. Each press toggles what the one before left, as on a slow line:
+    # the first card ends unstarred and marked useful, the second marked useful.
+    context, page = await signed_in_page(browser, demo_server, PARTICIPANT, BOARD)
+    await wait_until_live(page)
+    first = await page.locator(".card").nth(3).get_attribute("data-card-id")
+    second = await page.locator(".card").nth(4).get_attribute("data-card-id")
+    await page.evaluate("window.notReloaded = true")
+    await page.evaluate(
+        """([first, second]) => {
+            const press = (id, mark) =>
+                document.querySelector(`#marks-${id} button[data-mark="${mark}"]`).click();
+            press(first, "favourite"); press(first, "useful"); press(first, "favourite");
+            press(second, "useful"); press(second, "useful"); press(second, "useful");
+        }""",
+        [first, second],
+    )
+    expected = {(first, "favourite"): "false", (first, "useful"): "true"}
+    expected[(second, "favourite")] = "false"
+    expected[(second, "useful")] = "true"
+    for (card_id, mark), pressed in expected.items():
+        button = page.locator(f'#marks-{card_id} button[data-mark="{mark}"]')
+        await expect(button).to_have_attribute("aria-pressed", pressed)
+    assert await page.evaluate("window.notReloaded") is True
+    # The server kept the same: a new visit shows what the presses left.
+    await page.wait_for_load_state("networkidle")
+    await page.reload()
+    for (card_id, mark), pressed in expected.items():
+        button = page.locator(f'#marks-{card_id} button[data-mark="{mark}"]')
+        await expect(button).to_have_attribute("aria-pressed", pressed)
+    await context.close()
