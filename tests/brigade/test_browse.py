@@ -58,7 +58,7 @@ async def test_a_participant_filters_the_brigade_and_sees_what_they_can_book(
     shown = cells(page)
     assert set(shown) == {str(s.id) for s in (free, booked, full, unclaimed, later)}
     assert "Places libres" in shown[str(free.id)] and ">Réserver<" in shown[str(free.id)]
-    assert "Métadonnées · Wikidata" in shown[str(free.id)]
+    assert "Métadonnées\u00a0· Wikidata" in shown[str(free.id)]  # no line starts with "·"
     assert "Votre réservation" in shown[str(booked.id)] and "Réserver" not in shown[str(booked.id)]
     assert "Complet : liste d’attente" in shown[str(full.id)]
     assert "S’inscrire sur la liste d’attente" in shown[str(full.id)]
