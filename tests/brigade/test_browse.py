@@ -58,12 +58,14 @@ async def test_a_participant_filters_the_brigade_and_sees_what_they_can_book(
     shown = cells(page)
     assert set(shown) == {str(s.id) for s in (free, booked, full, unclaimed, later)}
     assert "Places libres" in shown[str(free.id)] and ">Réserver<" in shown[str(free.id)]
-    assert "Métadonnées · Wikidata" in shown[str(free.id)]
+    assert "Métadonnées\u00a0· Wikidata" in shown[str(free.id)]  # no line starts with "·"
     assert "Votre réservation" in shown[str(booked.id)] and "Réserver" not in shown[str(booked.id)]
     assert "Complet : liste d’attente" in shown[str(full.id)]
     assert "S’inscrire sur la liste d’attente" in shown[str(full.id)]
     assert "Pas encore d’expert" in shown[str(unclaimed.id)]
     assert "Réserver" not in shown[str(unclaimed.id)]
+    # A session without an expert offers a participant nothing to follow (page weight, issue 16).
+    assert "<a " not in shown[str(unclaimed.id)] and "<button" not in shown[str(unclaimed.id)]
     assert "0 place prise sur 1" in shown[str(free.id)]
     assert "place(s)" not in page
 
@@ -78,6 +80,45 @@ async def test_a_participant_filters_the_brigade_and_sees_what_they_can_book(
         f"/b/{board.slug}/brigade", params={"speciality": "Écoconception", "day": "2020-01-01"}
     )
     assert cells(nothing.text) == {} and "Aucune séance ne correspond" in nothing.text
+
+
+async def test_a_session_without_an_expert_is_claimed_or_opened_by_those_who_act_on_it(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    """An expert takes it from the cell (the page's one claim form, the button's own address);
+    a facilitator follows its link to its page; a visitor reads its state."""
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    expert = await expert_with(db, board, ["Stratégie"], "")
+    unclaimed = await cal_slot(db, board, place="Table 4")
+    other = await cal_slot(db, board, place="Table 5")
+    path = f"/b/{board.slug}/brigade"
+
+    visitor = cells((await client.get(path)).text)[str(unclaimed.id)]
+    assert "Pas encore d’expert" in visitor and "<a " not in visitor and "<button" not in visitor
+
+    await signed_in(client, expert)
+    page = (await client.get(path)).text
+    assert '<form id="claim" method="post" hidden></form>' in page
+    cell = cells(page)[str(unclaimed.id)]
+    claim = f"/b/{board.slug}/brigade/slots/{unclaimed.id}/claim"
+    assert f'form="claim" formaction="{claim}"' in cell and ">Prendre</button>" in cell
+    assert 'aria-label="Prendre : ' in cell and "<a " not in cell
+    taken = await client.post(claim, headers=origin(client))
+    assert taken.status_code == 303
+    cell = cells((await client.get(path)).text)[str(unclaimed.id)]
+    assert expert.display_name in cell and "Stratégie" in cell and "<button" not in cell
+
+    client.cookies.clear()
+    await signed_in(client, facilitator)
+    page = (await client.get(path)).text
+    assert '<form id="claim"' not in page
+    cell = cells(page)[str(other.id)]
+    assert (
+        f'href="/b/{board.slug}/brigade/slots/{other.id}"' in cell
+        and "Détails de la séance" in cell
+    )
+    assert "<button" not in cell
 
 
 async def test_a_visitor_is_invited_to_sign_in_to_book(

@@ -1,4 +1,5 @@
-"""axe-core finds nothing on the main pages, for a visitor and for a facilitator."""
+"""axe-core finds nothing on the main pages, for a visitor, a participant, an expert and a
+facilitator."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import pytest
 from playwright.async_api import Browser, Page
 
 from tests.servers import ROOT, LiveServer
-from toolbox.demo import FACILITATOR, PARTICIPANT
+from toolbox.demo import EXPERT_PASSWORD, FACILITATOR, PARTICIPANT, TABLES
 
 pytestmark = pytest.mark.browser
 AXE = ROOT / "static" / "vendor" / "axe.min.js"
@@ -55,8 +56,20 @@ async def test_main_pages_have_no_axe_violations(browser: Browser, demo_server: 
         form={"title": "Une suggestion", "url": "https://example.org/s"},
         headers=same_origin,
     )
-    for path in (BOARD, f"{BOARD}?q=donnees&sort=useful", f"{BOARD}/cards/1", "/me"):
+    for path in (
+        BOARD,
+        f"{BOARD}?q=donnees&sort=useful",
+        f"{BOARD}/cards/1",
+        "/me",
+        f"{BOARD}/brigade",
+    ):
         found += await check(page, base + path)
+    await context.close()
+    # An expert: the schedule's "Take" buttons and their own sessions' bookings.
+    context = await browser.new_context(locale="fr-CA")
+    page = await context.new_page()
+    await sign_in(page, base, TABLES["Table 1"], EXPERT_PASSWORD)
+    found += await check(page, f"{base}{BOARD}/brigade")
     await context.close()
     context = await browser.new_context(locale="fr-CA")
     page = await context.new_page()

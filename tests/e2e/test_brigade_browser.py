@@ -9,7 +9,14 @@ from playwright.async_api import Browser, expect
 
 from tests.e2e.sessions import signed_in_page
 from tests.servers import LiveServer
-from toolbox.demo import EXPERT_PASSWORD, PARTICIPANT, TABLES, DemoAccount, demo_document
+from toolbox.demo import (
+    EXPERT_PASSWORD,
+    FACILITATOR,
+    PARTICIPANT,
+    TABLES,
+    DemoAccount,
+    demo_document,
+)
 
 pytestmark = pytest.mark.browser
 BRIGADE = "/b/accelerateur-numerique/brigade"
@@ -91,3 +98,51 @@ async def test_a_visitor_is_invited_to_sign_in_and_comes_back(
     await expect(page).to_have_url(f"{demo_server.url}{BRIGADE}")
     await expect(page.get_by_role("link", name=re.compile("^Réserver")).first).to_be_visible()
     await context.close()
+
+
+async def test_an_expert_claims_from_the_schedule_and_a_facilitator_sees_it_live(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    """The cell's "Take" button posts the page's one claim form to its own session (formaction),
+    through htmx, from the keyboard, as does a cell drawn anew over the socket; a session
+    without an expert has no other control for them."""
+    watcher_context, watcher = await signed_in_page(browser, demo_server, FACILITATOR, BRIGADE)
+    await expect(watcher.locator("#presence")).not_to_be_empty(timeout=10_000)
+    context, page = await signed_in_page(browser, demo_server, EXPERT, BRIGADE)
+    cell = page.locator("td.slot-open").first
+    cell_id = await cell.get_attribute("id")
+    assert cell_id
+    await expect(cell.get_by_role("link")).to_have_count(0)
+    take = cell.get_by_role("button", name=re.compile(r"^Prendre : \d.*Table"))
+    await take.focus()
+    async with page.expect_request(lambda request: request.method == "POST") as posted:
+        await page.keyboard.press("Enter")
+    request = await posted.value
+    assert request.url.endswith(f"/brigade/slots/{cell_id.removeprefix('slot-')}/claim")
+    assert request.headers.get("hx-request") == "true"
+    await expect(page).to_have_url(
+        f"{demo_server.url}{BRIGADE}/slots/{cell_id.removeprefix('slot-')}"
+    )
+    await expect(page.locator(".facts")).to_contain_text(EXPERT.name)
+
+    claimed = watcher.locator(f"#{cell_id}")
+    await expect(claimed).to_contain_text(EXPERT.name, timeout=10_000)
+    await expect(claimed).to_have_class("slot slot-bookable")
+    await expect(watcher.locator("#live-announcer")).to_contain_text(EXPERT.name)
+
+    # The facilitator unassigns them: the cell arrives over the socket with its button, which
+    # takes the session again through htmx as the first did.
+    await page.goto(f"{demo_server.url}{BRIGADE}")
+    await expect(page.locator("#presence")).not_to_be_empty(timeout=10_000)
+    await watcher.goto(f"{demo_server.url}{BRIGADE}/slots/{cell_id.removeprefix('slot-')}")
+    await watcher.get_by_role("button", name="Retirer l’expert").click()
+    again = page.locator(f"#{cell_id}")
+    await expect(again).to_have_class("slot slot-open", timeout=10_000)
+    async with page.expect_request(lambda request: request.method == "POST") as posted:
+        await again.get_by_role("button", name=re.compile("^Prendre")).click()
+    request = await posted.value
+    assert request.url.endswith(f"/brigade/slots/{cell_id.removeprefix('slot-')}/claim")
+    assert request.headers.get("hx-request") == "true"
+    await expect(page.locator(".facts")).to_contain_text(EXPERT.name)
+    await context.close()
+    await watcher_context.close()

@@ -526,7 +526,9 @@ async def test_no_payload_runs_in_a_live_brigade_fragment(
     browser: Browser, server: LiveServer, seeded: Seeded
 ) -> None:
     """Slots made and moved to payload places while the schedule is open: the cells that
-    arrive over the socket run nothing and show the place as text."""
+    arrive over the socket run nothing, and carry the place whole as text (the columns' heads
+    of a new schedule; a cell's `data-place`, which a phone draws above it, and its link's
+    name)."""
     context = await _context(browser, server, seeded.facilitator_cookies)
     await context.add_init_script(
         "document.addEventListener('htmx:wsOpen', () => { window.__live = true; });"
@@ -552,11 +554,15 @@ async def test_no_payload_runs_in_a_live_brigade_fragment(
             "t => document.body.textContent.includes(t)", arg=created.strip(), timeout=15_000
         )
         await _ok(await api.patch(f"/api/v1/slots/{slot_id}", json={"place": moved}), 200)
+    cell = f"#slot-{slot_id}"
     await watched.page.wait_for_function(
-        "t => document.body.textContent.includes(t)", arg=moved.strip(), timeout=15_000
+        "([cell, t]) => document.querySelector(cell).dataset.place.startsWith(t + ' · ')",
+        arg=[cell, moved],
+        timeout=15_000,
     )
     await watched.nothing_ran("brigade, live")
-    await watched.shows([moved], "brigade, live")
+    link = watched.page.locator(f"{cell} a.slot-link")
+    assert moved in (await link.get_attribute("aria-label") or ""), "brigade, live"
     await context.close()
 
 
