@@ -8,6 +8,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.e2e.sessions import signed_in_page
+from tests.e2e.test_accessibility import violations
 from tests.servers import LiveServer
 from toolbox.demo import FACILITATOR
 
@@ -163,6 +164,7 @@ async def test_column_options_open_in_place_by_keyboard(
     # "New column" opens in place too.
     await page.get_by_role("link", name="Nouvelle colonne").click()
     await expect(page.get_by_label("Titre de la colonne", exact=True).last).to_be_focused()
+    assert await violations(page) == []  # axe-core, with both open
     await context.close()
 
 
@@ -190,5 +192,5 @@ async def test_without_javascript_the_links_lead_to_pages_with_the_forms(
     await page.get_by_role("button", name="Renommer").click()
     await expect(page.locator(".column").first.locator("h2")).to_contain_text(title)
     await page.get_by_role("link", name="Nouvelle colonne").click()
-    await expect(page.get_by_role("heading", level=2)).to_have_text("Nouvelle colonne")
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Nouvelle colonne")
     await context.close()
