@@ -157,6 +157,7 @@ async def test_column_options_open_in_place_by_keyboard(
     panel = page.locator(f"#column-tools-{column_id}")
     await expect(panel.locator("summary")).to_be_focused()
     await expect(page).to_have_url(f"{demo_server.url}{BOARD}")
+    await expect(page).to_have_title(re.compile(r"^Accélérateur numérique culturel · "))
     await page.keyboard.press("Tab")
     await expect(panel.locator(".add-card").get_by_label("Titre")).to_be_focused()
     await expect(panel.get_by_label("Titre de la colonne")).to_have_value(title)
@@ -164,6 +165,7 @@ async def test_column_options_open_in_place_by_keyboard(
     # "New column" opens in place too.
     await page.get_by_role("link", name="Nouvelle colonne").click()
     await expect(page.get_by_label("Titre de la colonne", exact=True).last).to_be_focused()
+    await expect(page).to_have_title(re.compile(r"^Accélérateur numérique culturel · "))
     assert await violations(page) == []  # axe-core, with both open
     await context.close()
 
