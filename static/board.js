@@ -1,7 +1,8 @@
 // The live board's glue, where htmx alone cannot do it:
 // - say which change we have seen ({"resume": seq}) each time the websocket (re)opens;
-// - hold remote updates while someone drags a card or types in a form on the board, and apply
-//   them once they are done, so nothing is yanked from under their hands;
+// - hold remote updates while someone drags a card, types in a form on the board or is in a
+//   column's tools, and apply them once they are done, so nothing is yanked from under their
+//   hands;
 // - drag-and-drop with SortableJS (loaded only for facilitators): tell the server "card X to
 //   column C at position i" and let its broadcast put every browser in the database's order.
 // - press the person's own star and useful buttons: a board page is shared by everyone of an
@@ -39,7 +40,7 @@
     var board = live();
     var focused = document.activeElement;
     return dragging || Boolean(board && focused && board.contains(focused) &&
-      focused.matches("input, textarea, select"));
+      (focused.matches("input, textarea, select") || focused.closest(".column-tools")));
   }
 
   document.addEventListener("htmx:wsBeforeMessage", function (event) {

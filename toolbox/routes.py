@@ -488,11 +488,18 @@ def routes(static_dir: str = STATIC_DIR) -> list[BaseRoute]:
         Route(
             "/b/{slug:segment}/columns", board.create_column, methods=["POST"], name="column_create"
         ),
+        Route("/b/{slug:segment}/columns/new", board.new_column_form, name="column_new"),
         Route(
             "/b/{slug:segment}/columns/{id}",
             board.column_fragment,
             methods=["GET"],
             name="column_fragment",
+        ),
+        Route(
+            "/b/{slug:segment}/columns/{id}/edit",
+            board.column_tools_page,
+            methods=["GET"],
+            name="column_tools",
         ),
         Route(
             "/b/{slug:segment}/columns/{id}/{action:str}",

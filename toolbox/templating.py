@@ -113,7 +113,6 @@ def _environment() -> Environment:
         shared=False,
         personal_marker=Markup(PERSONAL),  # noqa: S704 - a constant comment
         presence=None,
-        column_positions={},
         favicon=favicon_data_uri(),
     )
     return env

@@ -90,6 +90,31 @@ async def test_facilitator_creates_card_with_form(db: Database, client: httpx.As
     assert "Gabarit CC" in board_page and "Gratuit" in board_page
 
 
+async def test_a_columns_tools_are_a_page_of_their_own_the_board_links_to(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    facilitator = await make_user(db)
+    board = await make_board(db, facilitator=facilitator)
+    await make_column(db, board, facilitator, "Première")
+    column = await make_column(db, board, facilitator, "Deuxième <b>")
+    other = await make_column(db, await make_board(db, facilitator=facilitator), facilitator)
+    await signed_in(client, facilitator)
+    board_page = (await client.get(f"/b/{board.slug}")).text
+    tools = f"/b/{board.slug}/columns/{column.id}/edit"
+    assert f'href="{tools}"' in board_page and f'href="/b/{board.slug}/columns/new"' in board_page
+    assert 'name="title"' not in board_page.split('id="live"', 1)[1]  # no form until asked
+    page = await client.get(tools)
+    assert page.status_code == 200
+    html = page.text
+    assert f'id="column-tools-{column.id}"' in html and "Deuxième &lt;b&gt;" in html
+    assert f'name="column_id" value="{column.id}"' in html  # add a resource to this column
+    assert 'name="position" min="1" value="2"' in html  # its place, to move it
+    assert f"/columns/{column.id}/archive" in html
+    assert (await client.get(f"/b/{board.slug}/columns/{other.id}/edit")).status_code == 404
+    new = await client.get(f"/b/{board.slug}/columns/new")
+    assert new.status_code == 200 and f'action="/b/{board.slug}/columns"' in new.text
+
+
 async def test_invalid_form_is_422_with_message_and_nothing_written(
     db: Database, client: httpx.AsyncClient
 ) -> None:
@@ -167,7 +192,9 @@ async def test_participant_sees_no_forms_and_cannot_post(
     column = await make_column(db, board, facilitator)
     participant = await make_member(db, board, Role.participant)
     await signed_in(client, participant)
-    assert "Ajouter une ressource" not in (await client.get(f"/b/{board.slug}")).text
+    page = (await client.get(f"/b/{board.slug}")).text
+    assert "Ajouter une ressource" not in page and "Options de la colonne" not in page
+    assert (await client.get(f"/b/{board.slug}/columns/{column.id}/edit")).status_code == 403
     response = await client.post(
         f"/b/{board.slug}/cards",
         data={"column_id": str(column.id), "title": "Non"},

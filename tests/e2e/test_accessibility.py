@@ -83,6 +83,8 @@ async def test_main_pages_have_no_axe_violations(browser: Browser, demo_server: 
         f"{BOARD}/cards/1",
         f"{BOARD}/cards/1/edit",
         f"{BOARD}/cards/new",
+        f"{BOARD}/columns/1/edit",
+        f"{BOARD}/columns/new",
         f"{BOARD}/manage",
         f"{BOARD}/manage?kind=slot",
         f"{BOARD}/brigade",

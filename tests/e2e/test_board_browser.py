@@ -8,6 +8,7 @@ import pytest
 from playwright.async_api import Browser, expect
 
 from tests.e2e.sessions import signed_in_page
+from tests.e2e.test_accessibility import violations
 from tests.servers import LiveServer
 from toolbox.demo import FACILITATOR
 
@@ -28,7 +29,8 @@ async def test_facilitator_signs_in_and_adds_a_card(
     await expect(page).to_have_url(f"{demo_server.url}/b/accelerateur-numerique")
 
     column = page.locator(".column").first
-    await column.locator("summary", has_text="Ajouter une ressource").click()
+    # The column's tools are one link, whose panel opens in its place.
+    await column.get_by_role("link", name="Options de la colonne").click()
     column = column.locator(".add-card")
     await column.get_by_label("Titre").fill("Carte ajoutée par le navigateur")
     await column.get_by_label("Lien").fill("https://example.org/navigateur")
@@ -92,7 +94,8 @@ async def test_keyboard_move_starts_at_the_cards_place_and_gives_it_back_the_foc
     context, page = await signed_in_page(browser, demo_server, FACILITATOR, BOARD)
     card = page.locator(".column").nth(1).locator(".card").nth(2)
     card_id = await card.get_attribute("data-card-id")
-    await card.locator(".move-link").focus()
+    # The card's title leads to its page, which holds "Move to…".
+    await card.locator(".card-title").focus()
     await page.keyboard.press("Enter")
     position = page.locator("#move").get_by_label("Position")
     # The third card of its column: the form starts where the card is.
@@ -130,4 +133,66 @@ async def test_a_menu_jumps_to_a_column_out_of_view(
     await expect(last).to_be_in_viewport()
     await expect(last).to_be_focused()
     await expect(page.locator(".column-jump ul")).to_be_hidden()
+    await context.close()
+
+
+async def test_column_options_open_in_place_by_keyboard(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    context, page = await signed_in_page(browser, demo_server, FACILITATOR, BOARD)
+    # A facilitator's cards carry no controls of their own (their page has them): one link each.
+    await expect(page.locator("#live .card").first).to_be_visible()
+    assert await page.locator("#live .card :is(button, form, input)").count() == 0
+    assert (
+        await page.locator("#live .column-tools").count()
+        == await page.locator("#live .column").count()
+    )
+    column = page.locator(".column").nth(1)
+    column_id = await column.get_attribute("data-column-id")
+    title = await column.locator("h2").evaluate("h => h.firstChild.textContent.trim()")
+    link = column.get_by_role("link", name=f"Options de la colonne : {title}")
+    await link.focus()
+    await page.keyboard.press("Enter")
+    # The panel takes the link's place, on the same page, with the keyboard's focus on it.
+    panel = page.locator(f"#column-tools-{column_id}")
+    await expect(panel.locator("summary")).to_be_focused()
+    await expect(page).to_have_url(f"{demo_server.url}{BOARD}")
+    await expect(page).to_have_title(re.compile(r"^Accélérateur numérique culturel · "))
+    await page.keyboard.press("Tab")
+    await expect(panel.locator(".add-card").get_by_label("Titre")).to_be_focused()
+    await expect(panel.get_by_label("Titre de la colonne")).to_have_value(title)
+    await expect(panel.get_by_role("button", name="Archiver la colonne")).to_be_visible()
+    # "New column" opens in place too.
+    await page.get_by_role("link", name="Nouvelle colonne").click()
+    await expect(page.get_by_label("Titre de la colonne", exact=True).last).to_be_focused()
+    await expect(page).to_have_title(re.compile(r"^Accélérateur numérique culturel · "))
+    assert await violations(page) == []  # axe-core, with both open
+    await context.close()
+
+
+async def test_without_javascript_the_links_lead_to_pages_with_the_forms(
+    browser: Browser, demo_server: LiveServer
+) -> None:
+    context = await browser.new_context(locale="fr-CA", java_script_enabled=False)
+    page = await context.new_page()
+    await page.goto(f"{demo_server.url}/login")
+    await page.get_by_label("Courriel").fill(FACILITATOR.email)
+    await page.get_by_label("Mot de passe").fill(FACILITATOR.password)
+    await page.get_by_role("button", name="Se connecter").click()
+    await page.goto(f"{demo_server.url}{BOARD}")
+    column = page.locator(".column").first
+    title = await column.locator("h2").evaluate("h => h.firstChild.textContent.trim()")
+    await column.locator("a.column-tools").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text(title)
+    await page.get_by_label("Titre de la colonne").fill(f"{title} (renommée)")
+    await page.get_by_role("button", name="Renommer").click()
+    await expect(page).to_have_url(re.compile(rf"{BOARD}#column-\d+$"))
+    await expect(page.locator(".column").first.locator("h2")).to_contain_text("(renommée)")
+    # Put back as it was: the demo server is shared by the browser tests.
+    await page.locator(".column").first.locator("a.column-tools").click()
+    await page.get_by_label("Titre de la colonne").fill(title)
+    await page.get_by_role("button", name="Renommer").click()
+    await expect(page.locator(".column").first.locator("h2")).to_contain_text(title)
+    await page.get_by_role("link", name="Nouvelle colonne").click()
+    await expect(page.get_by_role("heading", level=1)).to_have_text("Nouvelle colonne")
     await context.close()

@@ -30,6 +30,7 @@ PAGES: dict[str, tuple[DemoAccount | None, tuple[str, ...]]] = {
         (
             BOARD,
             f"{BOARD}/cards/1",
+            f"{BOARD}/columns/1/edit",
             f"{BOARD}/manage",
             f"{BOARD}/brigade",
             f"{BOARD}/brigade/slots/1",

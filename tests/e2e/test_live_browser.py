@@ -76,8 +76,7 @@ async def test_keyboard_move_to_shows_up_for_the_participant(
     last_column = facilitator.locator(".column").last
     last_title = await last_column.locator("h2").evaluate("h => h.firstChild.textContent.trim()")
     last_id = await last_column.get_attribute("data-column-id")
-    move_link = card.locator(".move-link")
-    await move_link.focus()
+    await card.locator(".card-title").focus()
     await facilitator.keyboard.press("Enter")
     await expect(facilitator.locator("#move")).to_be_visible()
     column_select = facilitator.get_by_label("Colonne")
@@ -118,7 +117,7 @@ async def test_remote_update_waits_while_someone_types_in_the_column(
     await wait_until_live(page)
     column = page.locator(".column").nth(3)
     column_id = await column.get_attribute("data-column-id")
-    await column.locator("summary", has_text="Ajouter une ressource").click()
+    await column.get_by_role("link", name="Options de la colonne").click()
     title_input = column.locator(".add-card").get_by_label("Titre")
     await title_input.fill("Ce que je suis en train d’écrire")
 
@@ -299,7 +298,7 @@ async def test_a_column_read_again_is_the_facilitators_and_can_still_be_dragged(
     await ends_in_order(page, destination, truth[destination])
     assert any(url.endswith(f"/columns/{destination}") for url in read)
     column = page.locator(f"#column-{destination}")
-    await expect(column.locator(".add-card summary")).to_have_text("Ajouter une ressource")
+    await expect(column.locator("a.column-tools")).to_have_text("Options de la colonne")
     await page.wait_for_function(
         f"() => Sortable.get(document.getElementById('column-{destination}-cards'))"
     )

@@ -38,7 +38,7 @@ async def test_archiving_a_column_asks_first_and_can_be_undone(
         await (dialog.accept() if accept else dialog.dismiss())
 
     page.once("dialog", lambda dialog: answer(dialog, accept=False))
-    await column.locator(".column-tools summary").click()
+    await column.get_by_role("link", name="Options de la colonne").click()
     await column.get_by_role("button", name="Archiver la colonne").click()
     await until(lambda: len(asked) == 1)
     assert f"Archiver la colonne « {title} »" in asked[0]

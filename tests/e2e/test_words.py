@@ -40,6 +40,8 @@ PAGES: dict[str, tuple[DemoAccount | None, tuple[str, ...]]] = {
             f"{BOARD}/cards/1",
             f"{BOARD}/cards/1/edit",
             f"{BOARD}/cards/new",
+            f"{BOARD}/columns/1/edit",
+            f"{BOARD}/columns/new",
             f"{BOARD}/manage",
             f"{BOARD}/manage?kind=slot",
             f"{BOARD}/brigade",

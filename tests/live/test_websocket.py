@@ -278,9 +278,9 @@ async def test_visitor_never_receives_facilitator_only_content(
         admin_html = " ".join(await quiet(facilitator_html, 1.0))
         events = [json.loads(f) for f in await quiet(visitor_json, 1.0)]
     assert "Visible" in html and "Visible" in admin_html
-    assert "Ajouter une ressource" in admin_html and "column-tools" in admin_html
+    assert "Options de la colonne" in admin_html and "column-tools" in admin_html
     for secret in (
-        "Ajouter une ressource",
+        "Options de la colonne",
         "column-tools",
         "/archive",
         "Déplacer vers",

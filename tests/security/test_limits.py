@@ -291,6 +291,8 @@ async def test_every_form_integer_and_text_out_of_range_is_refused(
                 *everyone,
                 f"/b/{slug}/cards/new",
                 f"/b/{slug}/cards/{card.id}/edit",
+                f"/b/{slug}/columns/{column.id}/edit",
+                f"/b/{slug}/columns/new",
                 f"/b/{slug}/manage",
                 f"/b/{slug}/brigade/schedule",
             ],

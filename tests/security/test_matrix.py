@@ -283,6 +283,8 @@ EXPECTED: dict[str, Entry] = {
         facilitator, "suggestion_id", lambda k, w, r: {"reason": "Hors sujet."}
     ),
     "column_create": Entry(facilitator, body=lambda k, w, r: {"title": "Colonne"}),
+    "column_new": Entry(facilitator),
+    "column_tools": Entry(facilitator, "column_id"),
     "column_action:archive": Entry(facilitator, "column_id"),
     "column_action:restore": Entry(facilitator, "archived_column_id"),
     "column_action:move": Entry(facilitator, "column_id", lambda k, w, r: {"position": "1"}),

@@ -69,20 +69,17 @@ def _draw(card: Any, slug: str, reader: _Reader) -> Markup:
     return Markup(html)  # noqa: S704 - a template's output, escaped by autoescape
 
 
-def column_html(
-    column: Any, cards: list[Any], board: Any, access: Any, positions: dict[int, int]
-) -> Markup:
+def column_html(column: Any, cards: list[Any], board: Any, access: Any) -> Markup:
     """One column with its cards, as `board/_column.html` draws it on the board page.
 
     As `card_html`, one level up: a change touches one column or two, so a column whose cards
     were read as tiles is kept under everything the partial reads (the column's id, title and
     description, its cards' tiles in order, the board's address, facilitator or not, the
-    column's place for a facilitator's "move" form, the language). Otherwise drawn each time."""
+    language). Otherwise drawn each time."""
     reader = _Reader(bool(access.is_facilitator), bool(getattr(access, "signed_in", False)))
     tiles = tuple(cards)
     # A column's cards are all tiles or none (`board_tiles`, or the ORM for a live fragment).
     if not tiles or isinstance(tiles[0], CardTile):
-        place = positions.get(column.id, 1) if reader.is_facilitator else 0
         kept = _kept_column(
             column.id,
             column.title,
@@ -90,12 +87,11 @@ def column_html(
             tiles,
             board.slug,
             reader,
-            place,
             current_locale(),
         )
         # In a shared page, its place: the page takes its bytes as they were kept.
         return Markup(place_part(kept))  # noqa: S704 - a template's output, or the place marker
-    return _draw_column(column, cards, board.slug, reader, positions)
+    return _draw_column(column, cards, board.slug, reader)
 
 
 @functools.lru_cache(maxsize=COLUMN_HTML_KEPT)
@@ -106,23 +102,19 @@ def _kept_column(
     tiles: tuple[CardTile, ...],
     slug: str,
     reader: _Reader,
-    place: int,
     _locale: str,
 ) -> Part:
     column = SimpleNamespace(id=column_id, title=title, description=description)
-    return Part.of(_draw_column(column, list(tiles), slug, reader, {column_id: place}))
+    return Part.of(_draw_column(column, list(tiles), slug, reader))
 
 
-def _draw_column(
-    column: Any, cards: list[Any], slug: str, reader: _Reader, positions: dict[int, int]
-) -> Markup:
+def _draw_column(column: Any, cards: list[Any], slug: str, reader: _Reader) -> Markup:
     html = render_fragment(
         "board/_column.html",
         column=column,
         cards={column.id: cards},
         board=SimpleNamespace(slug=slug),
         access=reader,
-        column_positions=positions,
         oob=False,
     )
     return Markup(html)  # noqa: S704 - a template's output, escaped by autoescape

@@ -88,7 +88,6 @@ class BoardView:
             board=self.board,
             columns=self.columns,
             cards=self.cards,
-            column_positions={column.id: n for n, column in enumerate(self.columns, 1)},
             whole_board=self.whole_board,
             suggestions_pending=self.suggestions_pending,
             changed_columns=self.changed_columns,

@@ -86,7 +86,6 @@ async def _render_board_page(
         {
             # Who is here changes without a change to the board: the live socket tells it.
             "presence": None,
-            "column_positions": {column.id: n for n, column in enumerate(columns, 1)},
             "access": access,
             "board": access.board,
             "columns": columns,
@@ -151,10 +150,39 @@ async def column_fragment(request: Request) -> Response:
             raise NotFound(gettext("There is no such column on this board."))
         column = columns[places[column_id] - 1]
         tiles = (await card_tiles(session, access.board)).get(column_id, [])
-        return Document.of(column_html(column, tiles, access.board, access, places).encode())
+        return Document.of(column_html(column, tiles, access.board, access).encode())
 
     found = await kept_rendering(request, ("column", column_id), render)
     return Response(found.body, media_type="text/html; charset=utf-8", headers={"ETag": found.etag})
+
+
+async def new_column_form(request: Request) -> Response:
+    """The form that adds a column: where the board's "New column" link leads, and the page
+    htmx takes the form from, in place."""
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        access.require_facilitator()
+        return render(request, "board/column_new.html", {"access": access, "board": access.board})
+
+
+async def column_tools_page(request: Request) -> Response:
+    """A column's tools for its facilitators (add a resource, rename, move, archive): where the
+    board's "Column options" link leads, and the page htmx takes the panel from, in place."""
+    column_id = int_param(request.path_params["id"])
+    async with database(request).read() as session:
+        access = await board_access(session, request.path_params["slug"], current_user(request))
+        access.require_facilitator()
+        columns = await services.board_columns(session, access.board)
+        places = {column.id: n for n, column in enumerate(columns, 1)}
+        if column_id not in places:
+            raise NotFound(gettext("There is no such column on this board."))
+        context = {
+            "access": access,
+            "board": access.board,
+            "column": columns[places[column_id] - 1],
+            "place": places[column_id],
+        }
+        return render(request, "board/column.html", context)
 
 
 async def card_page(request: Request) -> Response:

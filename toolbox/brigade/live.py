@@ -77,7 +77,6 @@ class BrigadeView:
             board=self.board,
             columns=[],
             cards={},
-            column_positions={},
             whole_board=False,
             changed_columns=[],
             changed_cards=[],
