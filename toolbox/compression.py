@@ -12,7 +12,8 @@ revalidates with either encoding, and no tag has to be translated back on the wa
 
 A room of two hundred phones opening the same board asks for the same bytes two hundred times:
 the compressed body is kept by the hash of the uncompressed one (`CompressedBodies`), so that
-the same page is compressed once, not once per reader. The key is the body's own hash, not its
+the same page is compressed twice at most (fast for its first reader, well for the second and
+all who follow), not once per reader. The key is the body's own hash, not its
 ETag: a tag set upstream that wrongly named two bodies (two people's pages) would cost a 304
 too many, never one person's page sent to another. Hashing costs a fifth of compressing, and is
 skipped for a kept rendering, whose own code put in the scope the tag it computed from the same
@@ -23,6 +24,7 @@ Static files are compressed once, at start-up (`toolbox.static_files`): they ski
 
 from __future__ import annotations
 
+import zlib
 from collections import OrderedDict
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -37,35 +39,48 @@ from toolbox.http_cache import BODY_TAG, NOT_MODIFIED_BODY, body_etag
 
 #: Below this a gzip header and the trailer cost about what they save.
 MINIMUM_SIZE = 500
-# 6, zlib's default, compresses HTML within a few percent of 9 at about half the CPU time: the
-# page is rendered and compressed per request until the rendering cache keeps it.
+# A body is first compressed fast (3: a fourth of 6's CPU, a fifth bigger): most bodies are
+# sent once (a search as it is typed, one person's page). One asked for again is kept, and is
+# worth the better compression: it is compressed anew at 6, zlib's default (within a few percent
+# of 9 at half its CPU), once, and every later reader of it gets those bytes.
+FIRST_LEVEL = 3
 LEVEL = 6
 #: The compressed bodies kept, at most: a few boards' pages in each audience and language.
 KEPT_BYTES = 8 * 1024 * 1024
 
 
 class CompressedBodies:
-    """The gzipped bodies last sent, by the hash of the body, least recently used dropped first."""
+    """The gzipped bodies last sent, by the hash of the body, least recently used dropped first;
+    each with the level it was compressed at."""
 
     def __init__(self, budget: int = KEPT_BYTES) -> None:
         self.budget = budget
         self.size = 0
-        self.bodies: OrderedDict[str, bytes] = OrderedDict()
+        self.bodies: OrderedDict[str, tuple[bytes, int]] = OrderedDict()
 
-    def get(self, key: str) -> bytes | None:
-        body = self.bodies.get(key)
-        if body is not None:
+    def get(self, key: str) -> tuple[bytes, int] | None:
+        kept = self.bodies.get(key)
+        if kept is not None:
             self.bodies.move_to_end(key)
-        return body
+        return kept
 
-    def put(self, key: str, body: bytes) -> None:
-        if len(body) > self.budget // 4 or key in self.bodies:
+    def put(self, key: str, body: bytes, level: int = LEVEL) -> None:
+        """Keep `body` (compressed at `level`), or replace the one kept under `key`."""
+        if len(body) > self.budget // 4:
             return
-        self.bodies[key] = body
+        if (kept := self.bodies.pop(key, None)) is not None:
+            self.size -= len(kept[0])
+        self.bodies[key] = (body, level)
         self.size += len(body)
         while self.size > self.budget:
-            _, dropped = self.bodies.popitem(last=False)
+            _, (dropped, _level) = self.bodies.popitem(last=False)
             self.size -= len(dropped)
+
+
+def gzipped(body: bytes, level: int) -> bytes:
+    """`body` as one gzip stream, as Starlette's responder writes it."""
+    compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    return compressor.compress(body) + compressor.flush()
 
 
 class _KeepingGZipResponder(GZipResponder):
@@ -83,15 +98,19 @@ class _KeepingGZipResponder(GZipResponder):
             return await super().apply_compression(body, more_body=more_body)
         key = self.scope.get(BODY_TAG) or body_etag(body)
         if (kept := self.bodies.get(key)) is not None:
-            return kept
+            compressed, level = kept
+            if level < LEVEL:  # asked for again: compressed well, once
+                compressed = gzipped(body, LEVEL)
+                self.bodies.put(key, compressed, LEVEL)
+            return compressed
         compressed = await super().apply_compression(body, more_body=False)
-        self.bodies.put(key, compressed)
+        self.bodies.put(key, compressed, self.compresslevel)
         return compressed
 
 
 class _KeepingGZipMiddleware(GZipMiddleware):
     def __init__(self, app: ASGIApp, bodies: CompressedBodies) -> None:
-        super().__init__(app, minimum_size=MINIMUM_SIZE, compresslevel=LEVEL)
+        super().__init__(app, minimum_size=MINIMUM_SIZE, compresslevel=FIRST_LEVEL)
         self.bodies = bodies
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
