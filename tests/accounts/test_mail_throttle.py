@@ -13,7 +13,14 @@ from tests.factories import make_board, make_user, origin
 from tests.mailing import MailingServer
 from tests.names import unique
 from toolbox.accounts.throttle import MAILS
-from toolbox.board.models import Registration
+from toolbox.board.models import Board, Registration
+from toolbox.db import Database
+
+
+async def _open_board(db: Database) -> Board:
+    """A board anyone may register on, with a facilitator of its own."""
+    facilitator = await make_user(db)
+    return await make_board(db, facilitator=facilitator, registration=Registration.open)
 
 
 async def _all_arrived(mailing: MailingServer, address: str) -> int:
@@ -39,8 +46,7 @@ async def test_reset_links_stop_at_the_hours_limit_and_the_answer_stays_the_same
 async def test_registering_again_and_again_with_an_address_mails_it_at_most_the_limit(
     mailing: MailingServer, visitor: httpx.AsyncClient
 ) -> None:
-    facilitator = await make_user(mailing.db)
-    board = await make_board(mailing.db, facilitator=facilitator, registration=Registration.open)
+    board = await _open_board(mailing.db)
     person = await make_user(mailing.db)
     for _ in range(MAILS + 2):
         registered = await visitor.post(
@@ -55,8 +61,7 @@ async def test_registering_again_and_again_with_an_address_mails_it_at_most_the_
 async def test_asking_for_ones_own_link_past_the_limit_says_so(
     mailing: MailingServer, visitor: httpx.AsyncClient
 ) -> None:
-    facilitator = await make_user(mailing.db)
-    board = await make_board(mailing.db, facilitator=facilitator, registration=Registration.open)
+    board = await _open_board(mailing.db)
     email = f"{unique('pressé')}@example.org"
     password = "une phrase de passe"
     data = {"email": email, "name": "Alex Pressé", "password": password}

@@ -9,10 +9,16 @@ from toolbox.demo import DemoAccount
 
 
 async def signed_in_page(
-    browser: Browser, server: LiveServer, account: DemoAccount, then: str = "/"
+    browser: Browser,
+    server: LiveServer,
+    account: DemoAccount,
+    then: str = "/",
+    *,
+    javascript: bool = True,
 ) -> tuple[BrowserContext, Page]:
-    """A French-speaking browser context, signed in as `account`, on the page `then`."""
-    context = await browser.new_context(locale="fr-CA")
+    """A French-speaking browser context, signed in as `account`, on the page `then` (the login
+    form posts itself, so this works with `javascript=False` too)."""
+    context = await browser.new_context(locale="fr-CA", java_script_enabled=javascript)
     page = await context.new_page()
     await page.goto(f"{server.url}/login?next={then}")
     await page.get_by_label("Courriel").fill(account.email)

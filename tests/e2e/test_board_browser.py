@@ -173,13 +173,7 @@ async def test_column_options_open_in_place_by_keyboard(
 async def test_without_javascript_the_links_lead_to_pages_with_the_forms(
     browser: Browser, demo_server: LiveServer
 ) -> None:
-    context = await browser.new_context(locale="fr-CA", java_script_enabled=False)
-    page = await context.new_page()
-    await page.goto(f"{demo_server.url}/login")
-    await page.get_by_label("Courriel").fill(FACILITATOR.email)
-    await page.get_by_label("Mot de passe").fill(FACILITATOR.password)
-    await page.get_by_role("button", name="Se connecter").click()
-    await page.goto(f"{demo_server.url}{BOARD}")
+    context, page = await signed_in_page(browser, demo_server, FACILITATOR, BOARD, javascript=False)
     column = page.locator(".column").first
     title = await column.locator("h2").evaluate("h => h.firstChild.textContent.trim()")
     await column.locator("a.column-tools").click()
