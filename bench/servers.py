@@ -1,7 +1,9 @@
 """Which ASGI server the app should run on, by measurement (issue 16), in one run:
 
-- uvicorn with each of its websocket implementations (`wsproto`, what `toolbox serve` runs;
-  `websockets-sansio`; `websockets`, uvicorn's default), hypercorn and granian, each serving
+- uvicorn with `wsproto` and the frame writer the hub uses when a server offers it (what
+  `toolbox serve` runs: toolbox/live/wire.py), then with each of uvicorn's own websocket
+  implementations (`wsproto`; `websockets-sansio`; `websockets`, uvicorn's default), where
+  the app sends through ASGI alone, hypercorn and granian (ASGI alone too), each serving
   the app and, separately, the do-nothing ASGI app of bench/fanout.py (`floor_app`): the memory
   any ASGI app costs per connection on that server;
 - the bare `websockets` server, the yardstick for CPU per delivered message.
@@ -37,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from bench import fanout  # noqa: E402
 from bench.harness import pin_load_generator, prepared_database  # noqa: E402
 from bench.wrk import run_wrk  # noqa: E402
+from toolbox.cli import WEBSOCKET_IMPLEMENTATION  # noqa: E402
 
 HOST = fanout.HOST
 PYTHON = fanout.PYTHON
@@ -108,7 +111,8 @@ def granian(target: str) -> Callable[[int], list[str]]:
 
 
 SERVERS: dict[str, Callable[[str], Callable[[int], list[str]]]] = {
-    "uvicorn (wsproto)": uvicorn("wsproto"),  # what `toolbox serve` runs
+    "uvicorn (wsproto, frame writer)": uvicorn(WEBSOCKET_IMPLEMENTATION),  # `toolbox serve`'s
+    "uvicorn (wsproto)": uvicorn("wsproto"),
     "uvicorn (websockets-sansio)": uvicorn("websockets-sansio"),
     "uvicorn (websockets)": uvicorn("websockets"),  # uvicorn's default
     "hypercorn": hypercorn,
@@ -151,19 +155,19 @@ def one_server(
 def report(rows: list[dict[str, Any]], bare: fanout.Result, args: argparse.Namespace) -> None:
     print(f"\nservers: {args.clients} clients × {args.moves} moves, page {args.seconds:.0f} s")
     print(
-        f"{'server':<28}{'page req/s':>11}{'KB/idle':>9}{'floor KB':>9}{'µs/msg':>8}"
+        f"{'server':<33}{'page req/s':>11}{'KB/idle':>9}{'floor KB':>9}{'µs/msg':>8}"
         f"{'/bare':>7}{'p99 ms':>8}{'missing':>8}"
     )
     for row in rows:
         app, floor = row["app"], row["floor"]
         ratio = app["cpu_us_per_message"] / max(bare.cpu_us_per_message, 1e-9)
         print(
-            f"{row['name']:<28}{row['page_rps']:>11.0f}{app['kb_per_idle_client']:>9.1f}"
+            f"{row['name']:<33}{row['page_rps']:>11.0f}{app['kb_per_idle_client']:>9.1f}"
             f"{floor['kb_per_idle_client']:>9.1f}{app['cpu_us_per_message']:>8.1f}{ratio:>7.2f}"
             f"{app['p99_ms']:>8.1f}{app['missing']:>8}"
         )
     print(
-        f"{'bare websockets':<28}{'':>11}{bare.kb_per_idle_client:>9.1f}{'':>9}"
+        f"{'bare websockets':<33}{'':>11}{bare.kb_per_idle_client:>9.1f}{'':>9}"
         f"{bare.cpu_us_per_message:>8.1f}{1:>7.2f}{bare.p99_ms:>8.1f}{bare.missing:>8}"
     )
 

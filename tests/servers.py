@@ -80,6 +80,8 @@ class LiveServer:
 
     database_url: str
     env: dict[str, str] = field(default_factory=dict)
+    #: More uvicorn options, after (and so over) those of `toolbox serve`.
+    options: tuple[str, ...] = ()
     port: int = field(default_factory=free_port)
     process: subprocess.Popen[bytes] | None = None
     log: Path | None = None
@@ -101,7 +103,7 @@ class LiveServer:
             "TOOLBOX_SEQ_TRUST_SECONDS": "0",
             **self.env,
         }
-        command = uvicorn_command("127.0.0.1", self.port)
+        command = uvicorn_command("127.0.0.1", self.port, *self.options)
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=out)
         deadline = time.monotonic() + 20

@@ -35,8 +35,9 @@ def main() -> None:
 WEBSOCKET_MAX_SIZE = 64 * 1024
 # uvicorn's implementation on `wsproto`, chosen by measurement (bench/servers.py,
 # docs/performance.md): the least memory per idle client of uvicorn's three, for the same CPU
-# per message and the same pages per second.
-WEBSOCKET_IMPLEMENTATION = "wsproto"
+# per message and the same pages per second; with the frame writer the hub's fan-out uses
+# (toolbox.live.wire).
+WEBSOCKET_IMPLEMENTATION = "toolbox.live.uvicorn_protocol:FrameWritingProtocol"
 
 
 def uvicorn_command(host: str, port: int, *extra: str) -> list[str]:

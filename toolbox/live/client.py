@@ -1,6 +1,7 @@
 """One websocket client of the hub, and sending to it: at once when its socket takes the frame
-(the usual case, with no task involved), else in order behind the send that had to wait; a
-client that falls too far behind is closed, and reconnects and resumes.
+(the usual case, with no task involved: written straight to the socket when the server offers
+that, `toolbox.live.wire`, else through its ASGI `send`), else in order behind the send that had
+to wait; a client that falls too far behind is closed, and reconnects and resumes.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from toolbox.events.audience import Audience
 from toolbox.live.eager import start_eagerly
+from toolbox.live.wire import WriteFrame, text_frame
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,8 @@ class LiveClient:
     name: str
     user_id: int | None
     send: Send  # the server's own ASGI send for this socket (see toolbox.live.socket)
+    #: The server's frame writer for this socket (`toolbox.live.wire`), if it offers one.
+    write_frame: WriteFrame | None = None
     #: The kind and hash of the credential it was let in with: closed when that ends.
     credential: tuple[str, str] | None = None
     started: bool = False
@@ -80,18 +84,28 @@ class LiveClient:
             await self.send({"type": "websocket.close", "code": code, "reason": reason})
 
 
-def frame(text: str | None) -> Frame | None:
-    return None if text is None else {"type": "websocket.send", "text": text}
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message for every client of an audience: as ASGI's `send` takes it (a dict the
+    server only reads), and as the frame a frame writer writes; each made once."""
+
+    asgi: Frame
+    wire: bytes
+
+
+def outgoing(text: str | None) -> Outgoing | None:
+    if text is None:
+        return None
+    return Outgoing({"type": "websocket.send", "text": text}, text_frame(text))
 
 
 def enqueue(client: LiveClient, text: str | None, spawn: Spawn) -> None:
-    send_frame(client, frame(text), spawn)
+    send_frame(client, outgoing(text), spawn)
 
 
-def send_frame(client: LiveClient, message: Frame | None, spawn: Spawn) -> None:
+def send_frame(client: LiveClient, message: Outgoing | None, spawn: Spawn) -> None:
     """Send `message` to `client` now if its socket takes it at once; else queue it behind the
-    send that is waiting, in order. The same frame (a dict the server only reads) goes to every
-    client of an audience."""
+    send that is waiting, in order."""
     if message is None or client.closing:
         return
     if client.sending is not None:
@@ -100,10 +114,12 @@ def send_frame(client: LiveClient, message: Frame | None, spawn: Spawn) -> None:
         if len(client.backlog) >= QUEUE_LIMIT:
             too_slow(client, spawn)
         else:
-            client.backlog.append(message)
+            client.backlog.append(message.asgi)
+        return
+    if client.write_frame is not None and client.write_frame(message.wire):
         return
     try:
-        rest = start_eagerly(client.send(message))
+        rest = start_eagerly(client.send(message.asgi))
     except SEND_FAILURES as error:
         _send_failed(client, error)  # its own receive loop says goodbye to the hub
         return

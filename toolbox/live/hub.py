@@ -20,14 +20,20 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from starlette.types import Message as Frame
-
 from toolbox import json_text
 from toolbox.db import Database
 from toolbox.events.log import board_seq, event_document, events_after
 from toolbox.events.types import parse
 from toolbox.live.bus import CHANNEL_PREFIX, Bus, board_channel
-from toolbox.live.client import QUEUE_LIMIT, LiveClient, enqueue, frame, send_frame, too_slow
+from toolbox.live.client import (
+    QUEUE_LIMIT,
+    LiveClient,
+    Outgoing,
+    enqueue,
+    outgoing,
+    send_frame,
+    too_slow,
+)
 from toolbox.live.notices import NOTICES_CHANNEL, Notices
 from toolbox.live.presence import Presence, RoomPresence, aggregate
 from toolbox.live.rendering import (
@@ -289,7 +295,7 @@ class Hub:
     async def _deliver(self, room: Room, event: dict[str, Any]) -> None:
         # Run once per client of the room for every event: what does not change from one
         # client to the next is looked up once, before the loop.
-        rendered: dict[tuple[Any, ...], Frame | None] = {}
+        rendered: dict[tuple[Any, ...], Outgoing | None] = {}
         view: LiveView | None = None
         view_loaded = False
         seq = event["seq"]
@@ -317,9 +323,9 @@ class Hub:
             message = rendered.get(key, _UNRENDERED)
             if message is _UNRENDERED:
                 if client.format == "json":
-                    message = rendered[key] = frame(render_json(event, audience))
+                    message = rendered[key] = outgoing(render_json(event, audience))
                 else:
-                    message = rendered[key] = frame(render_html(event, audience, view))
+                    message = rendered[key] = outgoing(render_html(event, audience, view))
             send_frame(client, message, spawn)
             client.sent_seq = seq
 

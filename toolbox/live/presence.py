@@ -17,7 +17,7 @@ from typing import Any
 
 from toolbox import i18n
 from toolbox.live.bus import Bus, board_channel
-from toolbox.live.client import LiveClient, Spawn, enqueue
+from toolbox.live.client import LiveClient, Outgoing, Spawn, outgoing, send_frame
 from toolbox.live.publish import encode
 from toolbox.templating import render_fragment
 
@@ -94,7 +94,7 @@ class Presence:
         if summary == presence.shown:
             return
         presence.shown = summary
-        rendered: dict[tuple[str, str, str], str] = {}
+        rendered: dict[tuple[str, str, str], Outgoing | None] = {}
         for client in presence.clients:
             self._send(client, summary, rendered)
 
@@ -102,18 +102,18 @@ class Presence:
         self,
         client: LiveClient,
         summary: dict[str, Any],
-        rendered: dict[tuple[str, str, str], str],
+        rendered: dict[tuple[str, str, str], Outgoing | None],
     ) -> None:
         key = client.key
         if key not in rendered:
             if client.format == "json":
-                rendered[key] = json.dumps({"type": "presence", "data": summary})
+                rendered[key] = outgoing(json.dumps({"type": "presence", "data": summary}))
             else:
                 with i18n.use_locale(client.audience.locale):
-                    rendered[key] = render_fragment(
-                        "board/_presence.html", presence=summary, oob=True
+                    rendered[key] = outgoing(
+                        render_fragment("board/_presence.html", presence=summary, oob=True)
                     )
-        enqueue(client, rendered[key], self.spawn)
+        send_frame(client, rendered[key], self.spawn)
 
 
 def aggregate(presence: RoomPresence) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from toolbox.errors import DomainError
 from toolbox.live.client import LiveClient, audience_of
 from toolbox.live.hub import Hub
 from toolbox.live.socket_count import SocketCount
+from toolbox.live.wire import frame_writer
 from toolbox.middleware import resolve_context, security_headers
 from toolbox.security import same_origin
 from toolbox.settings import Settings
@@ -172,6 +173,7 @@ async def _handshake(
         name=who.name,
         user_id=who.user_id,
         send=send,
+        write_frame=frame_writer(server_scope),
         credential=credential,
     )
     return client, who.board_id, after, ticket
