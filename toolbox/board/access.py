@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy import Boolean, ColumnElement, Select, bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.board.models import Board, Membership, Role, Visibility
@@ -161,10 +161,24 @@ _BOARD_BY_ID = _BOARD_AND_ROLE.where(Board.id == bindparam("board_id"))
 
 def taking_seq(query: Select[*Columns], board_id: ColumnElement[int]) -> Select[*Columns, int]:
     """PostgreSQL: `query`, a read of a `Board`, that also takes the lock and the next seq of
-    the board `board_id` gives (`toolbox.events.log.seq_taken`), as its last column. No row
-    when there is no such board."""
-    taken = seq_taken(board_id)
-    return query.add_columns(taken.c.seq).join(taken, taken.c.id == Board.id)
+    the board `board_id` gives (`toolbox.events.log.seq_taken`), as its last column: NULL when
+    the caller may not change the board (parameters: `taking_seq_parameters`), who is then
+    refused with nothing written and no lock held. The rule is `BoardAccess.is_facilitator`'s,
+    which still decides: the lock taken here only saves the change a statement."""
+    may_change = or_(
+        bindparam("admin", type_=Boolean()),
+        exists().where(
+            Membership.board_id == board_id,
+            Membership.user_id == bindparam("user_id"),
+            Membership.role == Role.facilitator,
+        ),
+    )
+    taken = seq_taken(board_id, may_change)
+    return query.add_columns(taken.c.seq).outerjoin(taken, taken.c.id == Board.id)
+
+
+def taking_seq_parameters(user: Actor | None) -> dict[str, object]:
+    return {"user_id": user.id if user else None, "admin": bool(user and user.is_admin)}
 
 
 _BOARD_BY_SLUG_TAKING_SEQ = taking_seq(
@@ -191,9 +205,10 @@ async def board_access(
 
     `taking_seq`, for a change that records exactly one event whenever it commits (a card's
     move): the board's lock and that event's seq are taken too (`BoardAccess.taken_seq`), on
-    PostgreSQL by the same statement, one round trip fewer."""
+    PostgreSQL by the same statement, one round trip fewer; not for a caller who may not change
+    the board (the change refuses them, and nothing was written)."""
     if taking_seq and session.get_bind().dialect.name == "postgresql":
-        parameters = {"slug": slug, "user_id": user.id if user else None}
+        parameters = {"slug": slug, **taking_seq_parameters(user)}
         row = (await session.execute(_BOARD_BY_SLUG_TAKING_SEQ, parameters)).first()
         if row is None:
             raise NotFound(_("There is no board at this address."))
@@ -204,8 +219,11 @@ async def board_access(
 
 
 async def with_taken_seq(session: AsyncSession, access: BoardAccess) -> BoardAccess:
-    """`access` once the board's lock and its next seq are taken (`lock_board_taking_seq`):
-    where the read of the access could not take them (SQLite)."""
+    """`access` once the board's lock and its next seq are taken (`lock_board_taking_seq`),
+    if the caller may change the board (as `taking_seq`): where the read of the access could
+    not take them (SQLite)."""
+    if not access.is_facilitator:
+        return access
     return replace(access, taken_seq=await lock_board_taking_seq(session, access.board.id))
 
 

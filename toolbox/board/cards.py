@@ -28,6 +28,7 @@ from toolbox.board.access import (
     BoardAccess,
     board_access_by_id,
     taking_seq,
+    taking_seq_parameters,
     viewing_access,
     with_taken_seq,
 )
@@ -71,7 +72,7 @@ async def card_board_access(
     row = (
         await session.execute(
             _BOARD_OF_CARD_TAKING_SEQ if on_postgresql else _BOARD_OF_CARD,
-            {"card_id": card_id, "user_id": user.id if user else None},
+            {"card_id": card_id, **taking_seq_parameters(user)},
         )
     ).first()
     if row is None:
@@ -324,15 +325,16 @@ async def _move(
 # Built once: a move runs it each time, and building a statement costs more than running it
 # (docs/performance.md, "Where a request's time goes"). The card and its target column: a
 # column that is not there leaves the card's row with NULLs (the outer join), so that the right
-# error can be told.
+# error can be told. Whether each is archived is all that is read of `archived_at`: its value as
+# the driver gives it, so that no value of the read needs converting, on any of its rows.
 _CARD_AND_TARGET = (
     select(
         Card.board_id,
         Card.column_id,
-        Card.archived_at,
+        type_coerce(Card.archived_at, NullType()).label("archived_at"),
         Card.title,
         BoardColumn.board_id.label("target_board_id"),
-        BoardColumn.archived_at.label("target_archived_at"),
+        type_coerce(BoardColumn.archived_at, NullType()).label("target_archived_at"),
         BoardColumn.title.label("target_title"),
     )
     .select_from(Card)

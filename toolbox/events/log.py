@@ -87,10 +87,11 @@ async def lock_board_taking_seq(session: AsyncSession, board_id: int) -> int:
     return int(seq)
 
 
-def seq_taken(board_id: ColumnElement[int]) -> CTE:
+def seq_taken(board_id: ColumnElement[int], when: ColumnElement[bool]) -> CTE:
     """PostgreSQL: `lock_board_taking_seq` as a CTE (`taken`, its columns `id` and `seq`) of
-    the board whose id `board_id` gives, for the change's first read to join: the read that
-    finds the board and the caller's role takes the lock and the seq too, one round trip fewer.
+    the board whose id `board_id` gives, if `when` holds, for the change's first read to join:
+    the read that finds the board and the caller's role takes the lock and the seq too, one
+    round trip fewer.
 
     Only that first read: a statement sees the database as it was when the statement began,
     even the rows it had to wait for the lock to read, so what is decided under the lock (the
@@ -98,7 +99,7 @@ def seq_taken(board_id: ColumnElement[int]) -> CTE:
     (a missing right, a bad column) raises, and its transaction rolls back with the seq."""
     return (
         update(_boards)
-        .where(_boards.c.id == board_id)
+        .where(_boards.c.id == board_id, when)
         .values(seq=_boards.c.seq + literal_column("1"))
         .returning(_boards.c.id, _boards.c.seq)
         .cte("taken")
