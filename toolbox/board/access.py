@@ -27,7 +27,8 @@ class BoardAccess:
     user: Actor | None
     role: Role | None
     #: The seq of the one event the change is to record, taken with the board's lock when this
-    #: access was read (`taking_seq=True`); see `toolbox.events.log.lock_board_taking_seq`.
+    #: access was read (`taking_seq=True`), for that one change: a second one recording with it
+    #: would fail on the log's unique (board, seq). See `events.log.lock_board_taking_seq`.
     taken_seq: int | None = None
 
     @property
