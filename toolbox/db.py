@@ -339,25 +339,28 @@ async def write_rows(
     in `session`'s transaction, run by the driver of its connection as `all_rows` runs a read:
     for the writes of the most frequent change, a card's move (its card, the board's next seq,
     the event's row), where SQLAlchemy's execution (context, events, result) costs several
-    times what the database spends on them. Its RETURNING rows, as the driver gives them.
+    times what the database spends on them. Its RETURNING rows, their values converted by the
+    columns' own types where they have a conversion (as `all_rows`).
 
     Python-side column defaults are not applied (give every value), and the session's objects
     know nothing of the change (a copy of the row it holds stays as it was)."""
     connection = await session.connection()
     driver = (await connection.get_raw_connection()).driver_connection
+    rows: Sequence[Sequence[Any]]
     if isinstance(driver, sqlite_inline_driver.InlineConnection):
         write = _compiled(statement, connection.dialect)
-        return await driver.all_rows_patiently(write.sql, write.arguments(parameters))
+        rows = await driver.all_rows_patiently(write.sql, write.arguments(parameters))
     # SQLAlchemy's asyncpg adapter begins its transaction with the first statement it runs: a
     # write run by the driver before that one would commit on its own.
-    if connection.dialect.driver == "asyncpg" and cast(Any, driver).is_in_transaction():
+    elif connection.dialect.driver == "asyncpg" and cast(Any, driver).is_in_transaction():
         write = _compiled(statement, connection.dialect)
-        rows: Sequence[Sequence[Any]] = await cast(Any, driver).fetch(
-            write.sql, *write.arguments(parameters)
-        )
+        rows = await cast(Any, driver).fetch(write.sql, *write.arguments(parameters))
+    else:
+        result = cast(CursorResult[Any], await session.execute(statement, parameters))
+        return [tuple(row) for row in result] if result.returns_rows else []
+    if write.result_converters is None or not any(write.result_converters):
         return rows
-    result = cast(CursorResult[Any], await session.execute(statement, parameters))
-    return [tuple(row) for row in result] if result.returns_rows else []
+    return [write.row(row) for row in rows]
 
 
 async def serialize_on(session: AsyncSession, key: str) -> None:

@@ -17,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.sql.elements import ClauseElement
 
 Converter = Callable[[Any], Any] | None
@@ -48,7 +49,9 @@ class SingleRead:
             for name in names
         )
         columns = getattr(statement, "selected_columns", None)
-        if columns is None:  # a text() statement: values as the driver gives them
+        if columns is None and statement.is_dml:  # an INSERT or UPDATE: its RETURNING, if any
+            columns = cast(UpdateBase, statement).exported_columns or None
+        if columns is None:  # a text() statement, a write: values as the driver gives them
             return cls(compiled.string, names, binds, None, None)
         results = tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns

@@ -268,3 +268,49 @@ async def test_a_move_answers_the_card_as_read_and_refuses_what_it_cannot_do(
     assert (archived.status_code, archived.json()["error"]["code"]) == (409, "archived")
     listing = (await client.get(f"/api/v1/boards/{board.slug}")).json()
     assert [c["cards"] for c in listing["columns"]] == [[], []]  # the closed column is not listed
+
+
+async def test_a_refused_move_writes_nothing_and_the_admin_may_move(
+    db: Database, client: httpx.AsyncClient
+) -> None:
+    """A move takes the board's lock and its event's seq with the read of who is asking (on
+    PostgreSQL in one statement): only for who may move, so a refusal leaves the board's log as
+    it was; the admin, a member of no board, may move as its facilitators do."""
+    board, facilitator, _auth = await facilitated_board(db)
+    left = await make_column(db, board, facilitator, "Outils")
+    right = await make_column(db, board, facilitator, "Guides")
+    card = await make_card(db, board, left, facilitator, title="Lexique")
+
+    async def seq() -> int:
+        return int((await client.get(f"/api/v1/boards/{board.slug}")).json()["seq"])
+
+    async def moves(headers: dict[str, str], column_id: int) -> list[int]:
+        api = await client.post(
+            f"/api/v1/cards/{card.id}/move",
+            json={"column_id": column_id, "index": 0},
+            headers=headers,
+        )
+        form = await client.post(
+            f"/b/{board.slug}/cards/{card.id}/move",
+            data={"column_id": str(column_id), "position": "1"},
+            headers={**headers, "HX-Request": "true"},
+        )
+        return [api.status_code, form.status_code]
+
+    participant = await bearer(db, await make_member(db, board, Role.participant))
+    reader = await bearer(db, await make_user(db))
+    before = await seq()
+    assert await moves(participant, right.id) == [403, 403]
+    assert await moves(reader, right.id) == [403, 403]
+    assert await moves({}, right.id) == [401, 303]  # a visitor's form is sent to sign in
+    assert await seq() == before
+
+    admin = await bearer(db, await make_user(db, admin=True))
+    assert [status < 300 for status in await moves(admin, right.id)] == [True, True]
+    log = (await client.get(f"/api/v1/boards/{board.slug}/events?after={before}")).json()
+    assert [(event["seq"], event["type"]) for event in log["events"]] == [
+        (before + 1, "card.moved"),
+        (before + 2, "card.moved"),
+    ]
+    document = (await client.get(f"/api/v1/cards/{card.id}", headers=admin)).json()
+    assert document["column_id"] == right.id

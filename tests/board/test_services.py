@@ -30,6 +30,7 @@ from toolbox.board.access import board_access, board_access_by_id, get_board
 from toolbox.board.cards import (
     archive_card,
     card_access,
+    card_board_access,
     create_card,
     move_card,
     restore_card,
@@ -526,6 +527,40 @@ async def test_only_facilitators_change_cards(session: AsyncSession) -> None:
         )
     ).one()
     assert tuple(stored) == ("a", 1, None)
+
+
+async def test_a_moves_access_takes_its_seq_only_for_who_may_move(session: AsyncSession) -> None:
+    """The access read for a move takes the board's lock and its event's seq (on PostgreSQL in
+    the same statement): for a facilitator and the admin, and the move records its event with
+    it; for anyone the move refuses, nothing is written."""
+    board, facilitator, column = await a_column_of(session, "a", "b")
+    a = await card_titled(session, column, "a")
+    participant = await new_member(session, board, Role.participant)
+    reader = await new_person(session)
+    admin = await new_person(session, admin=True)
+    seq = (await fresh(session, board)).seq
+    for user, error in ((participant, Forbidden), (reader, Forbidden), (None, NotSignedIn)):
+        for read in (
+            card_board_access(session, a.id, user, taking_seq=True),
+            board_access(session, board.slug, user, taking_seq=True),
+        ):
+            access = await read
+            assert access.taken_seq is None
+            await refused(session, move_card(session, access, a.id, column.id, 1), error)
+    assert (await fresh(session, board)).seq == seq
+    for user in (facilitator, admin):
+        for read in (
+            card_board_access(session, a.id, user, taking_seq=True),
+            board_access(session, board.slug, user, taking_seq=True),
+        ):
+            access = await read
+            seq += 1
+            assert access.taken_seq == seq
+            await move_card(session, access, a.id, column.id, 1)
+            moved = (await events_of(session, board))[-1]
+            assert (moved.seq, moved.type, moved.data["card_id"]) == (seq, "card.moved", a.id)
+    assert (await fresh(session, board)).seq == seq
+    assert await titles(session, column) == ["b", "a"]
 
 
 # Members and invitations

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TypeVarTuple
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Boolean, ColumnElement, Select, bindparam, exists, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.board.models import Board, Membership, Role, Visibility
 from toolbox.errors import Forbidden, NotFound, NotSignedIn
-from toolbox.events.log import record_event
+from toolbox.events.log import lock_board_taking_seq, record_event, seq_taken
 from toolbox.events.models import BoardEvent
 from toolbox.events.types import Event
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
+
+Columns = TypeVarTuple("Columns")
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,10 @@ class BoardAccess:
     board: Board
     user: Actor | None
     role: Role | None
+    #: The seq of the one event the change is to record, taken with the board's lock when this
+    #: access was read (`taking_seq=True`), for that one change: a second one recording with it
+    #: would fail on the log's unique (board, seq). See `events.log.lock_board_taking_seq`.
+    taken_seq: int | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -153,6 +160,33 @@ _BOARD_BY_SLUG = _BOARD_AND_ROLE.where(Board.slug == bindparam("slug"))
 _BOARD_BY_ID = _BOARD_AND_ROLE.where(Board.id == bindparam("board_id"))
 
 
+def taking_seq(query: Select[*Columns], board_id: ColumnElement[int]) -> Select[*Columns, int]:
+    """PostgreSQL: `query`, a read of a `Board`, that also takes the lock and the next seq of
+    the board `board_id` gives (`toolbox.events.log.seq_taken`), as its last column: NULL when
+    the caller may not change the board (parameters: `taking_seq_parameters`), who is then
+    refused with nothing written and no lock held. The rule is `BoardAccess.is_facilitator`'s,
+    which still decides: the lock taken here only saves the change a statement."""
+    may_change = or_(
+        bindparam("admin", type_=Boolean()),
+        exists().where(
+            Membership.board_id == board_id,
+            Membership.user_id == bindparam("user_id"),
+            Membership.role == Role.facilitator,
+        ),
+    )
+    taken = seq_taken(board_id, may_change)
+    return query.add_columns(taken.c.seq).outerjoin(taken, taken.c.id == Board.id)
+
+
+def taking_seq_parameters(user: Actor | None) -> dict[str, object]:
+    return {"user_id": user.id if user else None, "admin": bool(user and user.is_admin)}
+
+
+_BOARD_BY_SLUG_TAKING_SEQ = taking_seq(
+    _BOARD_BY_SLUG, select(Board.id).where(Board.slug == bindparam("slug")).scalar_subquery()
+)
+
+
 async def get_board(session: AsyncSession, slug: str) -> Board:
     board = (await _board_and_role(session, _BOARD_BY_SLUG, {"slug": slug}, None))[0]
     return board
@@ -165,10 +199,33 @@ async def access_to(session: AsyncSession, board: Board, user: Actor | None) -> 
     return BoardAccess(board=board, user=user, role=role)
 
 
-async def board_access(session: AsyncSession, slug: str, user: Actor | None) -> BoardAccess:
-    """The access of `user` to the board `slug`, checked for reading."""
+async def board_access(
+    session: AsyncSession, slug: str, user: Actor | None, *, taking_seq: bool = False
+) -> BoardAccess:
+    """The access of `user` to the board `slug`, checked for reading.
+
+    `taking_seq`, for a change that records exactly one event whenever it commits (a card's
+    move): the board's lock and that event's seq are taken too (`BoardAccess.taken_seq`), on
+    PostgreSQL by the same statement, one round trip fewer; not for a caller who may not change
+    the board (the change refuses them, and nothing was written)."""
+    if taking_seq and session.get_bind().dialect.name == "postgresql":
+        parameters = {"slug": slug, **taking_seq_parameters(user)}
+        row = (await session.execute(_BOARD_BY_SLUG_TAKING_SEQ, parameters)).first()
+        if row is None:
+            raise NotFound(_("There is no board at this address."))
+        return viewing_access(row[0], user, row[1], taken_seq=row[2])
     board, role = await _board_and_role(session, _BOARD_BY_SLUG, {"slug": slug}, user)
-    return viewing_access(board, user, role)
+    access = viewing_access(board, user, role)
+    return await with_taken_seq(session, access) if taking_seq else access
+
+
+async def with_taken_seq(session: AsyncSession, access: BoardAccess) -> BoardAccess:
+    """`access` once the board's lock and its next seq are taken (`lock_board_taking_seq`),
+    if the caller may change the board (as `taking_seq`): where the read of the access could
+    not take them (SQLite)."""
+    if not access.is_facilitator:
+        return access
+    return replace(access, taken_seq=await lock_board_taking_seq(session, access.board.id))
 
 
 async def board_access_by_id(
@@ -179,9 +236,11 @@ async def board_access_by_id(
     return viewing_access(board, user, role)
 
 
-def viewing_access(board: Board, user: Actor | None, role: Role | None) -> BoardAccess:
+def viewing_access(
+    board: Board, user: Actor | None, role: Role | None, *, taken_seq: int | None = None
+) -> BoardAccess:
     """The access of `user`, whose role on `board` is `role`, checked for reading."""
-    access = BoardAccess(board=board, user=user, role=role)
+    access = BoardAccess(board=board, user=user, role=role, taken_seq=taken_seq)
     access.require_view()
     return access
 

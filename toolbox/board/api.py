@@ -13,7 +13,6 @@ from toolbox.board import marks, services
 from toolbox.board.access import BoardAccess, board_access, board_access_by_id
 from toolbox.board.documents import board_summary, card_document, column_document
 from toolbox.board.models import BoardColumn, Card
-from toolbox.board.records import card_records
 from toolbox.board.schemas import (
     BoardIn,
     CardIn,
@@ -150,9 +149,13 @@ async def move_card(request: Request) -> Response:
     move = parse_json(MoveCard, await request.body())
     card_id = int_param(request.path_params["id"])
     async with database(request).write() as session:
-        access = await card_services.card_board_access(session, card_id, current_user(request))
-        await card_services.move_card(session, access, card_id, move.column_id, move.index)
-        document = card_document((await card_records(session, [card_id]))[card_id])
+        access = await card_services.card_board_access(
+            session, card_id, current_user(request), taking_seq=True
+        )
+        card = await card_services.move_card_and_read(
+            session, access, card_id, move.column_id, move.index
+        )
+        document = card_document(card)
     return json_response(document)
 
 

@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, and_, bindparam, func, or_, select, type_coerce, update
+from sqlalchemy import (
+    ColumnElement,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import NullType
 
-from toolbox.board.access import BoardAccess, board_access_by_id, viewing_access
+from toolbox.board.access import (
+    BoardAccess,
+    board_access_by_id,
+    taking_seq,
+    taking_seq_parameters,
+    viewing_access,
+    with_taken_seq,
+)
 from toolbox.board.documents import card_document
 from toolbox.board.models import Board, BoardColumn, Card, Label, Membership
 from toolbox.board.ordering import order_check, place_among, place_in
+from toolbox.board.records import CARD_COLUMNS, CardRecord, card_records, labelled, labels_json
 from toolbox.board.schemas import LABEL_COLOURS, CardIn, CardPatch
 from toolbox.board.services import column_for
-from toolbox.db import all_rows, utcnow, write_rows
+from toolbox.db import all_rows, utcnow
 from toolbox.errors import Conflict, Invalid, NotFound
-from toolbox.events.log import lock_board, lock_board_taking_seq
+from toolbox.events.log import lock_board, lock_board_taking_seq, record_event_with
 from toolbox.events.types import CardArchived, CardCreated, CardMoved, CardRestored, CardUpdated
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
@@ -42,20 +62,27 @@ async def card_access(
     return card, access
 
 
-async def card_board_access(session: AsyncSession, card_id: int, user: Actor | None) -> BoardAccess:
+async def card_board_access(
+    session: AsyncSession, card_id: int, user: Actor | None, *, taking_seq: bool = False
+) -> BoardAccess:
     """The caller's access to a card's board, checked as `card_access` does, in one statement
-    and without loading the card: for a change, which reads the card under the board's lock."""
+    and without loading the card: for a change, which reads the card under the board's lock.
+    `taking_seq`: the board's lock and its next seq taken too, as `board_access` takes them."""
+    on_postgresql = taking_seq and session.get_bind().dialect.name == "postgresql"
     row = (
         await session.execute(
-            _BOARD_OF_CARD, {"card_id": card_id, "user_id": user.id if user else None}
+            _BOARD_OF_CARD_TAKING_SEQ if on_postgresql else _BOARD_OF_CARD,
+            {"card_id": card_id, **taking_seq_parameters(user)},
         )
     ).first()
     if row is None:
         raise NotFound(_("There is no such resource."))
-    board, role, archived_at = row
-    access = viewing_access(board, user, role)
+    board, role, archived_at, *seq = row
+    access = viewing_access(board, user, role, taken_seq=seq[0] if seq else None)
     if archived_at is not None and not access.is_facilitator:
         raise NotFound(_("There is no such resource."))
+    if taking_seq and not on_postgresql:
+        return await with_taken_seq(session, access)
     return access
 
 
@@ -67,6 +94,9 @@ _BOARD_OF_CARD = (
         (Membership.board_id == Board.id) & (Membership.user_id == bindparam("user_id")),
     )
     .where(Card.id == bindparam("card_id"))
+)
+_BOARD_OF_CARD_TAKING_SEQ = taking_seq(
+    _BOARD_OF_CARD, select(Card.board_id).where(Card.id == bindparam("card_id")).scalar_subquery()
 )
 
 
@@ -195,12 +225,38 @@ async def move_card(
 
     The most frequent change (a drag on the board), so it is made of the fewest statements:
     the card, the column and both columns' cards in one read, and plain UPDATEs rather than
-    the session's unit of work. Everything is read under the board's lock, from
-    the database: nothing the request loaded before is trusted (see `lock_board`).
+    the session's unit of work, the card's written with its event (`record_event_with`).
+    Everything is read under the board's lock, from the database: nothing the request loaded
+    before is trusted (see `lock_board`). An access read `taking_seq` holds the lock already.
     """
+    await _move(session, access, card_id, column_id, index, _MOVE)
+
+
+async def move_card_and_read(
+    session: AsyncSession, access: BoardAccess, card_id: int, column_id: int, index: int
+) -> CardRecord:
+    """`move_card`, and the card as moved, for an answer: on PostgreSQL given back by the
+    move's own UPDATE (RETURNING), one round trip fewer; elsewhere read after it."""
+    if session.get_bind().dialect.name == "postgresql":
+        rows = await _move(session, access, card_id, column_id, index, _MOVE_RETURNING_CARD)
+        return labelled(rows)[0]
+    await _move(session, access, card_id, column_id, index, _MOVE)
+    return (await card_records(session, [card_id]))[card_id]
+
+
+async def _move(
+    session: AsyncSession,
+    access: BoardAccess,
+    card_id: int,
+    column_id: int,
+    index: int,
+    write: Update,
+) -> Sequence[Sequence[Any]]:
     access.require_facilitator()
     # A move that goes through records one event, always: its seq is taken with the lock.
-    seq = await lock_board_taking_seq(session, access.board.id)
+    seq = access.taken_seq
+    if seq is None:
+        seq = await lock_board_taking_seq(session, access.board.id)
     rows = await all_rows(session, _MOVING, {"card_id": card_id, "column_id": column_id})
     if not rows:
         raise NotFound(_("There is no such resource."))
@@ -227,18 +283,6 @@ async def move_card(
         index,
         exclude=card_id,
     )
-    now = utcnow()
-    await write_rows(
-        session,
-        _MOVE,
-        {
-            "card_id": card_id,
-            "column_id": column_id,
-            "position": placement.position,
-            "updated_at": now,
-        },
-    )
-    _note_moved(session, card_id, column_id, placement.position, now)
     order = placement.order_with(card_id)
     if from_column_id == column_id:
         from_order = order
@@ -248,35 +292,49 @@ async def move_card(
             for row_id, _position, row_column in open_cards
             if row_column == from_column_id and row_id != card_id
         )
-    await access.record(
-        session,
-        CardMoved(
-            card_id=card_id,
-            title=title,
-            from_column_id=from_column_id,
-            column_id=column_id,
-            column_title=target_title,
-            index=placement.index,
-            by=access.actor_name,
-            order=order_check(order),
-            from_order=order_check(from_order),
-        ),
-        seq=seq,
+    moved = CardMoved(
+        card_id=card_id,
+        title=title,
+        from_column_id=from_column_id,
+        column_id=column_id,
+        column_title=target_title,
+        index=placement.index,
+        by=access.actor_name,
+        order=order_check(order),
+        from_order=order_check(from_order),
     )
+    now = utcnow()
+    rows = await record_event_with(
+        session,
+        access.board.id,
+        moved,
+        actor_id=access.actor_id,
+        seq=seq,
+        write=write,
+        parameters={
+            "card_id": card_id,
+            "column_id": column_id,
+            "position": placement.position,
+            "updated_at": now,
+        },
+    )
+    _note_moved(session, card_id, column_id, placement.position, now)
+    return rows
 
 
 # Built once: a move runs it each time, and building a statement costs more than running it
 # (docs/performance.md, "Where a request's time goes"). The card and its target column: a
 # column that is not there leaves the card's row with NULLs (the outer join), so that the right
-# error can be told.
+# error can be told. Whether each is archived is all that is read of `archived_at`: its value as
+# the driver gives it, so that no value of the read needs converting, on any of its rows.
 _CARD_AND_TARGET = (
     select(
         Card.board_id,
         Card.column_id,
-        Card.archived_at,
+        type_coerce(Card.archived_at, NullType()).label("archived_at"),
         Card.title,
         BoardColumn.board_id.label("target_board_id"),
-        BoardColumn.archived_at.label("target_archived_at"),
+        type_coerce(BoardColumn.archived_at, NullType()).label("target_archived_at"),
         BoardColumn.title.label("target_title"),
     )
     .select_from(Card)
@@ -318,6 +376,9 @@ _MOVE = (
         updated_at=bindparam("updated_at"),
     )
 )
+# The API answers with the card as moved: the UPDATE gives it back, labels and all, as
+# `card_records` reads it.
+_MOVE_RETURNING_CARD = _MOVE.returning(*CARD_COLUMNS, labels_json())
 
 
 def _note_moved(

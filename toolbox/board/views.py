@@ -283,7 +283,10 @@ async def card_action(request: Request) -> Response:
     action = _action(request, {"archive", "restore", "move"})
     fields = await form_fields(request)
     async with database(request).write() as session:
-        access = await board_access(session, slug, current_user(request))
+        # A move records one event whenever it commits: its seq is taken with the access.
+        access = await board_access(
+            session, slug, current_user(request), taking_seq=action == "move"
+        )
         if action == "archive":
             await card_services.archive_card(session, access, card_id)
             return see_other(_archived_url(slug, f"card-{card_id}"))
