@@ -89,12 +89,26 @@ async def test_single_slot_and_bad_grids(db: Database, client: httpx.AsyncClient
         ({"days": ["2027-01-05"], "start": "09:00", "end": "09:30", "minutes": 45}, "end"),
         ({"days": ["not a date"], "start": "09:00", "end": "16:00", "minutes": 45}, "days"),
         ({"days": ["2027-01-05"], "start": "09:00", "end": "16:00", "minutes": 0}, "minutes"),
+        # Before the first day Python knows once moved to UTC: was a 500.
+        (
+            {"starts_at": "0001-01-01T00:00:00+02:02", "ends_at": "0001-01-01T01:00:00+02:02"},
+            "starts_at",
+        ),
+        ({"starts_at": "9999-12-31T22:00", "ends_at": "9999-12-31T23:00"}, "starts_at"),
+        ({"days": ["0001-01-01"], "start": "09:00", "end": "16:00", "minutes": 45}, "days"),
     ]
     for body, field in bad:
         response = await client.post(f"/api/v1/boards/{board.slug}/slots", json=body, headers=auth)
         assert response.status_code == 422, (body, response.text)
         if field:
             assert response.json()["error"]["field"] == field
+    too_early = await client.post(
+        f"/api/v1/boards/{board.slug}/slots",
+        json={"starts_at": "1999-12-31T10:00", "ends_at": "1999-12-31T11:00"},
+        headers={**auth, "Accept-Language": "fr-CA"},
+    )
+    assert too_early.status_code == 422
+    assert "entre les années 2000 et 2100" in too_early.json()["error"]["message"]
     participant = await make_member(db, board, Role.participant)
     refused = await client.post(
         f"/api/v1/boards/{board.slug}/slots",

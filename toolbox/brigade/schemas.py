@@ -15,6 +15,25 @@ from toolbox.validation import DbInt
 
 Capacity = Annotated[int, Field(ge=1, le=100)]
 Place = Annotated[str, Field(max_length=PLACE_MAX)]
+# A session takes place in years a calendar can hold once moved to UTC and to the board's time
+# zone: year 1 at +02:00 is before the first day Python knows, and a 500 instead of an answer.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _plausible_year(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(
+            _(
+                "A session takes place between the years %(first)s and %(last)s.",
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
+            )
+        )
+    return value
+
+
+SessionTime = Annotated[datetime, AfterValidator(_plausible_year)]
+SessionDay = Annotated[date, AfterValidator(_plausible_year)]
 
 
 def _split_lines_or_commas(value: object) -> object:
@@ -55,8 +74,8 @@ class Strict(BaseModel):
 class SlotIn(Strict):
     """One slot, its times in the board's time zone when they carry no offset."""
 
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: SessionTime
+    ends_at: SessionTime
     place: Place = ""
     video_url: WebLink = None
     capacity: Capacity = 1
@@ -72,7 +91,7 @@ class GridIn(Strict):
     """A schedule in one go: every day, sessions of `minutes` from `start`, `gap` apart, that end
     by `end`, at each place."""
 
-    days: Annotated[list[date], BeforeValidator(_days), Field(min_length=1, max_length=31)]
+    days: Annotated[list[SessionDay], BeforeValidator(_days), Field(min_length=1, max_length=31)]
     start: time
     end: time
     minutes: Annotated[int, Field(ge=5, le=480)]
