@@ -243,6 +243,36 @@ def contention_rows(name: str, data: list[dict[str, Any]]) -> list[Row]:
     return rows
 
 
+def moves_rows(name: str, data: dict[str, Any]) -> list[Row]:
+    targets = data["targets"]
+    rows = [
+        Row(
+            name,
+            f"a card move's frame to a {audience}'s browser (B)",
+            str(data["frame_bytes"][audience]),
+            "—",
+            "—",
+            f"≤ {targets['frame_bytes']} B",
+            data["frame_bytes"][audience] <= targets["frame_bytes"],
+        )
+        for audience in ("visitor", "facilitator")
+    ]
+    for kind, through in (("api", "the API"), ("form", "the board's form")):
+        cpu = data["request_cpu_ms"][f"{kind} app p50"]
+        rows.append(
+            Row(
+                name,
+                f"the move request's CPU in the app, through {through}, p50 (ms)",
+                f"{cpu:.2f}",
+                "—",
+                "—",
+                f"≤ {targets['cpu_ms']:.0f} ms",
+                cpu <= targets["cpu_ms"],
+            )
+        )
+    return rows
+
+
 def _pick(quick: list[str], full: list[str]) -> Callable[[argparse.Namespace], list[str]]:
     return lambda args: quick if args.quick else full
 
@@ -277,6 +307,15 @@ SCENARIOS = [
             args.redis,
         ],
         fanout_rows,
+    ),
+    Scenario(
+        "card move, SQLite", "moves", _pick(["--moves", "20"], ["--moves", "300"]), moves_rows
+    ),
+    Scenario(
+        "card move, PostgreSQL",
+        "moves",
+        lambda args: ["--moves", "20" if args.quick else "300", "--database", args.postgres],
+        moves_rows,
     ),
     Scenario("ASGI servers", "servers", _pick(["--quick"], []), servers_rows),
     Scenario("read path, SQLite", "pages", _pick(["--quick"], []), pages_rows),

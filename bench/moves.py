@@ -18,6 +18,7 @@
 
 `--database` takes a PostgreSQL admin URL: a throwaway database is made in it and dropped after.
 `--profile` prints cProfile's 25 costliest functions of the in-process moves.
+Results go to bench/results/moves-*.json.
 """
 
 from __future__ import annotations
@@ -253,6 +254,19 @@ def main() -> None:
     for name, value in cpu.items():
         print(f"  move request CPU, {name:<9}: {value:6.2f} ms  (target ≤ {TARGET_CPU_MS} ms)")
     print(f"  uvicorn process CPU per move, two browser sockets open: {served:.2f} ms")
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    path = results / f"moves-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    summary = {
+        "database": database,
+        "moves": args.moves,
+        "frame_bytes": sizes,
+        "request_cpu_ms": cpu,
+        "server_cpu_ms_per_move": served,
+        "targets": {"frame_bytes": TARGET_BYTES, "cpu_ms": TARGET_CPU_MS},
+    }
+    path.write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"results: {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.all import contention_rows, fanout_rows, weight_rows
+from bench.all import contention_rows, fanout_rows, moves_rows, weight_rows
 from bench.weight import Weight, ecoindex
 
 
@@ -73,3 +73,13 @@ def test_weight_and_contention_rows_carry_their_verdicts() -> None:
         "correct": True,
     }
     assert [row.met for row in contention_rows("contention", [run])] == [False, True]
+
+
+def test_move_rows_judge_each_frame_and_each_way_of_moving() -> None:
+    data = {
+        "frame_bytes": {"visitor": 205, "facilitator": 600, "json": 279},
+        "request_cpu_ms": {"api app p50": 1.9, "form app p50": 2.1},
+        "targets": {"frame_bytes": 512, "cpu_ms": 2.0},
+    }
+    verdicts = [row.met for row in moves_rows("card move", data)]
+    assert verdicts == [True, False, True, False]
