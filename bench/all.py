@@ -9,7 +9,9 @@ bench/results/summary-*.md, to be pasted into docs/performance.md.
     .venv/bin/python bench/all.py [--quick] [--only NAME] [--postgres ADMIN_URL] [--redis URL]
 
 `--quick` is a smoke run (small crowds, short runs): every scenario and the table work; its
-figures are not the ones to quote. CI runs it (tests/bench/test_all.py) with no timed assertion.
+figures are not the ones to quote. CI does not run the scenarios: the tests check what needs no
+server, the table's verdicts (tests/bench/test_all.py), and the fan-out's clients against a real
+`websockets` server (tests/bench/test_fanout_clients.py).
 """
 
 from __future__ import annotations
