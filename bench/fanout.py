@@ -756,6 +756,16 @@ def cross_process(
     return {"processes": args.processes, "result": asdict(spread), "p99_ratio": ratio}
 
 
+def add_client_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--client",
+        choices=sorted(CLIENTS),
+        default="picows",
+        help="the library the clients read with: picows notes a message as its frame is read; "
+        "websockets (the figures before 7 December 2026) once a task per client has parsed it",
+    )
+
+
 def raise_open_files_limit() -> None:
     """Room for thousands of sockets, here and in the servers (children inherit it)."""
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -776,13 +786,7 @@ def main() -> None:
         "beside the one-process figure of the same run",
     )
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0", help="the bus, for 2")
-    parser.add_argument(
-        "--client",
-        choices=sorted(CLIENTS),
-        default="picows",
-        help="the library the clients read with: picows notes a message as its frame is read; "
-        "websockets (the figures before 7 December 2026) once a task per client has parsed it",
-    )
+    add_client_option(parser)
     parser.add_argument("--bare-server", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.processes > 1 and args.database == "sqlite":

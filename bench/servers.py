@@ -178,6 +178,7 @@ def main() -> None:
     parser.add_argument("--moves", type=int, help="M changes (30; quick: 5)")
     parser.add_argument("--seconds", type=float, help="wrk's duration (5; quick: 1)")
     parser.add_argument("--quick", action="store_true", help="a smoke run")
+    fanout.add_client_option(parser)
     parser.add_argument("--only", action="append", help="a server's name, as in the table")
     args = parser.parse_args()
     args.clients = args.clients or (100 if args.quick else 1000)
