@@ -89,7 +89,9 @@ def fanout_rows(name: str, data: dict[str, Any]) -> list[Row]:
         ),
         Row(
             name,
-            "delivery p99 (ms)",
+            # The clients' library: picows times a frame as it is read, websockets (before
+            # 7 December 2026) once its task has the message.
+            f"delivery p99 (ms), {data.get('client', 'websockets')} clients",
             f"{app['p99_ms']:.1f}",
             f"bare {bare['p99_ms']:.1f}",
             _x(app["p99_ms"], bare["p99_ms"]),
