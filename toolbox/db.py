@@ -250,12 +250,23 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        async with contextlib.AsyncExitStack() as stack:
-            if self._sqlite_writer is not None:
-                await stack.enter_async_context(self._sqlite_writer)
-            session = await stack.enter_async_context(self._write_sessions())
-            async with session.begin():
+        async with self._sqlite_writer or contextlib.nullcontext():
+            # The session begins with its first statement and is committed at the end, rather
+            # than through `async with session.begin()` and `async with session`: the most
+            # frequent changes (a card's move) spend as much in those as in a statement.
+            session = self._write_sessions()
+            try:
                 yield session
+                await session.commit()
+            except BaseException:
+                # Closed as `async with session` closes it (rolling back what is left) in a task
+                # of its own, which a second cancellation cannot interrupt: the connection goes
+                # back to the pool whatever happens.
+                async with session:
+                    raise
+            # Committed: closing returns the connection to the pool with no round trip, so
+            # nothing here can be interrupted.
+            await session.close()
             events = session.info.pop(PENDING_EVENTS, [])
         if (commits := _commits.get()) is not None:
             commits[0] += 1

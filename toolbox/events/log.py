@@ -118,9 +118,7 @@ async def record_event(
     the lock by `lock_board_taking_seq`)."""
     if seq is None:
         ((seq,),) = await write_rows(session, _NEXT_SEQ, {"board_id": board_id})
-    # What the session holds unwritten is written now, as it was with the event in the unit of
-    # work: a mistake in it fails here, in the service, rather than at the commit.
-    await session.flush()
+    await _flush_pending(session)
     row = _event_row(board_id, event, actor_id, seq)
     # Written by the driver, not by the session's unit of work: the row is only written and
     # published, never changed, and every change pays for it (`write_rows`). The row stays out
@@ -148,7 +146,7 @@ async def record_event_with(
         rows = await write_rows(session, write, parameters)
         await record_event(session, board_id, event, actor_id=actor_id, seq=seq)
         return rows
-    await session.flush()  # as `record_event` does
+    await _flush_pending(session)
     row = _event_row(board_id, event, actor_id, seq)
     rows = await write_rows(
         session,
@@ -157,6 +155,15 @@ async def record_event_with(
     )
     _publish_after_commit(session, row)
     return rows
+
+
+async def _flush_pending(session: AsyncSession) -> None:
+    """What the session holds unwritten is written now, as it was with the event in the unit of
+    work: a mistake in it fails here, in the service, rather than at the commit. A change made
+    by statements alone (a card's move) leaves nothing to flush, nor a round of the session's
+    machinery to pay for it."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
 
 
 @functools.lru_cache(maxsize=16)
