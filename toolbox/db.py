@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
@@ -315,6 +315,18 @@ def counting_commits() -> Iterator[list[int]]:
         _commits.reset(token)
 
 
+async def _driver_of(session: AsyncSession) -> tuple[Any, Dialect]:
+    """The driver's connection under `session`'s (checked out first if need be) and its
+    dialect: in one greenlet round, where `session.connection()` and then the connection's
+    `get_raw_connection()` take one each (a move asks twice)."""
+    return await greenlet_spawn(_sync_driver_of, session.sync_session)
+
+
+def _sync_driver_of(session: Session) -> tuple[Any, Dialect]:
+    connection = session.connection()
+    return connection.connection.driver_connection, connection.dialect
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled(statement: Executable, dialect: Dialect) -> SingleRead:
     return SingleRead.compile(statement, dialect)
@@ -328,13 +340,12 @@ async def all_rows(
     where a `Result`'s rows cost more than the database does (a few µs a row). Compiled once
     and run by the driver of the session's connection, as `Database.first_row` runs its
     reads; values converted by the columns' own types where they have a conversion."""
-    connection = await session.connection()
-    read = _compiled(statement, connection.dialect)
+    driver, dialect = await _driver_of(session)
+    read = _compiled(statement, dialect)
     arguments = read.arguments(parameters)
-    driver = (await connection.get_raw_connection()).driver_connection
     if isinstance(driver, sqlite_inline_driver.InlineConnection):
         rows: Sequence[Sequence[Any]] = driver.all_rows_now(read.sql, arguments)
-    elif connection.dialect.driver == "asyncpg":
+    elif dialect.driver == "asyncpg":
         rows = await cast(Any, driver).fetch(read.sql, *arguments)
     else:  # the stock aiosqlite driver: its cursor is SQLAlchemy's to drive
         return [tuple(row) for row in await session.execute(statement, parameters)]
@@ -355,16 +366,15 @@ async def write_rows(
 
     Python-side column defaults are not applied (give every value), and the session's objects
     know nothing of the change (a copy of the row it holds stays as it was)."""
-    connection = await session.connection()
-    driver = (await connection.get_raw_connection()).driver_connection
+    driver, dialect = await _driver_of(session)
     rows: Sequence[Sequence[Any]]
     if isinstance(driver, sqlite_inline_driver.InlineConnection):
-        write = _compiled(statement, connection.dialect)
+        write = _compiled(statement, dialect)
         rows = await driver.all_rows_patiently(write.sql, write.arguments(parameters))
     # SQLAlchemy's asyncpg adapter begins its transaction with the first statement it runs: a
     # write run by the driver before that one would commit on its own.
-    elif connection.dialect.driver == "asyncpg" and cast(Any, driver).is_in_transaction():
-        write = _compiled(statement, connection.dialect)
+    elif dialect.driver == "asyncpg" and cast(Any, driver).is_in_transaction():
+        write = _compiled(statement, dialect)
         rows = await cast(Any, driver).fetch(write.sql, *write.arguments(parameters))
     else:
         result = cast(CursorResult[Any], await session.execute(statement, parameters))
