@@ -26,7 +26,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.sql.base import Executable
 from sqlalchemy.types import TypeDecorator
@@ -250,12 +250,23 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        async with contextlib.AsyncExitStack() as stack:
-            if self._sqlite_writer is not None:
-                await stack.enter_async_context(self._sqlite_writer)
-            session = await stack.enter_async_context(self._write_sessions())
-            async with session.begin():
+        async with self._sqlite_writer or contextlib.nullcontext():
+            # The session begins with its first statement and is committed at the end, rather
+            # than through `async with session.begin()` and `async with session`: the most
+            # frequent changes (a card's move) spend as much in those as in a statement.
+            session = self._write_sessions()
+            try:
                 yield session
+                await session.commit()
+            except BaseException:
+                # Closed as `async with session` closes it (rolling back what is left) in a task
+                # of its own, which a second cancellation cannot interrupt: the connection goes
+                # back to the pool whatever happens.
+                async with session:
+                    raise
+            # Committed: closing returns the connection to the pool with no round trip, so
+            # nothing here can be interrupted.
+            await session.close()
             events = session.info.pop(PENDING_EVENTS, [])
         if (commits := _commits.get()) is not None:
             commits[0] += 1
@@ -304,6 +315,18 @@ def counting_commits() -> Iterator[list[int]]:
         _commits.reset(token)
 
 
+async def _driver_of(session: AsyncSession) -> tuple[Any, Dialect]:
+    """The driver's connection under `session`'s (checked out first if need be) and its
+    dialect: in one greenlet round, where `session.connection()` and then the connection's
+    `get_raw_connection()` take one each (a move asks twice)."""
+    return await greenlet_spawn(_sync_driver_of, session.sync_session)
+
+
+def _sync_driver_of(session: Session) -> tuple[Any, Dialect]:
+    connection = session.connection()
+    return connection.connection.driver_connection, connection.dialect
+
+
 @functools.lru_cache(maxsize=64)
 def _compiled(statement: Executable, dialect: Dialect) -> SingleRead:
     return SingleRead.compile(statement, dialect)
@@ -317,13 +340,12 @@ async def all_rows(
     where a `Result`'s rows cost more than the database does (a few µs a row). Compiled once
     and run by the driver of the session's connection, as `Database.first_row` runs its
     reads; values converted by the columns' own types where they have a conversion."""
-    connection = await session.connection()
-    read = _compiled(statement, connection.dialect)
+    driver, dialect = await _driver_of(session)
+    read = _compiled(statement, dialect)
     arguments = read.arguments(parameters)
-    driver = (await connection.get_raw_connection()).driver_connection
     if isinstance(driver, sqlite_inline_driver.InlineConnection):
         rows: Sequence[Sequence[Any]] = driver.all_rows_now(read.sql, arguments)
-    elif connection.dialect.driver == "asyncpg":
+    elif dialect.driver == "asyncpg":
         rows = await cast(Any, driver).fetch(read.sql, *arguments)
     else:  # the stock aiosqlite driver: its cursor is SQLAlchemy's to drive
         return [tuple(row) for row in await session.execute(statement, parameters)]
@@ -344,16 +366,15 @@ async def write_rows(
 
     Python-side column defaults are not applied (give every value), and the session's objects
     know nothing of the change (a copy of the row it holds stays as it was)."""
-    connection = await session.connection()
-    driver = (await connection.get_raw_connection()).driver_connection
+    driver, dialect = await _driver_of(session)
     rows: Sequence[Sequence[Any]]
     if isinstance(driver, sqlite_inline_driver.InlineConnection):
-        write = _compiled(statement, connection.dialect)
+        write = _compiled(statement, dialect)
         rows = await driver.all_rows_patiently(write.sql, write.arguments(parameters))
     # SQLAlchemy's asyncpg adapter begins its transaction with the first statement it runs: a
     # write run by the driver before that one would commit on its own.
-    elif connection.dialect.driver == "asyncpg" and cast(Any, driver).is_in_transaction():
-        write = _compiled(statement, connection.dialect)
+    elif dialect.driver == "asyncpg" and cast(Any, driver).is_in_transaction():
+        write = _compiled(statement, dialect)
         rows = await cast(Any, driver).fetch(write.sql, *write.arguments(parameters))
     else:
         result = cast(CursorResult[Any], await session.execute(statement, parameters))

@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.board.models import Board, Membership, Role, Visibility
 from toolbox.errors import Forbidden, NotFound, NotSignedIn
-from toolbox.events.log import lock_board_taking_seq, record_event, seq_taken
-from toolbox.events.models import BoardEvent
+from toolbox.events.log import RecordedEvent, lock_board_taking_seq, record_event, seq_taken
 from toolbox.events.types import Event
 from toolbox.i18n import gettext as _
 from toolbox.principal import Actor
@@ -71,7 +70,7 @@ class BoardAccess:
 
     async def record(
         self, session: AsyncSession, event: Event, *, seq: int | None = None
-    ) -> BoardEvent:
+    ) -> RecordedEvent:
         """Record `event` on this board as done by whoever is acting here, in the transaction
         of the change (`toolbox.events.log.record_event`)."""
         return await record_event(session, self.board.id, event, actor_id=self.actor_id, seq=seq)

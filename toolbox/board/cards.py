@@ -13,6 +13,7 @@ from sqlalchemy import (
     and_,
     bindparam,
     func,
+    inspect,
     or_,
     select,
     type_coerce,
@@ -21,7 +22,6 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlalchemy.orm.util import identity_key
 from sqlalchemy.types import NullType
 
 from toolbox.board.access import (
@@ -386,7 +386,7 @@ def _note_moved(
 ) -> None:
     """A copy of the card this session loaded earlier (a caller that checked access with
     `card_access`) is told where the card went, rather than kept as it was."""
-    loaded = session.identity_map.get(identity_key(Card, card_id))
+    loaded = session.identity_map.get(inspect(Card).identity_key_from_primary_key((card_id,)))
     if loaded is not None:
         for name, value in (("column_id", column_id), ("position", position), ("updated_at", now)):
             set_committed_value(loaded, name, value)

@@ -6,12 +6,13 @@ same on a column of five cards and on one of five hundred.
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, Table, Update, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from toolbox.board.models import BoardColumn, Card
@@ -75,12 +76,26 @@ async def place_in(
     index = len(slots) if index is None else min(index, len(slots))
     before = {slot.id: slot.position for slot in slots}
     position = place(slots, index)
-    for slot in slots:
-        if slot.position != before[slot.id]:  # the gap ran out and the siblings were renumbered
-            await session.execute(
-                update(model)
-                .where(model.id == slot.id)
-                .values(position=slot.position)
-                .execution_options(synchronize_session=False)
-            )
+    renumbered = [  # the gap ran out and the siblings were renumbered
+        {"slot_id": slot.id, "slot_position": slot.position}
+        for slot in slots
+        if slot.position != before[slot.id]
+    ]
+    if renumbered:
+        # One statement run for every sibling (an executemany: one round trip with asyncpg),
+        # rather than a statement and a round trip each.
+        await session.execute(_renumbering(model), renumbered)
     return Placement(position=position, index=index, siblings=tuple(slot.id for slot in slots))
+
+
+@functools.cache
+def _renumbering(model: type[Card] | type[BoardColumn]) -> Update:
+    """UPDATE of one sibling's position, built once for each model. Core, and so not
+    synchronised with the session, as the UPDATE it replaces was not: a copy of a sibling the
+    session holds keeps its old position."""
+    table = cast(Table, model.__table__)
+    return (
+        update(table)
+        .where(table.c.id == bindparam("slot_id"))
+        .values(position=bindparam("slot_position"))
+    )

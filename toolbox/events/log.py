@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from sqlalchemy import (
@@ -30,6 +32,22 @@ from sqlalchemy.sql.dml import UpdateBase
 from toolbox.db import PENDING_EVENTS, all_rows, utcnow, write_rows
 from toolbox.events.models import BoardEvent
 from toolbox.events.types import Event
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedEvent:
+    """An event a change recorded: the values of its row, handed to the publisher once the
+    change has committed. Not an instance of the row's model: the row is written by a statement
+    and never read back (nobody needs its id), and an instance (its state, its instrumented
+    attributes) is work every change would pay for nothing."""
+
+    board_id: int
+    seq: int
+    type: str
+    actor_id: int | None
+    at: datetime
+    data: dict[str, Any]
+
 
 # The two columns of the boards table that the log owns: a board's `seq` is the number of its
 # last event. Named as a plain table so that this package needs no domain's model.
@@ -113,14 +131,12 @@ async def record_event(
     *,
     actor_id: int | None,
     seq: int | None = None,
-) -> BoardEvent:
+) -> RecordedEvent:
     """Record `event` on the board: its row gets the board's next `seq` (or `seq`, taken with
     the lock by `lock_board_taking_seq`)."""
     if seq is None:
         ((seq,),) = await write_rows(session, _NEXT_SEQ, {"board_id": board_id})
-    # What the session holds unwritten is written now, as it was with the event in the unit of
-    # work: a mistake in it fails here, in the service, rather than at the commit.
-    await session.flush()
+    await _flush_pending(session)
     row = _event_row(board_id, event, actor_id, seq)
     # Written by the driver, not by the session's unit of work: the row is only written and
     # published, never changed, and every change pays for it (`write_rows`). The row stays out
@@ -148,7 +164,7 @@ async def record_event_with(
         rows = await write_rows(session, write, parameters)
         await record_event(session, board_id, event, actor_id=actor_id, seq=seq)
         return rows
-    await session.flush()  # as `record_event` does
+    await _flush_pending(session)
     row = _event_row(board_id, event, actor_id, seq)
     rows = await write_rows(
         session,
@@ -159,14 +175,23 @@ async def record_event_with(
     return rows
 
 
+async def _flush_pending(session: AsyncSession) -> None:
+    """What the session holds unwritten is written now, as it was with the event in the unit of
+    work: a mistake in it fails here, in the service, rather than at the commit. A change made
+    by statements alone (a card's move) leaves nothing to flush, nor a round of the session's
+    machinery to pay for it."""
+    if session.new or session.dirty or session.deleted:
+        await session.flush()
+
+
 @functools.lru_cache(maxsize=16)
 def _with_event(write: UpdateBase) -> UpdateBase:
     """`WITH recorded AS (INSERT INTO board_events …) <write>`, built once for each write."""
     return write.add_cte(_EVENT_IN_CTE)
 
 
-def _event_row(board_id: int, event: Event, actor_id: int | None, seq: int) -> BoardEvent:
-    return BoardEvent(
+def _event_row(board_id: int, event: Event, actor_id: int | None, seq: int) -> RecordedEvent:
+    return RecordedEvent(
         board_id=board_id,
         seq=seq,
         type=event.type,
@@ -176,11 +201,11 @@ def _event_row(board_id: int, event: Event, actor_id: int | None, seq: int) -> B
     )
 
 
-def _event_values(row: BoardEvent, prefix: str = "") -> dict[str, Any]:
+def _event_values(row: RecordedEvent, prefix: str = "") -> dict[str, Any]:
     return {prefix + column: getattr(row, column) for column in _EVENT_COLUMNS}
 
 
-def _publish_after_commit(session: AsyncSession, row: BoardEvent) -> None:
+def _publish_after_commit(session: AsyncSession, row: RecordedEvent) -> None:
     """`Database.write()` hands the session's events to the publisher once it has committed."""
     session.info.setdefault(PENDING_EVENTS, []).append(row)
 
@@ -206,7 +231,7 @@ async def events_after(
     return list(rows)
 
 
-def event_document(event: BoardEvent) -> dict[str, Any]:
+def event_document(event: BoardEvent | RecordedEvent) -> dict[str, Any]:
     """The event as it travels on the bus; `event_for_audience` trims it for clients."""
     return {
         "board_id": event.board_id,

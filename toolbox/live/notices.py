@@ -22,7 +22,7 @@ import logging
 from collections.abc import Callable, Iterable
 
 from toolbox.board_clock import BoardClock
-from toolbox.events.models import BoardEvent
+from toolbox.events.log import RecordedEvent
 from toolbox.live.bus import Bus
 from toolbox.principal import CredentialKind, Identify
 
@@ -71,7 +71,7 @@ class Notices:
             self._retrying.cancel()
             await asyncio.gather(self._retrying, return_exceptions=True)
 
-    async def committed(self, events: Iterable[BoardEvent]) -> None:
+    async def committed(self, events: Iterable[RecordedEvent]) -> None:
         """Events just committed here: noted at once (the writer's next read must see its own
         change), then told to every other process."""
         latest: dict[int, int] = {}

@@ -9,8 +9,7 @@ import logging
 from typing import Any
 
 from toolbox import json_text
-from toolbox.events.log import event_document
-from toolbox.events.models import BoardEvent
+from toolbox.events.log import RecordedEvent, event_document
 from toolbox.live.bus import Bus, board_channel
 from toolbox.live.notices import Notices
 
@@ -21,7 +20,7 @@ def encode(message: dict[str, Any]) -> bytes:
     return json_text.dump_bytes(message)
 
 
-async def publish_events(bus: Bus, notices: Notices, events: list[BoardEvent]) -> None:
+async def publish_events(bus: Bus, notices: Notices, events: list[RecordedEvent]) -> None:
     try:
         # First: this process's next read must see the change, whatever the bus does.
         await notices.committed(events)
